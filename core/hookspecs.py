@@ -1,0 +1,70 @@
+"""The hooks a Sihao plugin can implement. Each is documented in docs/plugins.md.
+
+Families: ``sihao_register_*``-style hooks that hand a registry to fill
+(screens, record kinds), hooks that return lists (models, commands, item actions,
+settings), and lifecycle hooks (startup, shutdown). Every hook is called per plugin
+by the host, so one plugin raising switches off that plugin only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("sihao")
+
+
+@hookspec
+def sihao_models() -> list[Any]:
+    """Return the peewee models this plugin owns (for audit checks and record kinds)."""
+
+
+@hookspec
+def sihao_migrations() -> Any:
+    """Return the directory of this plugin's playhouse.migrations scripts."""
+
+
+@hookspec
+def sihao_settings() -> dict[str, Any]:
+    """Return the settings this plugin reads, with their defaults."""
+
+
+@hookspec
+def sihao_screens(registry: Any) -> None:
+    """Add screens and home tiles, with the roles allowed, to ``registry``."""
+
+
+@hookspec
+def sihao_commands(context: Any) -> list[Any]:
+    """Return command-palette entries (``core.registry.Command``) for ``context``."""
+
+
+@hookspec
+def sihao_item_actions(item: Any, context: Any) -> list[Any]:
+    """Return actions (``core.registry.ItemAction``) offered on a service item."""
+
+
+@hookspec
+def sihao_record_kinds(registry: Any) -> None:
+    """Register the record kinds this plugin syncs through the outbox."""
+
+
+@hookspec
+def sihao_cli(group: Any) -> None:
+    """Add click commands to the ``sihao`` command group."""
+
+
+@hookspec
+def sihao_server_routes(router: Any) -> None:
+    """Add endpoints to the central server's FastAPI ``router``."""
+
+
+@hookspec
+def sihao_startup(context: Any) -> None:
+    """Called when the workstation has opened its store and signed nobody in yet."""
+
+
+@hookspec
+def sihao_shutdown(context: Any) -> None:
+    """Called when the workstation closes."""

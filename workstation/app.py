@@ -1,0 +1,256 @@
+"""The Sihao Textual app: sign-in, home, plugin screens, palette, themes, live reload.
+
+The app owns a ``core.runtime.Runtime`` (store, config, plugin host, session) and
+adds what only a UI has: notifications, screens, themes. Plugin events from the
+host become notifications naming the plugin and its error; changes to site.toml,
+keymap.toml and theme files are picked up while running (watchdog), with the
+changes debounced and applied on the app's thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from core.auth import Session
+from core.config import ConfigError
+from core.i18n import N_, _
+from core.plugins import PluginEvent, UnknownPluginError
+from core.roles import Role
+from core.runtime import UI, Runtime
+from workstation.keymap import load_keymap
+from workstation.localise import localise_bindings
+from workstation.screens.home import HomeScreen
+from workstation.screens.plugins import PluginsScreen
+from workstation.screens.signin import SignInScreen
+from workstation.themes import DEFAULT_THEME, load_themes, theme_from_file
+from workstation.watch import DirectoryWatcher
+
+log = logging.getLogger(__name__)
+
+
+class SihaoApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "四好 Sihao"
+    BINDINGS = [
+        Binding("f10", "sign_out", N_("Sign out"), id="sihao.sign_out"),
+        Binding("f1", "go_home", N_("Home"), id="sihao.home"),
+    ]
+
+    def __init__(self, runtime: Runtime, *, watch: bool = True) -> None:
+        super().__init__()
+        self.runtime = runtime
+        self.watch_files = watch
+        self._watcher: DirectoryWatcher | None = None
+        self._pending_paths: set[Path] = set()
+        self._user_theme_names: set[str] = set()
+        runtime.ui = UI(notify=self._notify_from_plugin, open_screen=self.open_screen)
+        localise_bindings(self)
+
+    # -- start and stop ------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.sub_title = _("Staff workstation")
+        self.load_all_themes(report=True)
+        self.theme = self.runtime.config.theme if self.runtime.config.theme in self.available_themes else DEFAULT_THEME
+        self.apply_keymap()
+        self.runtime.host.subscribe(self._plugin_event_from_any_thread)
+        for event in self.runtime.apply_policy():
+            self.on_plugin_event(event)
+        self.runtime.startup()
+        if self.watch_files:
+            self._watcher = DirectoryWatcher(
+                [self.runtime.paths.config_dir, self.runtime.paths.themes_dir], self._file_changed_from_thread
+            )
+            self._watcher.start()
+        self.push_screen(SignInScreen(self.runtime))
+
+    def on_unmount(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+        self.runtime.shutdown()
+
+    # -- sessions ------------------------------------------------------------------
+    def signed_in(self, session: Session) -> None:
+        self.runtime.session = session
+        log.info("staff %s signed in as %s", session.staff_no, session.role)
+        self.switch_screen(HomeScreen(self.runtime))
+
+    def action_sign_out(self) -> None:
+        if self.runtime.session is None:
+            return
+        log.info("staff %s signed out", self.runtime.session.staff_no)
+        self.runtime.session = None
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(SignInScreen(self.runtime))
+
+    def action_go_home(self) -> None:
+        if self.runtime.session is None:
+            return
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    # -- screens -------------------------------------------------------------------
+    def open_screen(self, screen_id: str) -> None:
+        session = self.runtime.session
+        spec = self.runtime.screens().get(screen_id)
+        if session is None or spec is None:
+            self.notify(_("That screen is not available."), severity="warning")
+            return
+        if not spec.allowed(session.role):
+            self.notify(_("Your role may not open this screen."), severity="error")
+            return
+        try:
+            screen = spec.factory(self.runtime)
+        except Exception as exc:
+            self.runtime.host.fail(spec.plugin, exc, f"screen {screen_id}")
+            return
+        self.push_screen(screen)
+
+    def open_plugins_screen(self) -> None:
+        session = self.runtime.session
+        if session is None or session.role != Role.IT_ADMIN:
+            self.notify(_("Only IT administrators can change plugins."), severity="error")
+            return
+        self.push_screen(PluginsScreen(self.runtime))
+
+    def set_plugin_enabled(self, name: str, enabled: bool) -> None:
+        try:
+            events = self.runtime.set_plugin_enabled(name, enabled)
+        except UnknownPluginError as exc:
+            self.notify(_("Unknown plugin {name}.").format(name=exc.name), severity="error")
+            return
+        if not events:
+            self.refresh_views()
+
+    # -- plugin events -------------------------------------------------------------
+    def _plugin_event_from_any_thread(self, event: PluginEvent) -> None:
+        # Host events come from hook calls on the app thread, or from a worker.
+        try:
+            self.call_from_thread(self.on_plugin_event, event)
+        except RuntimeError:
+            self.on_plugin_event(event)
+
+    def on_plugin_event(self, event: PluginEvent) -> None:
+        if event.kind == "failed":
+            self.notify(
+                _("Plugin {name} was switched off: {error}").format(name=event.plugin, error=event.error),
+                title=_("Plugin error"), severity="error", timeout=15,
+            )
+        elif event.kind == "loaded":
+            self.notify(_("Plugin {name} is on.").format(name=event.plugin), timeout=3)
+        elif event.kind == "unloaded":
+            self.notify(_("Plugin {name} is off.").format(name=event.plugin), timeout=3)
+        self.refresh_views()
+
+    def refresh_views(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen) and screen.is_attached:
+                self.call_later(screen.refresh_tiles)
+            elif isinstance(screen, PluginsScreen) and screen.is_attached:
+                screen.refresh_table()
+
+    def _notify_from_plugin(self, message: str, severity: str = "information") -> None:
+        self.notify(message, severity=severity)  # type: ignore[arg-type]
+
+    # -- palette -------------------------------------------------------------------
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        session = self.runtime.session
+        for theme_name in sorted(self.available_themes):
+            if theme_name.startswith("sihao") or theme_name in self._user_theme_names:
+                yield SystemCommand(_("Theme: {name}").format(name=theme_name), _("Switch to this theme"),
+                                    lambda name=theme_name: self._set_theme(name))
+        if session is None:
+            return
+        yield SystemCommand(_("Sign out"), _("Return to the sign-in screen"), self.action_sign_out)
+        for spec in self.runtime.screens().for_role(session.role):
+            yield SystemCommand(_("Open: {title}").format(title=spec.title()), spec.description() or spec.title(),
+                                lambda screen_id=spec.id: self.open_screen(screen_id))
+        if session.role == Role.IT_ADMIN:
+            yield SystemCommand(_("Plugins"), _("Enable or disable plugins for this site"), self.open_plugins_screen)
+        for command in self.runtime.commands():
+            yield SystemCommand(command.title, command.help,
+                                lambda command=command: self._run_command(command))
+
+    def _run_command(self, command: Any) -> None:
+        try:
+            command.run(self.runtime)
+        except Exception as exc:
+            self.runtime.host.fail(command.plugin, exc, f"command {command.id}")
+
+    def _set_theme(self, name: str) -> None:
+        self.theme = name
+
+    # -- themes and keymap ---------------------------------------------------------
+    def load_all_themes(self, *, report: bool) -> None:
+        themes, problems = load_themes(self.runtime.paths.themes_dir)
+        for theme in themes:
+            self.register_theme(theme)
+        self._user_theme_names = {t.name for t in themes}
+        if problems and report:
+            listing = "; ".join(f"{p.path.name}: {p.reason}" for p in problems)
+            self.notify(_("Some theme files could not be loaded: {listing}").format(listing=listing),
+                        title=_("Themes"), severity="warning", timeout=15)
+            for problem in problems:
+                log.warning("theme %s not loaded: %s", problem.path, problem.reason)
+
+    def reload_theme_file(self, path: Path) -> None:
+        if not path.exists():
+            return
+        try:
+            theme = theme_from_file(path)
+        except ValueError as exc:
+            self.notify(_("Some theme files could not be loaded: {listing}").format(listing=f"{path.name}: {exc}"),
+                        title=_("Themes"), severity="warning", timeout=15)
+            return
+        self.register_theme(theme)
+        self._user_theme_names.add(theme.name)
+        if theme.name == self.theme:
+            # Same name, new colours: the reactive does not fire, so refresh by hand.
+            self._invalidate_css()
+            self.refresh_css(animate=False)
+        self.notify(_("Theme {name} reloaded.").format(name=theme.name), timeout=3)
+
+    def apply_keymap(self) -> None:
+        try:
+            self.set_keymap(load_keymap(self.runtime.paths.keymap))
+        except ConfigError as exc:
+            self.notify(str(exc), severity="error", timeout=15)
+
+    # -- live reload -----------------------------------------------------------------
+    def _file_changed_from_thread(self, path: Path) -> None:
+        try:
+            self.call_from_thread(self._file_changed, path)
+        except RuntimeError:
+            pass  # app shutting down
+
+    def _file_changed(self, path: Path) -> None:
+        self._pending_paths.add(path)
+        self.set_timer(0.2, self._apply_file_changes)
+
+    def _apply_file_changes(self) -> None:
+        paths, self._pending_paths = self._pending_paths, set()
+        for path in paths:
+            if path == self.runtime.paths.site_config:
+                self.reload_site_config()
+            elif path == self.runtime.paths.keymap:
+                self.apply_keymap()
+            elif path.parent == self.runtime.paths.themes_dir and path.suffix in (".yaml", ".yml"):
+                self.reload_theme_file(path)
+
+    def reload_site_config(self) -> None:
+        try:
+            events = self.runtime.reload_config()
+        except ConfigError as exc:
+            # Keep running on the last good config; tell IT what is wrong with the file.
+            self.notify(str(exc), title=_("Site config"), severity="error", timeout=20)
+            return
+        if not events:
+            self.refresh_views()

@@ -1,0 +1,209 @@
+"""The ``sihao`` command: the workstation, and what IT does from a shell.
+
+    sihao [--data-dir DIR] [--lang zh|en] [run [--demo]]
+    sihao plugins list | enable NAME | disable NAME
+    sihao db migrate
+    sihao demo seed
+    sihao audit verify
+
+Plugins add commands through ``sihao_cli``; the group resolves an unknown command
+by loading the site's enabled plugins, so listing the built-in commands imports
+no plugin. Errors a person can fix are printed as one sentence (in the UI
+language), the detail goes to the log, and the exit code is 2.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import click
+
+from core.config import ConfigError, resolve_paths, save_site_config
+from core.db import StoreError
+from core.i18n import _, set_language
+from core.logs import setup_logging
+from core.plugins import BUILTIN_PLUGINS, UnknownPluginError
+from core.runtime import Runtime
+
+log = logging.getLogger("sihao.cli")
+
+
+class _PluginCommands(click.Group):
+    """Finds plugin-contributed commands on demand (see module docstring)."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            return command
+        try:
+            runtime = _runtime(ctx)
+        except click.exceptions.Exit:
+            return None
+        extra = click.Group()
+        runtime.host.call("sihao_cli", group=extra)
+        return extra.commands.get(cmd_name)
+
+
+def _runtime(ctx: click.Context) -> Runtime:
+    """Open (once per invocation) the store and config; fail with a sentence."""
+    root = ctx.find_root()
+    obj: dict[str, Any] = root.ensure_object(dict)
+    if "runtime" in obj:
+        return obj["runtime"]  # type: ignore[no-any-return]
+    paths = resolve_paths(obj.get("data_dir"))
+    setup_logging(paths.ensure().log_dir)
+    try:
+        runtime = Runtime.open(paths)
+    except (ConfigError, StoreError) as exc:
+        log.error("cannot start: %s", exc)
+        click.echo(str(exc), err=True)
+        raise click.exceptions.Exit(2) from exc
+    if not obj.get("lang_given"):
+        set_language(runtime.config.language or None)
+    runtime.apply_policy()
+    obj["runtime"] = runtime
+    ctx.call_on_close(runtime.shutdown)
+    return runtime
+
+
+@click.group(cls=_PluginCommands, invoke_without_command=True)
+@click.option("--data-dir", type=click.Path(file_okay=False), envvar="SIHAO_DATA_DIR",
+              help="Keep the database, config, themes and logs under this directory.")
+@click.option("--lang", type=click.Choice(["zh", "zh_CN", "en"]), default=None,
+              help="UI language (default: the site's, else Simplified Chinese).")
+@click.pass_context
+def main(ctx: click.Context, data_dir: str | None, lang: str | None) -> None:
+    """Sihao (四好) staff workstation."""
+    ctx.ensure_object(dict)
+    ctx.obj["data_dir"] = data_dir
+    ctx.obj["lang_given"] = lang is not None
+    set_language(lang)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(run)
+
+
+@main.command()
+@click.option("--demo", is_flag=True, help="Seed the demo site on first run and list demo accounts.")
+@click.pass_context
+def run(ctx: click.Context, demo: bool) -> None:
+    """Start the workstation."""
+    runtime = _runtime(ctx)
+    if demo:
+        _ensure_demo(runtime)
+    if not runtime.config.site_code:
+        click.echo(_("This workstation is not set up for a site. Run 'sihao demo seed' for the demo site, or enroll it with the central server."), err=True)
+        raise click.exceptions.Exit(2)
+    from workstation.app import SihaoApp  # Textual costs ~150 ms: only when the UI starts
+
+    SihaoApp(runtime).run()
+
+
+def _ensure_demo(runtime: Runtime) -> None:
+    from core.demo import seed_demo
+
+    site = seed_demo()
+    if not runtime.config.site_code:
+        runtime.config.site_code = site
+        runtime.config.mode = "demo"
+        runtime.config.enabled_plugins = sorted(BUILTIN_PLUGINS)
+        save_site_config(runtime.paths.site_config, runtime.config)
+        runtime.apply_policy()
+
+
+@main.group()
+def plugins() -> None:
+    """List, enable and disable plugins for this site."""
+
+
+@plugins.command("list")
+@click.pass_context
+def plugins_list(ctx: click.Context) -> None:
+    """Show every installed plugin and its state."""
+    runtime = _runtime(ctx)
+    for name, info in sorted(runtime.host.plugins.items()):
+        state = _("failed: {error}").format(error=info.error) if info.error else (
+            _("running") if info.loaded else _("off"))
+        source = _("built-in") if info.source == "built-in" else _("entry point")
+        enabled = _("enabled") if info.enabled else _("disabled")
+        click.echo(f"{name:<16} {info.version:<10} {source:<8} {enabled:<6} {state}")
+
+
+def _set_enabled(ctx: click.Context, name: str, enabled: bool) -> None:
+    runtime = _runtime(ctx)
+    try:
+        events = runtime.set_plugin_enabled(name, enabled)
+    except UnknownPluginError as exc:
+        click.echo(_("Unknown plugin {name}. Known plugins: {known}").format(
+            name=exc.name, known=", ".join(exc.known)), err=True)
+        raise click.exceptions.Exit(2) from exc
+    for event in events:
+        if event.kind == "failed":
+            click.echo(_("Plugin {name} was switched off: {error}").format(name=event.plugin, error=event.error), err=True)
+            raise click.exceptions.Exit(1)
+    click.echo((_("Plugin {name} is on.") if enabled else _("Plugin {name} is off.")).format(name=name))
+
+
+@plugins.command("enable")
+@click.argument("name")
+@click.pass_context
+def plugins_enable(ctx: click.Context, name: str) -> None:
+    """Enable plugin NAME for this site."""
+    _set_enabled(ctx, name, True)
+
+
+@plugins.command("disable")
+@click.argument("name")
+@click.pass_context
+def plugins_disable(ctx: click.Context, name: str) -> None:
+    """Disable plugin NAME for this site."""
+    _set_enabled(ctx, name, False)
+
+
+@main.group()
+def db() -> None:
+    """The local store."""
+
+
+@db.command("migrate")
+@click.pass_context
+def db_migrate(ctx: click.Context) -> None:
+    """Apply pending schema migrations (core and enabled plugins)."""
+    runtime = _runtime(ctx)  # opening migrates core; applying the policy migrates plugins
+    click.echo(_("The database {path} is up to date.").format(path=runtime.paths.database))
+
+
+@main.group()
+def demo() -> None:
+    """The demo site."""
+
+
+@demo.command("seed")
+@click.pass_context
+def demo_seed(ctx: click.Context) -> None:
+    """Create the demo site, windows and staff (idempotent)."""
+    runtime = _runtime(ctx)
+    _ensure_demo(runtime)
+    click.echo(_("Demo site {code} is ready.").format(code=runtime.config.site_code))
+
+
+@main.group()
+def audit() -> None:
+    """The audit chain."""
+
+
+@audit.command("verify")
+@click.pass_context
+def audit_verify(ctx: click.Context) -> None:
+    """Check the audit chain and the rows it vouches for; report the first broken link."""
+    from core import audit as audit_chain
+
+    runtime = _runtime(ctx)
+    result = audit_chain.verify(runtime.models())
+    if result.ok:
+        click.echo(_("Audit chain intact: {n} entries checked.").format(n=result.checked))
+        return
+    click.echo(_("Audit chain broken at entry {seq}: {reason} ({n} entries before it are intact).").format(
+        seq=result.broken_seq, reason=result.reason, n=result.checked), err=True)
+    sys.exit(1)

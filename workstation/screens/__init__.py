@@ -1,0 +1,1 @@
+"""The shell's own screens: sign-in, home, plugins. Plugins build on ``SihaoScreen``."""

@@ -1,0 +1,85 @@
+"""Sign-in with staff number and PIN; works offline (hashes are synced)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+
+from core.auth import SignInError, sign_in
+from core.demo import demo_accounts
+from core.i18n import _
+from core.models import Site
+from core.roles import Role
+from workstation.localise import localise_bindings
+from workstation.widgets.status_bar import StatusBar
+
+
+class SignInScreen(Screen[Any]):
+    def __init__(self, runtime: Any) -> None:
+        super().__init__(id="sign-in")
+        self.runtime = runtime
+        localise_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        site = Site.get_or_none(Site.code == self.runtime.config.site_code)
+        with Center():
+            with Vertical(id="sign-in-box"):
+                yield Static(_("Sihao staff workstation"), id="sign-in-title")
+                yield Static(site.name if site else _("This workstation is not set up for a site yet."), id="sign-in-site")
+                yield Label(_("Staff number"))
+                yield Input(id="staff-no", placeholder=_("e.g. 1001"))
+                yield Label(_("PIN"))
+                yield Input(id="pin", password=True, placeholder=_("PIN"))
+                yield Button(_("Sign in"), id="sign-in-button", variant="primary")
+                yield Static("", id="sign-in-error")
+                if self.runtime.config.demo:
+                    yield Static(_("Demo accounts (demo mode only):"), id="demo-title")
+                    yield DataTable(id="demo-accounts", cursor_type="row")
+        yield StatusBar(self.runtime)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.runtime.config.demo:
+            table = self.query_one("#demo-accounts", DataTable)
+            table.add_columns(_("Staff number"), _("Name"), _("Role"), _("PIN"))
+            for account in demo_accounts():
+                table.add_row(account["staff_no"], account["name"], Role(account["role"]).label, account["pin"])
+        self.query_one("#staff-no", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "staff-no":
+            self.query_one("#pin", Input).focus()
+        else:
+            self.attempt()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "sign-in-button":
+            self.attempt()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        row = event.data_table.get_row(event.row_key)
+        self.query_one("#staff-no", Input).value = str(row[0])
+        self.query_one("#pin", Input).focus()
+
+    def attempt(self) -> None:
+        staff_no = self.query_one("#staff-no", Input).value
+        pin_input = self.query_one("#pin", Input)
+        error = self.query_one("#sign-in-error", Static)
+        if not staff_no.strip() or not pin_input.value:
+            error.update(_("Enter your staff number and PIN."))
+            return
+        try:
+            session = sign_in(staff_no, pin_input.value, self.runtime.config.security,
+                              site_code=self.runtime.config.site_code)
+        except SignInError as exc:
+            error.update(str(exc))
+            pin_input.value = ""
+            pin_input.focus()
+            return
+        pin_input.value = ""
+        error.update("")
+        self.app.signed_in(session)  # type: ignore[attr-defined]

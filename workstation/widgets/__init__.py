@@ -1,0 +1,1 @@
+"""Widgets the shell and plugins share."""
