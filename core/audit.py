@@ -95,7 +95,7 @@ def record(
             actor=actor,
             kind=kind,
             table=type(row)._meta.table_name if row is not None else "",
-            entity_id=str(row._pk) if row is not None else "",
+            entity_id=str(row.get_id()) if row is not None else "",
             digest=row_digest(row) if row is not None else "",
             detail=json.dumps(detail or {}, sort_keys=True, ensure_ascii=False),
             prev_hash=last.hash if last else GENESIS,
@@ -138,9 +138,13 @@ def verify(models: Iterable[type[peewee.Model]] = ()) -> VerifyResult:
         if model is not None and entry.entity_id:
             row = model.get_or_none(model._meta.primary_key == entry.entity_id)
             if row is None:
-                return VerifyResult(checked, entry.seq, f"{entry.table} {entry.entity_id} was deleted")
+                return VerifyResult(
+                    checked, entry.seq, f"{entry.table} {entry.entity_id} was deleted"
+                )
             if row_digest(row) != entry.digest and not _superseded(entry):
-                return VerifyResult(checked, entry.seq, f"{entry.table} {entry.entity_id} was altered")
+                return VerifyResult(
+                    checked, entry.seq, f"{entry.table} {entry.entity_id} was altered"
+                )
         prev_hash = entry.hash
         expected_seq += 1
         checked += 1

@@ -34,9 +34,7 @@ _N, _R, _P = 2**14, 8, 1
 def hash_pin(pin: str) -> str:
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32)
-    return "scrypt${}${}${}${}${}".format(
-        _N, _R, _P, base64.b64encode(salt).decode(), base64.b64encode(digest).decode()
-    )
+    return f"scrypt${_N}${_R}${_P}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
 
 
 def verify_pin(pin: str, stored: str) -> bool:
@@ -63,8 +61,14 @@ class Reason(StrEnum):
 
 
 class SignInError(Exception):
-    def __init__(self, reason: Reason, message: str, *, remaining: int | None = None,
-                 locked_until: dt.datetime | None = None) -> None:
+    def __init__(
+        self,
+        reason: Reason,
+        message: str,
+        *,
+        remaining: int | None = None,
+        locked_until: dt.datetime | None = None,
+    ) -> None:
         super().__init__(message)
         self.reason = reason
         self.remaining = remaining
@@ -80,8 +84,14 @@ class Session:
     window_id: int | None
 
 
-def sign_in(staff_no: str, pin: str, settings: SecuritySettings, *, site_code: str = "",
-            now: dt.datetime | None = None) -> Session:
+def sign_in(
+    staff_no: str,
+    pin: str,
+    settings: SecuritySettings,
+    *,
+    site_code: str = "",
+    now: dt.datetime | None = None,
+) -> Session:
     """Check the PIN; raise ``SignInError`` with a sentence for the clerk."""
     now = now or utcnow()
     staff_no = staff_no.strip()
@@ -97,7 +107,9 @@ def sign_in(staff_no: str, pin: str, settings: SecuritySettings, *, site_code: s
         minutes = max(1, int((staff.locked_until - now).total_seconds() // 60) + 1)
         raise SignInError(
             Reason.LOCKED,
-            _("Too many wrong PINs: this account is locked for {minutes} more minutes.").format(minutes=minutes),
+            _("Too many wrong PINs: this account is locked for {minutes} more minutes.").format(
+                minutes=minutes
+            ),
             locked_until=staff.locked_until,
         )
     if not verify_pin(pin, staff.pin_hash):
@@ -108,19 +120,28 @@ def sign_in(staff_no: str, pin: str, settings: SecuritySettings, *, site_code: s
                 staff.locked_until = now + dt.timedelta(minutes=settings.lockout_minutes)
                 staff.failed_attempts = 0
             staff.save()
-            audit.record("auth.locked" if remaining <= 0 else "auth.failed", actor=staff_no,
-                         detail={"remaining": max(0, remaining)})
+            audit.record(
+                "auth.locked" if remaining <= 0 else "auth.failed",
+                actor=staff_no,
+                detail={"remaining": max(0, remaining)},
+            )
         if remaining <= 0:
-            log.warning("sign-in: staff %s locked after %d wrong PINs", staff_no, settings.max_pin_attempts)
+            log.warning(
+                "sign-in: staff %s locked after %d wrong PINs", staff_no, settings.max_pin_attempts
+            )
             raise SignInError(
                 Reason.LOCKED,
-                _("Too many wrong PINs: this account is locked for {minutes} more minutes.").format(minutes=settings.lockout_minutes),
+                _("Too many wrong PINs: this account is locked for {minutes} more minutes.").format(
+                    minutes=settings.lockout_minutes
+                ),
                 locked_until=staff.locked_until,
             )
         log.info("sign-in: wrong PIN for staff %s (%d left)", staff_no, remaining)
         raise SignInError(
             Reason.WRONG_PIN,
-            _("Staff number or PIN is wrong. {n} attempts left before the account is locked.").format(n=remaining),
+            _(
+                "Staff number or PIN is wrong. {n} attempts left before the account is locked."
+            ).format(n=remaining),
             remaining=remaining,
         )
     with atomic():

@@ -38,7 +38,9 @@ def _extract(package: Path) -> object:
         str(package), method_map=[("**.py", "python")], keywords=keywords
     ):
         path = package / filename
-        if any(s in path.parents for s in skip) or (package.name == "plugins" and path.parent != package):
+        if any(s in path.parents for s in skip) or (
+            package.name == "plugins" and path.parent != package
+        ):
             continue
         catalog.add(message, locations=[(str(path.relative_to(ROOT)), lineno)])
     return catalog
@@ -68,8 +70,15 @@ def update() -> None:
                 catalog.update(template)
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("wb") as fh:
-                write_po(fh, catalog, omit_header=False, sort_output=True, include_lineno=False,
-                         ignore_obsolete=True, width=0)
+                write_po(
+                    fh,
+                    catalog,
+                    omit_header=False,
+                    sort_output=True,
+                    include_lineno=False,
+                    ignore_obsolete=True,
+                    width=0,
+                )
             print(f"updated {path.relative_to(ROOT)}")
 
 

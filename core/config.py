@@ -83,7 +83,9 @@ class ConfigError(Exception):
         self.line = line
         self.detail = message
         where = _("{path}, line {line}").format(path=path, line=line) if line else str(path)
-        super().__init__(_("The site config {where} is invalid: {detail}").format(where=where, detail=message))
+        super().__init__(
+            _("The site config {where} is invalid: {detail}").format(where=where, detail=message)
+        )
 
 
 @dataclass
@@ -159,7 +161,9 @@ def parse_site_config(path: Path, text: str) -> SiteConfig:
     if not all(isinstance(name, str) for name in enabled):
         raise ConfigError(path, _("{key} has the wrong type").format(key="plugins.enabled"))
     settings = _expect(path, raw.get("plugin_settings", {}), dict, "[plugin_settings]")
-    max_attempts = _expect(path, security.get("max_pin_attempts", 5), int, "security.max_pin_attempts")
+    max_attempts = _expect(
+        path, security.get("max_pin_attempts", 5), int, "security.max_pin_attempts"
+    )
     lockout = _expect(path, security.get("lockout_minutes", 15), int, "security.lockout_minutes")
     if max_attempts < 1 or lockout < 0:
         raise ConfigError(path, _("{key} has the wrong type").format(key="[security]"))

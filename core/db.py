@@ -67,10 +67,14 @@ def open_database(path: Path, *, bind: bool = True) -> peewee.SqliteDatabase:
         log.error("cannot open store %s: %s", path, exc)
         if "locked" in text or "busy" in text:
             raise StoreError(
-                _("The database {path} is in use by another program. Close the other Sihao window and try again.").format(path=path)
+                _(
+                    "The database {path} is in use by another program. Close the other Sihao window and try again."
+                ).format(path=path)
             ) from exc
         raise StoreError(
-            _("The database {path} is damaged or is not a Sihao database. It was left untouched; ask IT to restore it from the server or a backup.").format(path=path)
+            _(
+                "The database {path} is damaged or is not a Sihao database. It was left untouched; ask IT to restore it from the server or a backup."
+            ).format(path=path)
         ) from exc
     if bind:
         database.initialize(db)

@@ -39,20 +39,31 @@ def seed_demo(*, force: bool = False) -> str:
             return site_code
         for site in data["sites"]:
             Site.insert(
-                code=site["code"], name=site["name"], level=site["level"],
-                region_code=site["region_code"], parent=site["parent"],
-                address=site["address"], phone=site["phone"],
+                code=site["code"],
+                name=site["name"],
+                level=site["level"],
+                region_code=site["region_code"],
+                parent=site["parent"],
+                address=site["address"],
+                phone=site["phone"],
             ).on_conflict_replace().execute()
         windows: dict[str, Window] = {}
         for window in data["windows"]:
-            row, _ = Window.get_or_create(site=site_code, number=window["number"],
-                                          defaults={"name": window["name"], "departments": window["departments"]})
+            row, _ = Window.get_or_create(
+                site=site_code,
+                number=window["number"],
+                defaults={"name": window["name"], "departments": window["departments"]},
+            )
             windows[window["number"]] = row
         for person in data["staff"]:
             window = windows.get(person["window"]) if person["window"] else None
             Staff.insert(
-                staff_no=person["staff_no"], name=person["name"], site=site_code,
-                window=window.id if window else None, role=person["role"], pin_hash=hash_pin(person["pin"]),
+                staff_no=person["staff_no"],
+                name=person["name"],
+                site=site_code,
+                window=window.id if window else None,
+                role=person["role"],
+                pin_hash=hash_pin(person["pin"]),
             ).on_conflict_replace().execute()
         audit.record("demo.seeded", detail={"site": site_code})
     return site_code

@@ -52,24 +52,39 @@ def check_resident_id(raw: str, *, today: dt.date | None = None) -> Check:
     """An 18-digit resident ID (GB 11643-1999)."""
     number = normalise(raw)
     if len(number) != 18:
-        return Check(number, _("A resident ID has 18 characters; this one has {n}.").format(n=len(number)))
+        return Check(
+            number, _("A resident ID has 18 characters; this one has {n}.").format(n=len(number))
+        )
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         return Check(number, _("A resident ID is 17 digits followed by a digit or X."))
     if ric.calc_check_digit(number) != number[17]:
-        return Check(number, _("The check character of this resident ID is wrong: please re-read the number from the card."))
+        return Check(
+            number,
+            _(
+                "The check character of this resident ID is wrong: please re-read the number from the card."
+            ),
+        )
     try:
         born = ric.get_birth_date(number)
     except ValidationError:
-        return Check(number, _("The birth date in this resident ID (digits 7 to 14) is not a real date."))
+        return Check(
+            number, _("The birth date in this resident ID (digits 7 to 14) is not a real date.")
+        )
     if born > (today or dt.date.today()) or born.year < 1880:
-        return Check(number, _("The birth date in this resident ID (digits 7 to 14) is not a real date."))
+        return Check(
+            number, _("The birth date in this resident ID (digits 7 to 14) is not a real date.")
+        )
     warnings: list[str] = []
     try:
         ric.get_birth_place(number)
     except ValidationError:
         # Known false rejections: retired codes, and codes the table dates later
         # than the birth year. The number is kept as typed.
-        warnings.append(_("The address code {code} is not in the reference table; accepted as typed.").format(code=number[:6]))
+        warnings.append(
+            _("The address code {code} is not in the reference table; accepted as typed.").format(
+                code=number[:6]
+            )
+        )
     return Check(number, "", tuple(warnings))
 
 
@@ -82,17 +97,41 @@ def check_uscc(raw: str, *, allow_bad_check_digit: bool = False, staff_no: str =
     """
     code = normalise(raw)
     if len(code) != 18:
-        return Check(code, _("A unified social credit code has 18 characters; this one has {n}.").format(n=len(code)))
+        return Check(
+            code,
+            _("A unified social credit code has 18 characters; this one has {n}.").format(
+                n=len(code)
+            ),
+        )
     alphabet = set("0123456789ABCDEFGHJKLMNPQRTUWXY")
     bad = sorted(set(code) - alphabet)
     if bad:
-        return Check(code, _("A unified social credit code never contains {chars} (I, O, S, V and Z are not used).").format(chars="".join(bad)))
+        return Check(
+            code,
+            _(
+                "A unified social credit code never contains {chars} (I, O, S, V and Z are not used)."
+            ).format(chars="".join(bad)),
+        )
     if not code[2:8].isdigit():
-        return Check(code, _("Characters 3 to 8 of a unified social credit code are the region code and must be digits."))
+        return Check(
+            code,
+            _(
+                "Characters 3 to 8 of a unified social credit code are the region code and must be digits."
+            ),
+        )
     if uscc.calc_check_digit(code[:17]) != code[17]:
         if not allow_bad_check_digit:
-            return Check(code, _("The check character of this unified social credit code is wrong: please re-read it from the licence."))
-        log.warning("USCC with a wrong check digit accepted by override: %s by staff %s", code, staff_no or "?")
+            return Check(
+                code,
+                _(
+                    "The check character of this unified social credit code is wrong: please re-read it from the licence."
+                ),
+            )
+        log.warning(
+            "USCC with a wrong check digit accepted by override: %s by staff %s",
+            code,
+            staff_no or "?",
+        )
         return Check(code, "", (_("Wrong check character accepted by override."),))
     return Check(code)
 

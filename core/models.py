@@ -42,6 +42,9 @@ class Window(BaseModel):
     departments = peewee.CharField(default="")
     updated_at = peewee.DateTimeField(default=utcnow)
 
+    id: int
+    site_id: str
+
     class Meta:
         indexes = ((("site", "number"), True),)
 
@@ -60,6 +63,9 @@ class Staff(BaseModel):
     failed_attempts = peewee.IntegerField(default=0)
     locked_until = peewee.DateTimeField(null=True)
     updated_at = peewee.DateTimeField(default=utcnow)
+
+    site_id: str
+    window_id: int | None
 
     @property
     def role_enum(self) -> Role:

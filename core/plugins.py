@@ -74,7 +74,9 @@ def _sihao_version() -> str:
         return "0+unknown"
 
 
-def discover(builtins: dict[str, str] | None = None, *, entry_points: bool = True) -> dict[str, PluginInfo]:
+def discover(
+    builtins: dict[str, str] | None = None, *, entry_points: bool = True
+) -> dict[str, PluginInfo]:
     """All plugins installed, by name, without importing any of them."""
     found: dict[str, PluginInfo] = {}
     version = _sihao_version()
@@ -83,10 +85,14 @@ def discover(builtins: dict[str, str] | None = None, *, entry_points: bool = Tru
     if entry_points:
         for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
             if ep.name in found:
-                log.warning("entry point plugin %s ignored: the name is taken by a built-in", ep.name)
+                log.warning(
+                    "entry point plugin %s ignored: the name is taken by a built-in", ep.name
+                )
                 continue
             dist_version = ep.dist.version if ep.dist is not None else "?"
-            found[ep.name] = PluginInfo(ep.name, ep.value, ENTRY_POINT, dist_version, _entry_point=ep)
+            found[ep.name] = PluginInfo(
+                ep.name, ep.value, ENTRY_POINT, dist_version, _entry_point=ep
+            )
     return found
 
 
@@ -112,8 +118,9 @@ class UnknownPluginError(KeyError):
 class PluginHost:
     """Owns the pluggy manager and which plugins are registered in it."""
 
-    def __init__(self, plugins: dict[str, PluginInfo] | None = None, *,
-                 allowlist: set[str] | None = None) -> None:
+    def __init__(
+        self, plugins: dict[str, PluginInfo] | None = None, *, allowlist: set[str] | None = None
+    ) -> None:
         self.pm = pluggy.PluginManager("sihao")
         self.pm.add_hookspecs(hookspecs)
         self.plugins: dict[str, PluginInfo] = discover() if plugins is None else plugins
@@ -143,7 +150,9 @@ class PluginHost:
 
     def register_object(self, name: str, obj: object, *, source: str = BUILTIN) -> None:
         """Register an already-imported plugin object (tests, embedded use)."""
-        info = self.plugins.setdefault(name, PluginInfo(name, getattr(obj, "__name__", name), source, "0"))
+        info = self.plugins.setdefault(
+            name, PluginInfo(name, getattr(obj, "__name__", name), source, "0")
+        )
         info.enabled = True
         self._register(info, obj)
 
@@ -186,7 +195,9 @@ class PluginHost:
         except Exception as exc:
             info.error = _short_error(exc)
             info.loaded = False
-            log.error("plugin %s failed to load: %s\n%s", info.name, info.error, traceback.format_exc())
+            log.error(
+                "plugin %s failed to load: %s\n%s", info.name, info.error, traceback.format_exc()
+            )
             return PluginEvent(info.name, "failed", info.error)
         return PluginEvent(info.name, "loaded")
 
@@ -212,8 +223,14 @@ class PluginHost:
         return obj if isinstance(obj, ModuleType) else None
 
     # -- hook calls ----------------------------------------------------------------
-    def call(self, hook: str, *, before: Callable[[str], None] | None = None,
-             only: str | None = None, **kwargs: Any) -> list[tuple[str, Any]]:
+    def call(
+        self,
+        hook: str,
+        *,
+        before: Callable[[str], None] | None = None,
+        only: str | None = None,
+        **kwargs: Any,
+    ) -> list[tuple[str, Any]]:
         """Call ``hook`` on every loaded plugin; return (plugin, result) pairs.
 
         A plugin that raises is switched off (unregistered, error kept) and the
@@ -242,8 +259,13 @@ class PluginHost:
         """Switch off a plugin that misbehaved, keeping the reason."""
         info = self.plugins.get(name)
         error = _short_error(exc)
-        log.error("plugin %s raised in %s: %s\n%s", name, where or "a hook", error,
-                  "".join(traceback.format_exception(exc)))
+        log.error(
+            "plugin %s raised in %s: %s\n%s",
+            name,
+            where or "a hook",
+            error,
+            "".join(traceback.format_exception(exc)),
+        )
         if info is not None:
             self._unregister(info)
             info.error = error

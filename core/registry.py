@@ -47,15 +47,29 @@ class ScreenRegistry:
         self._specs: dict[str, ScreenSpec] = {}
         self.current_plugin = ""
 
-    def add(self, id: str, title: Callable[[], str], factory: Callable[[Any], Any], *,
-            roles: Iterable[Role | str], description: Callable[[], str] = lambda: "",
-            tile: bool = True, order: int = 100,
-            badge: Callable[[Any], TileBadge | None] | None = None) -> None:
+    def add(
+        self,
+        id: str,
+        title: Callable[[], str],
+        factory: Callable[[Any], Any],
+        *,
+        roles: Iterable[Role | str],
+        description: Callable[[], str] = lambda: "",
+        tile: bool = True,
+        order: int = 100,
+        badge: Callable[[Any], TileBadge | None] | None = None,
+    ) -> None:
         if id in self._specs:
             raise ValueError(f"screen id {id!r} is already registered by {self._specs[id].plugin}")
         self._specs[id] = ScreenSpec(
-            id=id, title=title, factory=factory, roles=frozenset(Role(r) for r in roles),
-            description=description, tile=tile, order=order, badge=badge,
+            id=id,
+            title=title,
+            factory=factory,
+            roles=frozenset(Role(r) for r in roles),
+            description=description,
+            tile=tile,
+            order=order,
+            badge=badge,
             plugin=self.current_plugin,
         )
 
@@ -63,7 +77,9 @@ class ScreenRegistry:
         return self._specs.get(id)
 
     def for_role(self, role: str | Role) -> list[ScreenSpec]:
-        return sorted((s for s in self._specs.values() if s.allowed(role)), key=lambda s: (s.order, s.id))
+        return sorted(
+            (s for s in self._specs.values() if s.allowed(role)), key=lambda s: (s.order, s.id)
+        )
 
     def all(self) -> list[ScreenSpec]:
         return sorted(self._specs.values(), key=lambda s: (s.order, s.id))

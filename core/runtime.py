@@ -20,6 +20,7 @@ from core import migrate
 from core.auth import Session
 from core.config import Paths, SiteConfig, load_site_config, save_site_config
 from core.db import open_database
+from core.outbox import RecordKindRegistry
 from core.plugins import PluginEvent, PluginHost, UnknownPluginError, allowlist_from_env
 from core.registry import Command, ItemAction, ScreenRegistry
 from core.schema import MODELS as CORE_MODEL_LIST
@@ -32,8 +33,8 @@ log = logging.getLogger(__name__)
 class UI:
     """What the shell lends plugins; the defaults suit the CLI and tests."""
 
-    notify: Callable[[str, str], None] = lambda message, severity="information": log.info(message)
-    open_screen: Callable[[str], None] = lambda screen_id: None
+    notify: Callable[[str, str], None] = field(default=lambda message, severity: log.info(message))
+    open_screen: Callable[[str], None] = field(default=lambda screen_id: None)
 
 
 @dataclass
@@ -122,7 +123,9 @@ class Runtime:
         found: list[Command] = []
         for name, commands in self.host.call("sihao_commands", context=self):
             for command in commands:
-                tagged = Command(command.id, command.title, command.help, command.run, command.roles, name)
+                tagged = Command(
+                    command.id, command.title, command.help, command.run, command.roles, name
+                )
                 if role is not None and tagged.allowed(role):
                     found.append(tagged)
         return found
@@ -133,8 +136,21 @@ class Runtime:
         for name, offered in self.host.call("sihao_item_actions", item=item, context=self):
             for action in offered:
                 if role is not None and any(r.value == role for r in action.roles):
-                    actions.append(ItemAction(action.id, action.label, action.run, action.roles, action.key, name))
+                    actions.append(
+                        ItemAction(
+                            action.id, action.label, action.run, action.roles, action.key, name
+                        )
+                    )
         return actions
+
+    def record_kinds(self) -> RecordKindRegistry:
+        registry = RecordKindRegistry()
+
+        def tag(name: str) -> None:
+            registry.current_plugin = name
+
+        self.host.call("sihao_record_kinds", before=tag, registry=registry)
+        return registry
 
     def startup(self) -> None:
         self.host.call("sihao_startup", context=self)

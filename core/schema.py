@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from core.audit import AuditEntry
 from core.models import CORE_MODELS
+from core.outbox import Outbox
 from core.workdays import HolidayDay, HolidayYear
 
-MODELS = [*CORE_MODELS, AuditEntry, HolidayDay, HolidayYear]
+MODELS = [*CORE_MODELS, AuditEntry, HolidayDay, HolidayYear, Outbox]

@@ -143,7 +143,9 @@ class WorkingCalendar:
         return count
 
 
-def import_holiday_table(year: int, days: list[tuple[dt.date, bool, str]], source: str = "server") -> int:
+def import_holiday_table(
+    year: int, days: list[tuple[dt.date, bool, str]], source: str = "server"
+) -> int:
     """Replace one year's table; the caller holds the transaction."""
     for day, _is_workday, _name in days:
         if day.year != year:

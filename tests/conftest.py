@@ -31,8 +31,13 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "sihao"
 
 
-def make_runtime(data_dir: Path, *, plugins: list[str] | None = None, host: PluginHost | None = None,
-                 demo: bool = True) -> Runtime:
+def make_runtime(
+    data_dir: Path,
+    *,
+    plugins: list[str] | None = None,
+    host: PluginHost | None = None,
+    demo: bool = True,
+) -> Runtime:
     """A runtime on a fresh store with the demo site seeded and ``plugins`` enabled."""
     from core.demo import seed_demo
 

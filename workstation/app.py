@@ -57,7 +57,11 @@ class SihaoApp(App[None]):
     def on_mount(self) -> None:
         self.sub_title = _("Staff workstation")
         self.load_all_themes(report=True)
-        self.theme = self.runtime.config.theme if self.runtime.config.theme in self.available_themes else DEFAULT_THEME
+        self.theme = (
+            self.runtime.config.theme
+            if self.runtime.config.theme in self.available_themes
+            else DEFAULT_THEME
+        )
         self.apply_keymap()
         self.runtime.host.subscribe(self._plugin_event_from_any_thread)
         for event in self.runtime.apply_policy():
@@ -65,7 +69,8 @@ class SihaoApp(App[None]):
         self.runtime.startup()
         if self.watch_files:
             self._watcher = DirectoryWatcher(
-                [self.runtime.paths.config_dir, self.runtime.paths.themes_dir], self._file_changed_from_thread
+                [self.runtime.paths.config_dir, self.runtime.paths.themes_dir],
+                self._file_changed_from_thread,
             )
             self._watcher.start()
         self.push_screen(SignInScreen(self.runtime))
@@ -140,8 +145,12 @@ class SihaoApp(App[None]):
     def on_plugin_event(self, event: PluginEvent) -> None:
         if event.kind == "failed":
             self.notify(
-                _("Plugin {name} was switched off: {error}").format(name=event.plugin, error=event.error),
-                title=_("Plugin error"), severity="error", timeout=15,
+                _("Plugin {name} was switched off: {error}").format(
+                    name=event.plugin, error=event.error
+                ),
+                title=_("Plugin error"),
+                severity="error",
+                timeout=15,
             )
         elif event.kind == "loaded":
             self.notify(_("Plugin {name} is on.").format(name=event.plugin), timeout=3)
@@ -165,19 +174,28 @@ class SihaoApp(App[None]):
         session = self.runtime.session
         for theme_name in sorted(self.available_themes):
             if theme_name.startswith("sihao") or theme_name in self._user_theme_names:
-                yield SystemCommand(_("Theme: {name}").format(name=theme_name), _("Switch to this theme"),
-                                    lambda name=theme_name: self._set_theme(name))
+                yield SystemCommand(
+                    _("Theme: {name}").format(name=theme_name),
+                    _("Switch to this theme"),
+                    lambda name=theme_name: self._set_theme(name),
+                )
         if session is None:
             return
         yield SystemCommand(_("Sign out"), _("Return to the sign-in screen"), self.action_sign_out)
         for spec in self.runtime.screens().for_role(session.role):
-            yield SystemCommand(_("Open: {title}").format(title=spec.title()), spec.description() or spec.title(),
-                                lambda screen_id=spec.id: self.open_screen(screen_id))
+            yield SystemCommand(
+                _("Open: {title}").format(title=spec.title()),
+                spec.description() or spec.title(),
+                lambda screen_id=spec.id: self.open_screen(screen_id),
+            )
         if session.role == Role.IT_ADMIN:
-            yield SystemCommand(_("Plugins"), _("Enable or disable plugins for this site"), self.open_plugins_screen)
+            yield SystemCommand(
+                _("Plugins"), _("Enable or disable plugins for this site"), self.open_plugins_screen
+            )
         for command in self.runtime.commands():
-            yield SystemCommand(command.title, command.help,
-                                lambda command=command: self._run_command(command))
+            yield SystemCommand(
+                command.title, command.help, lambda command=command: self._run_command(command)
+            )
 
     def _run_command(self, command: Any) -> None:
         try:
@@ -196,8 +214,12 @@ class SihaoApp(App[None]):
         self._user_theme_names = {t.name for t in themes}
         if problems and report:
             listing = "; ".join(f"{p.path.name}: {p.reason}" for p in problems)
-            self.notify(_("Some theme files could not be loaded: {listing}").format(listing=listing),
-                        title=_("Themes"), severity="warning", timeout=15)
+            self.notify(
+                _("Some theme files could not be loaded: {listing}").format(listing=listing),
+                title=_("Themes"),
+                severity="warning",
+                timeout=15,
+            )
             for problem in problems:
                 log.warning("theme %s not loaded: %s", problem.path, problem.reason)
 
@@ -207,8 +229,14 @@ class SihaoApp(App[None]):
         try:
             theme = theme_from_file(path)
         except ValueError as exc:
-            self.notify(_("Some theme files could not be loaded: {listing}").format(listing=f"{path.name}: {exc}"),
-                        title=_("Themes"), severity="warning", timeout=15)
+            self.notify(
+                _("Some theme files could not be loaded: {listing}").format(
+                    listing=f"{path.name}: {exc}"
+                ),
+                title=_("Themes"),
+                severity="warning",
+                timeout=15,
+            )
             return
         self.register_theme(theme)
         self._user_theme_names.add(theme.name)

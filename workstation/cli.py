@@ -69,10 +69,18 @@ def _runtime(ctx: click.Context) -> Runtime:
 
 
 @click.group(cls=_PluginCommands, invoke_without_command=True)
-@click.option("--data-dir", type=click.Path(file_okay=False), envvar="SIHAO_DATA_DIR",
-              help="Keep the database, config, themes and logs under this directory.")
-@click.option("--lang", type=click.Choice(["zh", "zh_CN", "en"]), default=None,
-              help="UI language (default: the site's, else Simplified Chinese).")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False),
+    envvar="SIHAO_DATA_DIR",
+    help="Keep the database, config, themes and logs under this directory.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "zh_CN", "en"]),
+    default=None,
+    help="UI language (default: the site's, else Simplified Chinese).",
+)
 @click.pass_context
 def main(ctx: click.Context, data_dir: str | None, lang: str | None) -> None:
     """Sihao (四好) staff workstation."""
@@ -85,7 +93,9 @@ def main(ctx: click.Context, data_dir: str | None, lang: str | None) -> None:
 
 
 @main.command()
-@click.option("--demo", is_flag=True, help="Seed the demo site on first run and list demo accounts.")
+@click.option(
+    "--demo", is_flag=True, help="Seed the demo site on first run and list demo accounts."
+)
 @click.pass_context
 def run(ctx: click.Context, demo: bool) -> None:
     """Start the workstation."""
@@ -93,7 +103,12 @@ def run(ctx: click.Context, demo: bool) -> None:
     if demo:
         _ensure_demo(runtime)
     if not runtime.config.site_code:
-        click.echo(_("This workstation is not set up for a site. Run 'sihao demo seed' for the demo site, or enroll it with the central server."), err=True)
+        click.echo(
+            _(
+                "This workstation is not set up for a site. Run 'sihao demo seed' for the demo site, or enroll it with the central server."
+            ),
+            err=True,
+        )
         raise click.exceptions.Exit(2)
     from workstation.app import SihaoApp  # Textual costs ~150 ms: only when the UI starts
 
@@ -123,8 +138,11 @@ def plugins_list(ctx: click.Context) -> None:
     """Show every installed plugin and its state."""
     runtime = _runtime(ctx)
     for name, info in sorted(runtime.host.plugins.items()):
-        state = _("failed: {error}").format(error=info.error) if info.error else (
-            _("running") if info.loaded else _("off"))
+        state = (
+            _("failed: {error}").format(error=info.error)
+            if info.error
+            else (_("running") if info.loaded else _("off"))
+        )
         source = _("built-in") if info.source == "built-in" else _("entry point")
         enabled = _("enabled") if info.enabled else _("disabled")
         click.echo(f"{name:<16} {info.version:<10} {source:<8} {enabled:<6} {state}")
@@ -135,14 +153,25 @@ def _set_enabled(ctx: click.Context, name: str, enabled: bool) -> None:
     try:
         events = runtime.set_plugin_enabled(name, enabled)
     except UnknownPluginError as exc:
-        click.echo(_("Unknown plugin {name}. Known plugins: {known}").format(
-            name=exc.name, known=", ".join(exc.known)), err=True)
+        click.echo(
+            _("Unknown plugin {name}. Known plugins: {known}").format(
+                name=exc.name, known=", ".join(exc.known)
+            ),
+            err=True,
+        )
         raise click.exceptions.Exit(2) from exc
     for event in events:
         if event.kind == "failed":
-            click.echo(_("Plugin {name} was switched off: {error}").format(name=event.plugin, error=event.error), err=True)
+            click.echo(
+                _("Plugin {name} was switched off: {error}").format(
+                    name=event.plugin, error=event.error
+                ),
+                err=True,
+            )
             raise click.exceptions.Exit(1)
-    click.echo((_("Plugin {name} is on.") if enabled else _("Plugin {name} is off.")).format(name=name))
+    click.echo(
+        (_("Plugin {name} is on.") if enabled else _("Plugin {name} is off.")).format(name=name)
+    )
 
 
 @plugins.command("enable")
@@ -204,6 +233,10 @@ def audit_verify(ctx: click.Context) -> None:
     if result.ok:
         click.echo(_("Audit chain intact: {n} entries checked.").format(n=result.checked))
         return
-    click.echo(_("Audit chain broken at entry {seq}: {reason} ({n} entries before it are intact).").format(
-        seq=result.broken_seq, reason=result.reason, n=result.checked), err=True)
+    click.echo(
+        _("Audit chain broken at entry {seq}: {reason} ({n} entries before it are intact).").format(
+            seq=result.broken_seq, reason=result.reason, n=result.checked
+        ),
+        err=True,
+    )
     sys.exit(1)

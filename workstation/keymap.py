@@ -1,7 +1,7 @@
 """Remappable keys: every shell binding has an id; ``keymap.toml`` maps ids to keys.
 
-    [keys]
-    "sihao.sign_out" = "f12"
+[keys]
+"sihao.sign_out" = "f12"
 """
 
 from __future__ import annotations

@@ -20,8 +20,20 @@ from core.i18n import _
 DEFAULT_THEME = "sihao-dark"
 
 _FIELDS = {
-    "primary", "secondary", "warning", "error", "success", "accent", "foreground",
-    "background", "surface", "panel", "boost", "dark", "luminosity_spread", "text_alpha",
+    "primary",
+    "secondary",
+    "warning",
+    "error",
+    "success",
+    "accent",
+    "foreground",
+    "background",
+    "surface",
+    "panel",
+    "boost",
+    "dark",
+    "luminosity_spread",
+    "text_alpha",
     "variables",
 }
 
@@ -51,20 +63,35 @@ def theme_from_file(path: Path) -> Theme:
     # Colour strings are only parsed when applied: parse now so a typo is reported here.
     from textual.color import Color, ColorParseError
 
-    for key in ("primary", "secondary", "warning", "error", "success", "accent",
-                "foreground", "background", "surface", "panel", "boost"):
+    for key in (
+        "primary",
+        "secondary",
+        "warning",
+        "error",
+        "success",
+        "accent",
+        "foreground",
+        "background",
+        "surface",
+        "panel",
+        "boost",
+    ):
         value = fields.get(key)
         if value is not None:
             try:
                 Color.parse(str(value))
             except ColorParseError as exc:
-                raise ValueError(_("{key}: {value!r} is not a colour").format(key=key, value=value)) from exc
+                raise ValueError(
+                    _("{key}: {value!r} is not a colour").format(key=key, value=value)
+                ) from exc
     return theme
 
 
 def shipped_theme_files() -> list[Path]:
     root = resources.files("themes")
-    return sorted(Path(str(entry)) for entry in root.iterdir() if entry.name.endswith((".yaml", ".yml")))
+    return sorted(
+        Path(str(entry)) for entry in root.iterdir() if entry.name.endswith((".yaml", ".yml"))
+    )
 
 
 def user_theme_files(directory: Path) -> list[Path]:

@@ -11,7 +11,7 @@ import click
 from core.i18n import _
 from core.plugins import hookimpl
 from core.registry import Command
-from core.roles import ALL_ROLES, Role
+from core.roles import ALL_ROLES
 from plugins.about import models, service
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,9 @@ def sihao_cli(group: click.Group) -> None:
             raise click.exceptions.Exit(1)
         click.echo(f"{info.name}（{info.level}） {info.code}")
         for window in info.windows:
-            click.echo(f"  {window.number} {window.name}: {'、'.join(window.staff_on_duty) or _('nobody')}")
+            click.echo(
+                f"  {window.number} {window.name}: {'、'.join(window.staff_on_duty) or _('nobody')}"
+            )
 
     @group.command("notice")
     @click.argument("text")
@@ -103,5 +105,3 @@ def sihao_startup(context: Any) -> None:
 @hookimpl
 def sihao_shutdown(context: Any) -> None:
     log.info("about plugin stopped")
-
-

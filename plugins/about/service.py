@@ -56,13 +56,23 @@ def overview(site_code: str, *, include_off_duty: bool = False) -> SiteOverview 
         people = [_person(s) for s in staff if s.window_id == window.id]
         windows.append(WindowLine(window.number, window.name, window.departments, people))
     notices = [
-        n.text for n in SiteNotice.select().where((SiteNotice.site_code == site_code) & ~SiteNotice.retracted)
-        .order_by(SiteNotice.created_at.desc()).limit(5)
+        n.text
+        for n in SiteNotice.select()
+        .where((SiteNotice.site_code == site_code) & ~SiteNotice.retracted)
+        .order_by(SiteNotice.created_at.desc())
+        .limit(5)
     ]
     return SiteOverview(
-        code=site.code, name=site.name, level=SiteLevel(site.level).label, region_code=site.region_code,
-        address=site.address, phone=site.phone, parents=parents, windows=windows,
-        unassigned_on_duty=[_person(s) for s in staff if s.window_id is None], notices=notices,
+        code=site.code,
+        name=site.name,
+        level=SiteLevel(site.level).label,
+        region_code=site.region_code,
+        address=site.address,
+        phone=site.phone,
+        parents=parents,
+        windows=windows,
+        unassigned_on_duty=[_person(s) for s in staff if s.window_id is None],
+        notices=notices,
     )
 
 

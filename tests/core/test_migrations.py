@@ -14,7 +14,7 @@ from plugins.about.models import MODELS as ABOUT_MODELS
 
 def test_core_migrations_match_models(tmp_path: Path) -> None:
     db = open_database(tmp_path / "m.db", bind=False)
-    assert migrate.run(db, "core", migrate.CORE_MIGRATIONS) == ["0001_initial"]
+    assert migrate.run(db, "core", migrate.CORE_MIGRATIONS) == ["0001_initial", "0002_outbox"]
     assert migrate.run(db, "core", migrate.CORE_MIGRATIONS) == []
     assert not diff_models(db, MODELS)
     db.close()
@@ -23,7 +23,9 @@ def test_core_migrations_match_models(tmp_path: Path) -> None:
 def test_plugin_migrations_match_models(tmp_path: Path) -> None:
     db = open_database(tmp_path / "m.db", bind=False)
     migrate.run(db, "core", migrate.CORE_MIGRATIONS)
-    directory = Path(__import__("plugins.about.plugin", fromlist=["x"]).__file__).parent / "migrations"
+    directory = (
+        Path(__import__("plugins.about.plugin", fromlist=["x"]).__file__).parent / "migrations"
+    )
     migrate.run(db, "about", directory)
     assert not diff_models(db, ABOUT_MODELS)
     db.close()

@@ -39,10 +39,15 @@ class HomeScreen(SihaoScreen):
                 for spec in specs:
                     yield self._tile(spec)
                 if session is not None and session.role == Role.IT_ADMIN:
-                    yield Button(_("Plugins") + "\n" + _("Enable or disable plugins for this site"),
-                                 id="tile-" + PLUGINS_TILE.replace(".", "-"), classes="tile")
+                    yield Button(
+                        _("Plugins") + "\n" + _("Enable or disable plugins for this site"),
+                        id="tile-" + PLUGINS_TILE.replace(".", "-"),
+                        classes="tile",
+                    )
             if not specs:
-                yield Static(_("No plugin offers a screen for your role at this site."), id="no-tiles")
+                yield Static(
+                    _("No plugin offers a screen for your role at this site."), id="no-tiles"
+                )
 
     def _tile(self, spec: ScreenSpec) -> Button:
         label = spec.title()

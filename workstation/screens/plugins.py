@@ -51,7 +51,9 @@ class PluginsScreen(SihaoScreen):
                 state = _("running")
             else:
                 state = _("off")
-            table.add_row(name, info.version, source, _("yes") if info.enabled else _("no"), state, key=name)
+            table.add_row(
+                name, info.version, source, _("yes") if info.enabled else _("no"), state, key=name
+            )
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
 

@@ -29,7 +29,10 @@ class SignInScreen(Screen[Any]):
         with Center():
             with Vertical(id="sign-in-box"):
                 yield Static(_("Sihao staff workstation"), id="sign-in-title")
-                yield Static(site.name if site else _("This workstation is not set up for a site yet."), id="sign-in-site")
+                yield Static(
+                    site.name if site else _("This workstation is not set up for a site yet."),
+                    id="sign-in-site",
+                )
                 yield Label(_("Staff number"))
                 yield Input(id="staff-no", placeholder=_("e.g. 1001"))
                 yield Label(_("PIN"))
@@ -47,7 +50,12 @@ class SignInScreen(Screen[Any]):
             table = self.query_one("#demo-accounts", DataTable)
             table.add_columns(_("Staff number"), _("Name"), _("Role"), _("PIN"))
             for account in demo_accounts():
-                table.add_row(account["staff_no"], account["name"], Role(account["role"]).label, account["pin"])
+                table.add_row(
+                    account["staff_no"],
+                    account["name"],
+                    Role(account["role"]).label,
+                    account["pin"],
+                )
         self.query_one("#staff-no", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -73,8 +81,12 @@ class SignInScreen(Screen[Any]):
             error.update(_("Enter your staff number and PIN."))
             return
         try:
-            session = sign_in(staff_no, pin_input.value, self.runtime.config.security,
-                              site_code=self.runtime.config.site_code)
+            session = sign_in(
+                staff_no,
+                pin_input.value,
+                self.runtime.config.security,
+                site_code=self.runtime.config.site_code,
+            )
         except SignInError as exc:
             error.update(str(exc))
             pin_input.value = ""

@@ -40,7 +40,11 @@ class StatusBar(Static):
 
     def describe(self) -> str:
         runtime = self.runtime
-        site = Site.get_or_none(Site.code == runtime.config.site_code) if runtime.config.site_code else None
+        site = (
+            Site.get_or_none(Site.code == runtime.config.site_code)
+            if runtime.config.site_code
+            else None
+        )
         parts = [_("Site: {name}").format(name=site.name if site else _("not set up"))]
         session = runtime.session
         if session is not None:

@@ -1,0 +1,1 @@
+"""The central server: FastAPI on uvicorn, peewee on SQLite or PostgreSQL."""
