@@ -1,4 +1,4 @@
-"""Maintain the gettext catalogs: ``python -m core.catalogs update|compile|check``.
+"""Maintain the gettext catalogs: ``python -m core.catalogs update [PKG…]|compile|check``.
 
 Each package with UI text (core, workstation, server, every plugin) keeps its own
 ``locale/<lang>/LC_MESSAGES/sihao.po``, so people working on different plugins
@@ -50,11 +50,12 @@ def _po_path(package: Path, language: str) -> Path:
     return package / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def update() -> None:
+def update(only: list[str] | None = None) -> None:
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import read_po, write_po
 
-    for package in packages():
+    chosen = [p for p in packages() if not only or str(p.relative_to(ROOT)) in only]
+    for package in chosen:
         template = _extract(package)
         assert isinstance(template, Catalog)
         if not len(template):
@@ -118,7 +119,7 @@ def missing() -> dict[str, list[str]]:
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "compile"
     if command == "update":
-        update()
+        update([a.rstrip("/") for a in argv[2:]] or None)
     elif command == "compile":
         compile_all()
     elif command == "check":
