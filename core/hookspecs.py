@@ -61,6 +61,11 @@ def sihao_server_routes(router: Any) -> None:
 
 
 @hookspec
+def sihao_server_record_applied(record: Any, emit: Any) -> None:
+    """On the server, inside the push transaction: react to a stored record (``emit`` writes change rows)."""
+
+
+@hookspec
 def sihao_startup(context: Any) -> None:
     """Called when the workstation has opened its store and signed nobody in yet."""
 

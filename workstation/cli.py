@@ -14,6 +14,7 @@ language), the detail goes to the log, and the exit code is 2.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from typing import Any
@@ -37,6 +38,16 @@ class _PluginCommands(click.Group):
         command = super().get_command(ctx, cmd_name)
         if command is not None:
             return command
+        if cmd_name == "server":
+            # The central server ships in the same distribution but is its own
+            # program: loaded by name, like a plugin, so the shell never imports it.
+            try:
+                module = importlib.import_module("server.cli")
+            except ImportError as exc:
+                log.error("server CLI unavailable: %s", exc)
+                return None
+            server_group: click.Command = module.server
+            return server_group
         try:
             runtime = _runtime(ctx)
         except click.exceptions.Exit:
