@@ -8,8 +8,9 @@ Regenerate a migration after changing a model:
 from __future__ import annotations
 
 from core.audit import AuditEntry
+from core.catalog.models import MODELS as CATALOG_MODELS
 from core.models import CORE_MODELS
 from core.outbox import Outbox
 from core.workdays import HolidayDay, HolidayYear
 
-MODELS = [*CORE_MODELS, AuditEntry, HolidayDay, HolidayYear, Outbox]
+MODELS = [*CORE_MODELS, AuditEntry, HolidayDay, HolidayYear, Outbox, *CATALOG_MODELS]

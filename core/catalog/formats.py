@@ -1,0 +1,389 @@
+"""Catalog files: JSON (the schema in docs/catalog-format.md) and an Excel workbook.
+
+``load_catalog(path)`` reads either format by suffix and checks all of it (every
+field, duplicate codes, unknown departments, bundle items and parent points)
+before anything is written: a file with problems raises ``CatalogImportError``
+holding every problem found (where, column, reason), so IT fixes the file in one
+pass and the store never holds half a catalog. ``dump_catalog`` writes either
+format; an exported file imports back unchanged.
+
+Excel layout: one sheet per entity (departments, items, bundles, service_points)
+and one per list inside an item (situations, materials, steps, faq), each with a
+header row of field names; list-valued cells hold values separated by 、 or new
+lines. openpyxl is imported only here, inside the Excel functions (≈ 60 ms).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.catalog import schema
+from core.catalog.schema import BUNDLE, DEPARTMENT, ITEM, SERVICE_POINT, Problem
+from core.i18n import _
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+
+# JSON key of each entity list, in the order they are written and applied.
+SECTIONS: dict[str, str] = {
+    DEPARTMENT: "departments",
+    ITEM: "items",
+    BUNDLE: "bundles",
+    SERVICE_POINT: "service_points",
+}
+
+# Item parts that get a sheet of their own in Excel: sheet -> (item key, fields).
+CHILD_SHEETS: dict[str, tuple[str, list[str]]] = {
+    "situations": ("situations", ["item", "code", "name", "conditions"]),
+    "materials": (
+        "materials",
+        [
+            "item",
+            "key",
+            "name",
+            "form",
+            "copies",
+            "source",
+            "basis",
+            "sample",
+            "required",
+            "situations",
+        ],
+    ),
+    "steps": ("steps", ["item", "name", "days", "counts"]),
+    "faq": ("faq", ["item", "q", "a"]),
+}
+
+
+@dataclass
+class CatalogDocument:
+    """A whole catalog: lists of entity dicts in the schema (the sync payload format)."""
+
+    departments: list[dict[str, Any]] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)
+    bundles: list[dict[str, Any]] = field(default_factory=list)
+    service_points: list[dict[str, Any]] = field(default_factory=list)
+    version: int = FORMAT_VERSION
+
+    def entities(self, kind: str) -> list[dict[str, Any]]:
+        entities: list[dict[str, Any]] = getattr(self, SECTIONS[kind])
+        return entities
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": self.version, **{key: self.entities(k) for k, key in SECTIONS.items()}}
+
+    def counts(self) -> dict[str, int]:
+        return {SECTIONS[k]: len(self.entities(k)) for k in SECTIONS}
+
+
+class CatalogImportError(Exception):
+    """A catalog file was refused; ``problems`` lists everything wrong with it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(self.summary())
+
+    def summary(self, limit: int = 50) -> str:
+        head = _("The catalog was not imported: {n} problem(s) found. Nothing was changed.").format(
+            n=len(self.problems)
+        )
+        lines = [head, *(f"  {p}" for p in self.problems[:limit])]
+        if len(self.problems) > limit:
+            lines.append(_("  … and {n} more").format(n=len(self.problems) - limit))
+        return "\n".join(lines)
+
+
+def _entry_where(section: str, index: int, data: Any) -> str:
+    code = data.get("code") if isinstance(data, dict) else None
+    where = f"{section}[{index}]"
+    return f"{where}（{code}）" if code else where
+
+
+def validate_document(raw: Any, *, where: Any = None) -> CatalogDocument:
+    """Check a parsed catalog (JSON shape); raise ``CatalogImportError`` listing problems.
+
+    ``where(kind, index, data)`` names an entry in messages (sheet and row for Excel).
+    """
+    locate = where or (lambda kind, index, data: _entry_where(SECTIONS[kind], index + 1, data))
+    problems: list[Problem] = []
+    if not isinstance(raw, dict):
+        raise CatalogImportError(
+            [Problem(_("the file"), "", _("must hold one JSON object with the catalog lists"))]
+        )
+    version = raw.get("version", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        problems.append(
+            Problem(
+                _("the file"),
+                "version",
+                _("version {found} is not supported (expected {expected})").format(
+                    found=version, expected=FORMAT_VERSION
+                ),
+            )
+        )
+    doc = CatalogDocument()
+    for kind, section in SECTIONS.items():
+        entries = raw.get(section, [])
+        if not isinstance(entries, list):
+            problems.append(Problem(_("the file"), section, _("must be a list")))
+            continue
+        seen: dict[str, str] = {}
+        for index, data in enumerate(entries):
+            entity, found = schema.normalise(kind, data)
+            place = locate(kind, index, data)
+            problems.extend(Problem(place, column, reason) for column, reason in found)
+            code = entity.get("code")
+            if code:
+                if code in seen:
+                    problems.append(
+                        Problem(
+                            place,
+                            "code",
+                            _("code {code} is used twice (also at {other})").format(
+                                code=code, other=seen[code]
+                            ),
+                        )
+                    )
+                else:
+                    seen[code] = place
+            doc.entities(kind).append(entity)
+    problems.extend(_reference_problems(doc, locate))
+    if problems:
+        raise CatalogImportError(problems)
+    return doc
+
+
+def _reference_problems(doc: CatalogDocument, locate: Any) -> list[Problem]:
+    problems: list[Problem] = []
+    departments = {d["code"] for d in doc.departments if d.get("code")}
+    items = {i["code"] for i in doc.items if i.get("code")}
+    points = {p["code"] for p in doc.service_points if p.get("code")}
+    for index, item in enumerate(doc.items):
+        if item.get("department") and item["department"] not in departments:
+            problems.append(
+                Problem(
+                    locate(ITEM, index, item),
+                    "department",
+                    _("department {code} is not in the catalog").format(code=item["department"]),
+                )
+            )
+    for index, bundle in enumerate(doc.bundles):
+        for code in bundle.get("items", []):
+            if code not in items:
+                problems.append(
+                    Problem(
+                        locate(BUNDLE, index, bundle),
+                        "items",
+                        _("item {code} is not in the catalog").format(code=code),
+                    )
+                )
+    for index, point in enumerate(doc.service_points):
+        parent = point.get("parent")
+        if parent and parent not in points:
+            problems.append(
+                Problem(
+                    locate(SERVICE_POINT, index, point),
+                    "parent",
+                    _("parent point {code} is not in the catalog").format(code=parent),
+                )
+            )
+        elif parent and parent == point.get("code"):
+            problems.append(
+                Problem(
+                    locate(SERVICE_POINT, index, point),
+                    "parent",
+                    _("a point cannot be its own parent"),
+                )
+            )
+    return problems
+
+
+# -- reading -----------------------------------------------------------------------
+def load_catalog(path: Path | str) -> CatalogDocument:
+    """Read and check a catalog file (.json or .xlsx); raise ``CatalogImportError``."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise CatalogImportError(
+            [Problem(str(path), "", _("the file does not exist or cannot be read"))]
+        )
+    if suffix == ".json":
+        return parse_json(path.read_bytes(), name=path.name)
+    if suffix in (".xlsx", ".xlsm"):
+        return _load_excel(path)
+    raise CatalogImportError(
+        [Problem(path.name, "", _("unknown file type; use a .json or .xlsx file"))]
+    )
+
+
+def parse_json(data: bytes, *, name: str = "catalog.json") -> CatalogDocument:
+    """Check catalog JSON given as bytes (files, HTTP bodies)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        hint = ""
+        try:
+            data.decode("gb18030")
+            hint = _(" It looks like GBK; save it as UTF-8 and import again.")
+        except UnicodeDecodeError:
+            pass
+        raise CatalogImportError(
+            [
+                Problem(
+                    name,
+                    "",
+                    _("the file is not UTF-8 text (byte {offset} cannot be read).").format(
+                        offset=exc.start
+                    )
+                    + hint,
+                )
+            ]
+        ) from exc
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CatalogImportError(
+            [
+                Problem(
+                    name,
+                    "",
+                    _("not valid JSON at line {line}, column {col}: {msg}").format(
+                        line=exc.lineno, col=exc.colno, msg=exc.msg
+                    ),
+                )
+            ]
+        ) from exc
+    return validate_document(raw)
+
+
+def _cell(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _load_excel(path: Path) -> CatalogDocument:
+    import zipfile
+
+    from openpyxl import load_workbook  # ≈ 60 ms: only when a workbook is read
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise CatalogImportError(
+            [Problem(path.name, "", _("not an Excel workbook (.xlsx) that can be read"))]
+        ) from exc
+    problems: list[Problem] = []
+    rows_of: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    wanted: dict[str, tuple[str, ...]] = {SECTIONS[k]: schema.REQUIRED[k] for k in SECTIONS}
+    wanted.update({sheet: ("item",) for sheet in CHILD_SHEETS})
+    for sheet_name, required in wanted.items():
+        if sheet_name not in book.sheetnames:
+            if sheet_name in ("departments", "items"):
+                problems.append(
+                    Problem(
+                        _("sheet {sheet}").format(sheet=sheet_name), "", _("the sheet is missing")
+                    )
+                )
+            rows_of[sheet_name] = []
+            continue
+        sheet = book[sheet_name]
+        rows = sheet.iter_rows(values_only=True)
+        header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+        for column in required:
+            if column not in header:
+                problems.append(
+                    Problem(
+                        _("sheet {sheet}, row 1").format(sheet=sheet_name),
+                        column,
+                        _("the column is missing from the header row"),
+                    )
+                )
+        entries: list[tuple[int, dict[str, Any]]] = []
+        for number, values in enumerate(rows, start=2):
+            if values is None or all(v is None or v == "" for v in values):
+                continue
+            entries.append(
+                (number, {h: _cell(v) for h, v in zip(header, values, strict=False) if h})
+            )
+        rows_of[sheet_name] = entries
+    book.close()
+    if problems:
+        raise CatalogImportError(problems)
+
+    raw: dict[str, Any] = {"version": FORMAT_VERSION}
+    places: dict[str, list[str]] = {}
+    for kind, section in SECTIONS.items():
+        raw[section] = [data for _n, data in rows_of[section]]
+        places[kind] = [
+            _("sheet {sheet}, row {row}").format(sheet=section, row=n) for n, _d in rows_of[section]
+        ]
+    by_code = {str(schema.text(item.get("code"))): item for item in raw["items"]}
+    for sheet_name, (key, _fields) in CHILD_SHEETS.items():
+        for number, row in rows_of[sheet_name]:
+            code = str(schema.text(row.pop("item", "")))
+            item = by_code.get(code)
+            if item is None:
+                problems.append(
+                    Problem(
+                        _("sheet {sheet}, row {row}").format(sheet=sheet_name, row=number),
+                        "item",
+                        _("item {code} is not in the items sheet").format(code=code or "—"),
+                    )
+                )
+                continue
+            item.setdefault(key, []).append(row)
+    try:
+        doc = validate_document(raw, where=lambda kind, index, data: places[kind][index])
+    except CatalogImportError as exc:
+        raise CatalogImportError(problems + exc.problems) from None
+    if problems:
+        raise CatalogImportError(problems)
+    return doc
+
+
+# -- writing -----------------------------------------------------------------------
+def dump_catalog(doc: CatalogDocument, path: Path | str) -> Path:
+    """Write ``doc`` as .json or .xlsx (by suffix)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".json":
+        path.write_text(
+            json.dumps(doc.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+    elif suffix == ".xlsx":
+        _dump_excel(doc, path)
+    else:
+        raise ValueError(_("Unknown file type {suffix}; use .json or .xlsx.").format(suffix=suffix))
+    return path
+
+
+def _excel_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value)
+    return value
+
+
+def _dump_excel(doc: CatalogDocument, path: Path) -> None:
+    from openpyxl import Workbook  # ≈ 60 ms: only when a workbook is written
+
+    book = Workbook(write_only=True)
+    for kind, section in SECTIONS.items():
+        columns = [
+            key for key, _check in schema.FIELDS[kind] if not (kind == ITEM and key in CHILD_SHEETS)
+        ]
+        sheet = book.create_sheet(section)
+        sheet.append(columns)
+        for entity in doc.entities(kind):
+            sheet.append([_excel_value(entity.get(c)) for c in columns])
+    for sheet_name, (key, columns) in CHILD_SHEETS.items():
+        sheet = book.create_sheet(sheet_name)
+        sheet.append(columns)
+        for item in doc.items:
+            for part in item.get(key, []):
+                sheet.append([item["code"], *(_excel_value(part.get(c)) for c in columns[1:])])
+    book.save(path)

@@ -1,0 +1,230 @@
+"""The catalog in the local store: whole-catalog replacement, per-entity changes, queries.
+
+Writers:
+- ``replace_catalog(doc)`` swaps the whole catalog in one transaction (what
+  ``sihao catalog import`` does at a standalone site, and a sync reset);
+- ``upsert(kind, data)`` / ``delete(kind, code)`` apply one pulled change (kinds
+  ``catalog.department``, ``catalog.item``, ``catalog.bundle``,
+  ``catalog.service_point``); the sync client calls them inside the transaction
+  that also moves its cursor.
+
+Every write tells the listeners (``on_change``) so in-memory indexes (the lookup)
+rebuild lazily. The catalog is the server's: it is not audited row by row here;
+a local import records one audit entry.
+
+Readers return entities as plain dicts in the catalog schema, the same shape a
+file or a sync payload carries, so plugins never touch the peewee rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import peewee
+
+from core import audit
+from core.catalog import schema
+from core.catalog.formats import SECTIONS, CatalogDocument, CatalogImportError
+from core.catalog.models import Bundle, Department, Item, ItemUsage, ServicePoint
+from core.catalog.schema import BUNDLE, DEPARTMENT, ITEM, SERVICE_POINT, Problem
+from core.db import atomic, database
+from core.models import utcnow
+
+log = logging.getLogger(__name__)
+
+MODEL_OF: dict[str, type[peewee.Model]] = {
+    DEPARTMENT: Department,
+    ITEM: Item,
+    BUNDLE: Bundle,
+    SERVICE_POINT: ServicePoint,
+}
+
+Listener = Callable[[str, str | None], None]  # (kind or "*", code or None)
+_listeners: list[Listener] = []
+
+
+def on_change(listener: Listener) -> None:
+    """Call ``listener(kind, code)`` after every catalog write (``"*"`` for all)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def remove_listener(listener: Listener) -> None:
+    if listener in _listeners:
+        _listeners.remove(listener)
+
+
+def _changed(kind: str, code: str | None) -> None:
+    for listener in list(_listeners):
+        try:
+            listener(kind, code)
+        except Exception:  # an index must never break a write
+            log.exception("catalog listener failed")
+
+
+# -- pinyin ------------------------------------------------------------------------
+def name_pinyin(name: str) -> tuple[str, str]:
+    """(full pinyin, initials) of a name, lower case, hanzi and letters/digits only."""
+    from pypinyin import Style, lazy_pinyin  # ≈ 55 MB and 0.3 s: only when items are written
+
+    # Hanzi only: the lookup matches letters and digits in names through the name itself.
+    full = lazy_pinyin(name, errors="ignore")
+    initials = [p[:1] for p in lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")]
+    return "".join(full), "".join(initials)
+
+
+# -- rows and dicts ----------------------------------------------------------------
+def _columns(kind: str) -> list[str]:
+    return [key for key, _check in schema.FIELDS[kind]]
+
+
+def to_dict(kind: str, row: peewee.Model) -> dict[str, Any]:
+    return {key: getattr(row, key) for key in _columns(kind)}
+
+
+def _row_values(kind: str, entity: dict[str, Any]) -> dict[str, Any]:
+    values = {key: entity[key] for key in _columns(kind)}
+    values["updated_at"] = utcnow()
+    if kind == ITEM:
+        values["pinyin"], values["initials"] = name_pinyin(entity["name"])
+    return values
+
+
+def _checked(kind: str, data: Any) -> dict[str, Any]:
+    entity, problems = schema.normalise(kind, data)
+    if problems:
+        code = data.get("code", "") if isinstance(data, dict) else ""
+        raise CatalogImportError([Problem(f"{kind} {code}".strip(), c, r) for c, r in problems])
+    return entity
+
+
+# -- writers -----------------------------------------------------------------------
+def replace_catalog(doc: CatalogDocument, *, actor: str = "", source: str = "") -> dict[str, int]:
+    """Replace the whole catalog with ``doc`` (already checked) in one transaction."""
+    with atomic():
+        for kind in reversed(list(SECTIONS)):
+            MODEL_OF[kind].delete().execute()
+        for kind in SECTIONS:
+            rows = [_row_values(kind, entity) for entity in doc.entities(kind)]
+            model = MODEL_OF[kind]
+            for start in range(0, len(rows), 200):
+                model.insert_many(rows[start : start + 200]).execute()
+        counts = doc.counts()
+        audit.record("catalog.imported", actor=actor, detail={"source": source, **counts})
+    _changed("*", None)
+    return counts
+
+
+def upsert(kind: str, data: Any) -> dict[str, Any]:
+    """Insert or replace one entity (a pulled change); return its canonical dict."""
+    entity = _checked(kind, data)
+    MODEL_OF[kind].insert(_row_values(kind, entity)).on_conflict_replace().execute()
+    _changed(kind, entity["code"])
+    return entity
+
+
+def delete(kind: str, code: str) -> bool:
+    """Remove one entity (a pulled tombstone); False if it was not there."""
+    model = MODEL_OF[kind]
+    removed = model.delete().where(model._meta.primary_key == code).execute()
+    _changed(kind, code)
+    return bool(removed)
+
+
+def export_catalog() -> CatalogDocument:
+    doc = CatalogDocument()
+    for kind in SECTIONS:
+        model = MODEL_OF[kind]
+        doc.entities(kind).extend(
+            to_dict(kind, row) for row in model.select().order_by(model._meta.primary_key)
+        )
+    return doc
+
+
+# -- usage -------------------------------------------------------------------------
+def bump_usage(code: str, n: int = 1) -> int:
+    """Count that this site handled ``code`` (intake, ratings…); ranks the lookup."""
+    with atomic():
+        ItemUsage.insert(item_code=code, count=n, last_at=utcnow()).on_conflict(
+            conflict_target=[ItemUsage.item_code],
+            update={ItemUsage.count: ItemUsage.count + n, ItemUsage.last_at: utcnow()},
+        ).execute()
+        count = int(ItemUsage.get_by_id(code).count)
+    _changed("usage", code)
+    return count
+
+
+def usage_counts() -> dict[str, int]:
+    return {row.item_code: row.count for row in ItemUsage.select()}
+
+
+# -- readers -----------------------------------------------------------------------
+def is_empty() -> bool:
+    return not Item.select().exists()
+
+
+def get_item(code: str) -> dict[str, Any] | None:
+    row = Item.get_or_none(Item.code == code)
+    return to_dict(ITEM, row) if row is not None else None
+
+
+def get_items(codes: Iterable[str]) -> list[dict[str, Any]]:
+    """Items by code, in the order asked; unknown codes are left out."""
+    wanted = list(codes)
+    found = {row.code: to_dict(ITEM, row) for row in Item.select().where(Item.code.in_(wanted))}
+    return [found[c] for c in wanted if c in found]
+
+
+def iter_items() -> Iterator[dict[str, Any]]:
+    for row in Item.select().order_by(Item.code).iterator():
+        yield to_dict(ITEM, row)
+
+
+def search_rows() -> Iterator[tuple[Any, ...]]:
+    """What the search index needs per item, read without building dicts.
+
+    (code, name, main_name, keywords JSON, pinyin, initials, department,
+    exercise_level, online, service_object JSON, region_code) in code order.
+    """
+    cursor = database.execute_sql(
+        "SELECT code, name, main_name, keywords, pinyin, initials, department,"
+        " exercise_level, online, service_object, region_code FROM item ORDER BY code"
+    )
+    yield from cursor
+
+
+def count_items() -> int:
+    return int(Item.select().count())
+
+
+def departments() -> list[dict[str, Any]]:
+    return [to_dict(DEPARTMENT, r) for r in Department.select().order_by(Department.code)]
+
+
+def get_department(code: str) -> dict[str, Any] | None:
+    row = Department.get_or_none(Department.code == code)
+    return to_dict(DEPARTMENT, row) if row is not None else None
+
+
+def bundles() -> list[dict[str, Any]]:
+    return [to_dict(BUNDLE, r) for r in Bundle.select().order_by(Bundle.code)]
+
+
+def get_bundle(code: str) -> dict[str, Any] | None:
+    row = Bundle.get_or_none(Bundle.code == code)
+    return to_dict(BUNDLE, row) if row is not None else None
+
+
+def bundles_with_item(code: str) -> list[dict[str, Any]]:
+    return [b for b in bundles() if code in b["items"]]
+
+
+def service_points() -> list[dict[str, Any]]:
+    return [to_dict(SERVICE_POINT, r) for r in ServicePoint.select().order_by(ServicePoint.code)]
+
+
+def get_point(code: str) -> dict[str, Any] | None:
+    row = ServicePoint.get_or_none(ServicePoint.code == code)
+    return to_dict(SERVICE_POINT, row) if row is not None else None
