@@ -63,7 +63,14 @@ def _runtime(ctx: click.Context) -> Runtime:
     obj: dict[str, Any] = root.ensure_object(dict)
     if "runtime" in obj:
         return obj["runtime"]  # type: ignore[no-any-return]
-    paths = resolve_paths(obj.get("data_dir"))
+    # Plugin commands are resolved before the group's callback runs: read the
+    # parsed options from the root context itself.
+    data_dir = obj.get("data_dir", root.params.get("data_dir"))
+    lang = root.params.get("lang")
+    obj.setdefault("lang_given", lang is not None)
+    if lang is not None:
+        set_language(lang)
+    paths = resolve_paths(data_dir)
     setup_logging(paths.ensure().log_dir)
     try:
         runtime = Runtime.open(paths)
@@ -251,3 +258,7 @@ def audit_verify(ctx: click.Context) -> None:
         err=True,
     )
     sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

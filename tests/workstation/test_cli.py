@@ -1,0 +1,78 @@
+"""The ``sihao`` command run as a user runs it: a real subprocess on a real data dir."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+SIHAO = [sys.executable, "-m", "workstation.cli"]
+
+
+def sihao(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SIHAO_")}
+    return subprocess.run(
+        [*SIHAO, "--data-dir", str(data_dir), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_seed_list_enable_disable(tmp_path: Path) -> None:
+    assert "演示站点 370303-ZWFW 已就绪" in sihao(tmp_path, "demo", "seed").stdout
+    listing = sihao(tmp_path, "plugins", "list").stdout
+    assert "about" in listing and "queue_board" in listing
+    assert "插件 queue_board 已启用" in sihao(tmp_path, "plugins", "enable", "queue_board").stdout
+    assert "queue_board" in (tmp_path / "config" / "site.toml").read_text(encoding="utf-8")
+    assert "已停用" in sihao(tmp_path, "plugins", "disable", "queue_board").stdout
+
+
+def test_unknown_plugin_lists_the_known_names(tmp_path: Path) -> None:
+    sihao(tmp_path, "demo", "seed")
+    result = sihao(tmp_path, "plugins", "enable", "lokup")
+    assert result.returncode == 2
+    assert (
+        "未知插件 lokup" in result.stderr
+        and "about" in result.stderr
+        and "queue_board" in result.stderr
+    )
+
+
+def test_corrupt_config_refuses_to_start_naming_file_and_line(tmp_path: Path) -> None:
+    sihao(tmp_path, "demo", "seed")
+    config = tmp_path / "config" / "site.toml"
+    config.write_text('[site]\ncode = "370303-ZWFW"\nmode = demo\n', encoding="utf-8")
+    result = sihao(tmp_path, "run")
+    assert result.returncode == 2
+    assert str(config) in result.stderr and "第 3 行" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_corrupt_database_is_left_alone(tmp_path: Path) -> None:
+    tmp_path.mkdir(exist_ok=True)
+    db = tmp_path / "sihao.db"
+    db.write_bytes(b"\x00garbage" * 512)
+    result = sihao(tmp_path, "plugins", "list")
+    assert result.returncode == 2 and "已损坏" in result.stderr and "Traceback" not in result.stderr
+    assert db.read_bytes() == b"\x00garbage" * 512
+
+
+def test_audit_verify_reports_tampering(tmp_path: Path) -> None:
+    sihao(tmp_path, "demo", "seed")
+    assert sihao(tmp_path, "notice", "三号窗口今日暂停", "--author", "3001").returncode == 0
+    ok = sihao(tmp_path, "audit", "verify")
+    assert ok.returncode == 0 and "审计链完整" in ok.stdout
+    with sqlite3.connect(tmp_path / "sihao.db") as conn:
+        conn.execute("UPDATE site_notice SET text = '已篡改'")
+    broken = sihao(tmp_path, "audit", "verify")
+    assert broken.returncode == 1 and "site_notice" in broken.stderr
+
+
+def test_english_and_migrate(tmp_path: Path) -> None:
+    sihao(tmp_path, "demo", "seed")
+    result = sihao(tmp_path, "--lang", "en", "db", "migrate")
+    assert result.returncode == 0 and "is up to date" in result.stdout

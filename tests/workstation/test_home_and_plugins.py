@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Button, DataTable
+
+from core.config import load_site_config
+from core.plugins import hookimpl
+from core.runtime import Runtime
+from tests.conftest import make_runtime
+from tests.workstation.helpers import notifications, sign_in, wait_for
+from workstation.app import SihaoApp
+from workstation.screens.home import HomeScreen
+from workstation.screens.plugins import PluginsScreen
+
+
+def tile_ids(app: SihaoApp) -> set[str]:
+    return {b.id or "" for b in app.screen.query(".tile").results(Button)}
+
+
+async def test_home_is_filtered_by_role(data_dir: Path) -> None:
+    runtime = make_runtime(data_dir, plugins=["about", "queue_board"])
+    app = SihaoApp(runtime, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, "1001")  # clerk
+        assert isinstance(app.screen, HomeScreen)
+        assert tile_ids(app) == {"tile-about-site", "tile-queue_board-board"}
+        await pilot.click("#tile-queue_board-board")
+        await pilot.pause()
+        assert app.screen.id == "queue-board-screen"
+        await pilot.press("escape")
+        await pilot.press("f10")
+        await sign_in(pilot, "9001")  # IT: no queue board, but the Plugins tile
+        assert tile_ids(app) == {"tile-about-site", "tile-shell-plugins"}
+    runtime.shutdown()
+
+
+async def test_it_enables_a_plugin_live_from_the_plugins_screen(data_dir: Path) -> None:
+    runtime = make_runtime(data_dir, plugins=["about"])
+    app = SihaoApp(runtime, watch=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await sign_in(pilot, "9001")
+        await pilot.click("#tile-shell-plugins")
+        await pilot.pause()
+        assert isinstance(app.screen, PluginsScreen)
+        table = app.screen.query_one(DataTable)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert [r[0] for r in rows] == ["about", "queue_board"]
+        assert rows[1][2] == "第三方" and rows[1][3] == "否"
+        table.move_cursor(row=1)
+        await pilot.press("space")
+        await pilot.pause()
+        assert table.get_row_at(1)[3] == "是" and table.get_row_at(1)[4] == "运行中"
+        assert load_site_config(runtime.paths.site_config).enabled_plugins == [
+            "about",
+            "queue_board",
+        ]
+        assert "插件 queue_board 已启用。" in notifications(app)
+        # The clerk sees the new tile without a restart.
+        await pilot.press("f10")
+        await sign_in(pilot, "1001")
+        assert "tile-queue_board-board" in tile_ids(app)
+    runtime.shutdown()
+
+
+async def test_editing_site_config_by_hand_applies_live(data_dir: Path) -> None:
+    runtime = make_runtime(data_dir, plugins=["about"])
+    app = SihaoApp(runtime, watch=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, "1001")
+        assert tile_ids(app) == {"tile-about-site"}
+        path = runtime.paths.site_config
+        path.write_text(
+            path.read_text(encoding="utf-8").replace('"about",', '"about",\n    "queue_board",'),
+            encoding="utf-8",
+        )
+        assert await wait_for(pilot, lambda: "tile-queue_board-board" in tile_ids(app))
+        # A broken edit is reported and the last good policy stays.
+        path.write_text("[plugins\nenabled = [", encoding="utf-8")
+        assert await wait_for(pilot, lambda: any("站点配置文件" in n for n in notifications(app)))
+        assert "tile-queue_board-board" in tile_ids(app)
+    runtime.shutdown()
+
+
+async def test_plugin_raising_is_switched_off_with_a_notice(runtime: Runtime) -> None:
+    class Faulty:
+        @hookimpl
+        def sihao_screens(self, registry: object) -> None:
+            raise ValueError("tile table corrupt")
+
+    runtime.host.register_object("faulty", Faulty())
+    runtime.config.enabled_plugins.append("faulty")
+    app = SihaoApp(runtime, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, "1001")
+        assert isinstance(app.screen, HomeScreen)
+        assert "tile-about-site" in tile_ids(app)
+        assert await wait_for(
+            pilot,
+            lambda: any("faulty" in n and "tile table corrupt" in n for n in notifications(app)),
+        )
+        assert runtime.host.plugins["faulty"].error == "ValueError: tile table corrupt"
+
+
+async def test_palette_lists_plugin_commands_for_the_role(data_dir: Path) -> None:
+    runtime = make_runtime(data_dir, plugins=["about", "queue_board"])
+    app = SihaoApp(runtime, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, "1001")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Call next number" in titles and "本站概况" in titles and "退出登录" in titles
+        assert "插件管理" not in titles
+        await pilot.press("f10")
+        await sign_in(pilot, "9001")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Call next number" not in titles and "插件管理" in titles
+        assert "主题：sihao-light" in titles
+    runtime.shutdown()
