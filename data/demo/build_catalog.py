@@ -1,0 +1,1163 @@
+"""Build the demo service catalog of Zibo (淄博市, 370300) as data/demo/catalog.json.
+
+Run it from the repository root:
+
+    .venv/bin/python data/demo/build_catalog.py
+
+The catalog follows the JSON schema of the catalog import/export (docs/catalog-format.md):
+departments, handling items (业务办理项), one-thing bundles (一件事) and service points
+over the four levels (市 → 区县 → 镇街 → 村社区).
+
+How the file is organised:
+- constants for places, hours and phones of the Zibo halls;
+- small helpers that build the parts every item repeats: materials that many items
+  share (身份证件 via 电子证照, 营业执照 held by 市场监管, 户口簿…), the standard flow
+  申请 → 受理 → 审查 → 决定 → 送达 with special steps that do not count toward the legal
+  deadline (现场核查, 专家评审, 检验检测, 听证: 行政许可法 art. 45), situations;
+- one function per department that declares its items with `add(...)`;
+- the bundles, which name their items by the handle returned from `add(...)`;
+- the service points, generated from tables of districts, towns and communities.
+
+Codes are assigned in declaration order: main item `<region>-<DEPT>-<type>-<nnn>`, sub-item
+`<main>-<letter>`, handling item `<main>-<nn>`. Declaring items in a fixed order keeps
+the codes stable between runs. The data is invented for the demo but written the way
+Shandong's catalogs word it; it is not an official catalog.
+
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+OUTPUT = Path(__file__).with_name("catalog.json")
+
+# ---------------------------------------------------------------------------
+# Places, hours, phones
+# ---------------------------------------------------------------------------
+
+CITY = "370300"
+ZHANGDIAN = "370303"
+CITY_HALL = "淄博市政务服务中心（淄博市张店区人民西路228号 淄博市民中心）"
+ZHANGDIAN_HALL = "张店区政务服务中心（淄博市张店区华光路366号）"
+HOURS = "周一至周五 上午9:00—12:00，下午13:30—17:00（法定节假日除外）；周六上午延时服务"
+COMPLAINT_PHONE = "0533-2512345"  # 12345 政务服务便民热线 (一号咨询)
+ONLINE_BASE = "http://zwfw.sd.gov.cn/ZB/icity/proinfo/index?code="
+FREE = ("", "不收费")
+E_LICENCE_BASIS = "《国务院关于在线政务服务的若干规定》第十条（电子证照与纸质证照具有同等法律效力）"
+
+TYPE_CODES = {
+    "行政许可": "XK",
+    "行政确认": "QR",
+    "行政裁决": "CJ",
+    "行政给付": "JF",
+    "行政奖励": "JL",
+    "行政备案": "BA",
+    "其他行政权力": "QT",
+    "公共服务": "GG",
+}
+
+
+@dataclass(frozen=True)
+class Department:
+    code: str
+    name: str
+    short: str
+    window: str  # window in the city hall
+    phone: str  # city-level consultation phone
+    district_phone: str  # 张店区 consultation phone
+
+    @property
+    def prefix(self) -> str:
+        return self.code.upper()
+
+    def district_body(self) -> str:
+        """The 张店区 counterpart of a city department (淄博市X局 → 淄博市张店区X局)."""
+        return self.name.replace("淄博市", "淄博市张店区", 1)
+
+
+DEPARTMENTS = [
+    Department("scjg", "淄博市市场监督管理局", "市场监管", "二楼A区企业开办综合窗口", "0533-3182701", "0533-2186021"),
+    Department("sw", "国家税务总局淄博市税务局", "税务", "二楼A区税务综合窗口", "0533-3587366", "0533-2186035"),
+    Department("rs", "淄博市人力资源和社会保障局", "人社", "三楼C区社会保障综合窗口", "0533-3161512", "0533-2186052"),
+    Department("ga", "淄博市公安局", "公安", "一楼B区公安综合窗口", "0533-2153110", "0533-2186066"),
+    Department("wj", "淄博市卫生健康委员会", "卫健", "三楼C区卫生健康窗口", "0533-3180756", "0533-2186078"),
+    Department("yb", "淄博市医疗保障局", "医保", "三楼C区医疗保障窗口", "0533-3119216", "0533-2186083"),
+    Department("mz", "淄博市民政局", "民政", "三楼C区民政窗口", "0533-3182316", "0533-2186091"),
+    Department("zj", "淄博市住房和城乡建设局", "住建", "四楼D区工程建设项目综合窗口", "0533-2317706", "0533-2186105"),
+    Department("zrzy", "淄博市自然资源和规划局", "自然资源和规划", "四楼D区工程建设项目综合窗口", "0533-3181662", "0533-2186112"),
+    Department("bdc", "淄博市不动产登记中心", "不动产登记", "一楼E区不动产登记综合窗口", "0533-3110561", "0533-2186126"),
+    Department("jt", "淄博市交通运输局", "交通运输", "二楼F区交通运输窗口", "0533-2310712", "0533-2186138"),
+    Department("sthj", "淄博市生态环境局", "生态环境", "四楼D区工程建设项目综合窗口", "0533-3183327", "0533-2186142"),
+    Department("fgw", "淄博市发展和改革委员会", "发展改革", "四楼D区投资项目窗口", "0533-3183658", "0533-2186157"),
+    Department("shw", "淄博市商务局", "商务", "二楼F区商务窗口", "0533-2866231", "0533-2186163"),
+    Department("cg", "淄博市城市管理局", "城管", "二楼F区城市管理窗口", "0533-2785106", "0533-2186171"),
+    Department("wl", "淄博市文化和旅游局", "文旅", "二楼F区文化旅游窗口", "0533-2868337", "0533-2186186"),
+    Department("jy", "淄博市教育局", "教育", "三楼C区教育窗口", "0533-3183210", "0533-2186192"),
+    Department("sl", "淄博市水利局", "水利", "四楼D区工程建设项目综合窗口", "0533-3182520", "0533-2186205"),
+    Department("xf", "淄博市消防救援支队", "消防", "四楼D区消防窗口", "0533-2966119", "0533-2186219"),
+]
+DEPT = {d.code: d for d in DEPARTMENTS}
+
+
+# ---------------------------------------------------------------------------
+# Materials
+# ---------------------------------------------------------------------------
+
+
+def mat(
+    key: str,
+    name: str,
+    *,
+    form: str = "原件",
+    copies: int = 1,
+    source: str = "申请人",
+    basis: str = "",
+    sample: str = "无",
+    required: bool = True,
+    situations: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """One 申请材料. `situations` empty means every situation of the item."""
+    return {
+        "key": key,
+        "name": name,
+        "form": form,
+        "copies": copies,
+        "source": source,
+        "basis": basis,
+        "sample": sample,
+        "required": required,
+        "situations": list(situations),
+    }
+
+
+def apply_form(key: str, name: str, basis: str, **kw: Any) -> dict[str, Any]:
+    """A blank application form the applicant fills in (sample provided)."""
+    return mat(key, name, basis=basis, sample=f"《{name}》空白表格及填写示范文本", **kw)
+
+
+def id_card(key: str = "applicant_id", who: str = "申请人", **kw: Any) -> dict[str, Any]:
+    """Identity card, read from the 电子证照 library: the applicant need not bring a copy."""
+    return mat(key, f"{who}身份证件", form="电子", source="部门共享", basis=E_LICENCE_BASIS, **kw)
+
+
+def legal_rep_id(**kw: Any) -> dict[str, Any]:
+    return id_card("legal_rep_id", "法定代表人（负责人）", **kw)
+
+
+def business_licence(**kw: Any) -> dict[str, Any]:
+    """营业执照: held by 市场监管 and shared, the applicant need not bring it."""
+    return mat("business_licence", "营业执照", form="电子", source="部门共享", basis=E_LICENCE_BASIS, **kw)
+
+
+def agent_power(**kw: Any) -> dict[str, Any]:
+    return mat(
+        "agent_power",
+        "委托代理人身份证件及授权委托书（委托办理时提供）",
+        sample="《授权委托书》示范文本",
+        basis="《中华人民共和国民法典》第一百六十五条",
+        required=False,
+        **kw,
+    )
+
+
+def premises(**kw: Any) -> dict[str, Any]:
+    return mat(
+        "premises",
+        "经营场所使用证明（不动产权证书或租赁合同）",
+        form="复印件",
+        basis="《中华人民共和国市场主体登记管理条例实施细则》第二十六条",
+        **kw,
+    )
+
+
+def hukou_book(key: str = "hukou_book", who: str = "申请人", **kw: Any) -> dict[str, Any]:
+    return mat(key, f"{who}居民户口簿", basis="《中华人民共和国户口登记条例》", **kw)
+
+
+def marriage_cert(**kw: Any) -> dict[str, Any]:
+    return mat(
+        "marriage_cert", "父母结婚证", form="电子", source="部门共享", basis=E_LICENCE_BASIS, **kw
+    )
+
+
+def birth_cert(**kw: Any) -> dict[str, Any]:
+    """出生医学证明: issued by 卫健 and shared with 公安, 医保, 人社 in the 新生儿出生 bundle."""
+    return mat("birth_cert", "《出生医学证明》", form="电子", source="部门共享", basis=E_LICENCE_BASIS, **kw)
+
+
+def photo(key: str = "photo", name: str = "近期免冠彩色证件照片（白底）", copies: int = 1, **kw: Any) -> dict[str, Any]:
+    return mat(key, name, copies=copies, basis="相关证照照片标准", **kw)
+
+
+def project_code(**kw: Any) -> dict[str, Any]:
+    """投资项目代码: from the 投资项目在线审批监管平台, shared by every construction item."""
+    return mat(
+        "project_code", "投资项目代码（项目备案或核准文件）", form="电子", source="部门共享",
+        basis="《企业投资项目核准和备案管理条例》第三条", **kw,
+    )
+
+
+def land_cert(**kw: Any) -> dict[str, Any]:
+    return mat(
+        "land_cert", "不动产权证书（土地使用权证明）", form="电子", source="部门共享",
+        basis="《不动产登记暂行条例》第二十一条", **kw,
+    )
+
+
+def property_cert(**kw: Any) -> dict[str, Any]:
+    return mat(
+        "property_cert", "不动产权证书（房屋产权证明）", form="电子", source="部门共享",
+        basis="《不动产登记暂行条例》第二十一条", **kw,
+    )
+
+
+def old_licence(key: str, name: str, **kw: Any) -> dict[str, Any]:
+    """The licence being changed, renewed or cancelled (returned to the issuer)."""
+    return mat(key, f"原{name}正、副本", basis="《中华人民共和国行政许可法》第四十九条、第五十条", **kw)
+
+
+# ---------------------------------------------------------------------------
+# Situations and flows
+# ---------------------------------------------------------------------------
+
+
+def sit(code: str, name: str, *conditions: str) -> dict[str, Any]:
+    """One 办理情形 with its own 受理条件."""
+    return {"code": code, "name": name, "conditions": list(conditions)}
+
+
+DEFAULT_SITUATION = {"新设": "首次申请", "变更": "登记事项变更", "延续": "有效期届满延续", "注销": "申请注销", "": "申请办理"}
+
+FLOWS = {
+    "licence": ("申请", "受理", "审查", "决定", "送达"),
+    "service": ("申请", "受理", "办理", "办结"),
+    "filing": ("申请", "受理", "备案", "送达"),
+}
+
+
+def flow(promised: int, kind: str = "licence", extra: tuple[tuple[str, int], ...] = ()) -> list[dict[str, Any]]:
+    """The ordered steps; the counted days add up to the promised days.
+
+    Special steps (`extra`: 现场核查, 专家评审, 检验检测, 听证…) go before the decision and
+    do not count toward the deadline.
+    """
+    names = FLOWS[kind]
+    days = dict.fromkeys(names, 0)
+    if promised:
+        first, middle, last = names[1], names[2], names[-2]
+        days[first] = 1 if promised >= 3 else 0
+        days[last] = 1 if promised >= 2 and last != middle else 0
+        days[middle] = promised - days[first] - days[last]
+    steps = [{"name": n, "days": days[n], "counts": True} for n in names]
+    at = len(names) - 2  # before 决定/办结
+    for name, d in extra:
+        steps.insert(at, {"name": name, "days": d, "counts": False})
+        at += 1
+    return steps
+
+
+# ---------------------------------------------------------------------------
+# Items
+# ---------------------------------------------------------------------------
+
+ITEMS: list[dict[str, Any]] = []
+_main_seq: dict[tuple[str, str, str], dict[str, int]] = defaultdict(dict)
+_handling_seq: dict[str, int] = defaultdict(int)
+_sub_names: dict[str, str] = {}
+
+
+def add(
+    dept: str,
+    main_name: str,
+    name: str,
+    *,
+    item_type: str,
+    basis: str,
+    objects: tuple[str, ...],
+    materials: list[dict[str, Any]],
+    legal: int,
+    promised: int,
+    result: str,
+    faq: list[tuple[str, str]],
+    keywords: tuple[str, ...],
+    handling: str = "",
+    sub: tuple[str, str] | None = None,
+    level: str = "市",
+    region: str = CITY,
+    body: str = "",
+    conditions: tuple[str, ...] = (),
+    situations: list[dict[str, Any]] | None = None,
+    kind: str = "licence",
+    extra: tuple[tuple[str, int], ...] = (),
+    fee: tuple[str, str] = FREE,
+    validity: str = "长期有效",
+    online: bool = True,
+    visits: int = 1,
+    place: str = "",
+    phone: str = "",
+) -> str:
+    """Declare one handling item and return its code (the bundles refer to it)."""
+    d = DEPT[dept]
+    tcode = TYPE_CODES[item_type]
+    seqs = _main_seq[(region, dept, tcode)]
+    seqs.setdefault(main_name, len(seqs) + 1)
+    main_code = f"{region}-{d.prefix}-{tcode}-{seqs[main_name]:03d}"
+    letter, sub_name = sub or ("A", main_name)
+    sub_code = f"{main_code}-{letter}"
+    assert _sub_names.setdefault(sub_code, sub_name) == sub_name, sub_code
+    _handling_seq[main_code] += 1
+    code = f"{main_code}-{_handling_seq[main_code]:02d}"
+    district = region != CITY
+    if situations is None:
+        situations = [sit("S1", DEFAULT_SITUATION[handling], *conditions)]
+    on_the_spot = promised == 0
+    ITEMS.append(
+        {
+            "code": code,
+            "name": name,
+            "main_code": main_code,
+            "main_name": main_name,
+            "sub_code": sub_code,
+            "sub_name": sub_name,
+            "handling_type": handling,
+            "item_type": item_type,
+            "department": dept,
+            "implementing_body": body or (d.district_body() if district else d.name),
+            "exercise_level": level,
+            "region_code": region,
+            "legal_basis": basis,
+            "service_object": list(objects),
+            "situations": situations,
+            "materials": materials,
+            "steps": flow(promised, kind, extra),
+            "legal_days": legal,
+            "promised_days": promised,
+            "on_the_spot": on_the_spot,
+            "fee_basis": fee[0],
+            "fee_standard": fee[1],
+            "place": place or (f"{ZHANGDIAN_HALL}{d.short}窗口" if district else f"{CITY_HALL}{d.window}"),
+            "hours": HOURS,
+            "phone": phone or (d.district_phone if district else d.phone),
+            "complaint_phone": COMPLAINT_PHONE,
+            "result_name": result,
+            "result_sample": f"{result}（样本）" if result else "",
+            "result_validity": validity,
+            "online": online,
+            "online_url": f"{ONLINE_BASE}{code}" if online else "",
+            "visits": 0 if online and visits == 0 else visits,
+            "faq": [{"q": q, "a": a} for q, a in faq],
+            "keywords": list(keywords),
+        }
+    )
+    return code
+
+
+# ---------------------------------------------------------------------------
+# 市场监管
+# ---------------------------------------------------------------------------
+
+FOOD_BASIS = "《中华人民共和国食品安全法》第三十五条；《食品经营许可和备案管理办法》（国家市场监督管理总局令第78号）"
+REGISTRATION_BASIS = "《中华人民共和国市场主体登记管理条例》；《中华人民共和国市场主体登记管理条例实施细则》"
+
+
+def operator_id(**kw: Any) -> dict[str, Any]:
+    """Identity of the 经营者 or 法定代表人: one key for every item of 开饭店."""
+    return id_card("operator_id", "经营者（法定代表人、负责人）", **kw)
+
+
+def market_items() -> dict[str, str]:
+    c: dict[str, str] = {}
+    food = dict(
+        dept="scjg", main_name="食品经营许可", sub=("A", "食品经营许可（县级）"), item_type="行政许可",
+        basis=FOOD_BASIS, objects=("自然人", "法人"), level="县", region=ZHANGDIAN, result="食品经营许可证",
+        validity="5年", legal=10,
+    )
+    c["food_new"] = add(
+        name="食品经营许可（新设）", handling="新设", promised=3, visits=1, **food,
+        situations=[
+            sit("S1", "仅销售预包装食品（含保健食品等特殊食品）",
+                "具有与经营的食品品种、数量相适应的经营场所，并与有毒、有害场所以及其他污染源保持规定的距离",
+                "有专职或者兼职的食品安全管理人员和保证食品安全的规章制度",
+                "销售婴幼儿配方乳粉、保健食品等特殊食品的，设专区或者专柜"),
+            sit("S2", "含热食类食品制售",
+                "有与制售热食类食品相适应的加工操作场所，粗加工、切配、烹饪、餐用具清洗消毒等区域布局合理",
+                "具有消毒、更衣、盥洗、通风、防尘、防蝇、防鼠、防虫、处理废水和存放垃圾的设备设施",
+                "主要负责人和食品安全管理人员经食品安全知识培训并考核合格"),
+        ],
+        materials=[
+            apply_form("food_apply", "食品经营许可申请书", FOOD_BASIS),
+            business_licence(),
+            operator_id(),
+            premises(),
+            mat("food_rules", "食品安全自查、从业人员健康管理、进货查验记录、食品安全事故处置等规章制度",
+                basis="《食品经营许可和备案管理办法》第十二条", sample="《食品安全管理制度》参考文本"),
+            mat("food_layout", "与食品经营相适应的主要设备设施、经营布局、操作流程等文件（含平面布局图）",
+                basis="《食品经营许可和备案管理办法》第十二条", sample="餐饮服务经营场所平面布局图示例", situations=("S2",)),
+            agent_power(),
+        ],
+        extra=(("现场核查", 3),),
+        faq=[
+            ("开一家小饭店，是先办营业执照还是先办食品经营许可？", "先取得营业执照，再申请食品经营许可；在“开饭店一件事”窗口可一次提交，两证同步办理。"),
+            ("只卖包装好的饮料和零食也要办许可吗？", "仅销售预包装食品的实行备案管理；同时销售保健食品、婴幼儿配方乳粉等特殊食品的，按本事项申请许可。"),
+            ("现场核查的时间算在承诺时限里吗？", "不算。现场核查时间不计入办理时限，核查人员会提前电话预约。"),
+        ],
+        keywords=("开饭店", "开餐馆", "开超市", "食品许可证", "卖熟食", "开小吃店"),
+    )
+    c["food_change"] = add(
+        name="食品经营许可（变更）", handling="变更", promised=2, visits=0, **food,
+        conditions=("食品经营许可证载明的许可事项发生变化，在变化后10个工作日内提出申请",
+                    "经营场所发生迁移的，应当重新申请食品经营许可，不适用本事项"),
+        materials=[
+            apply_form("food_change_apply", "食品经营许可变更申请书", FOOD_BASIS),
+            old_licence("old_food_licence", "食品经营许可证"),
+            business_licence(),
+            mat("change_proof", "与变更事项有关的材料（如新任负责人身份证件、变更后的布局图）",
+                basis="《食品经营许可和备案管理办法》第二十八条"),
+        ],
+        faq=[("饭店换了负责人需要重新办证吗？", "不需要重新办证，申请变更即可，一般2个工作日内办结，可网上办理。")],
+        keywords=("食品许可证变更", "饭店换负责人", "餐馆改名"),
+    )
+    c["food_renew"] = add(
+        name="食品经营许可（延续）", handling="延续", promised=3, visits=0, **food,
+        conditions=("在食品经营许可有效期届满前90个工作日至15个工作日期间提出延续申请",
+                    "经营条件未发生重大变化，仍符合许可条件"),
+        materials=[
+            apply_form("food_renew_apply", "食品经营许可延续申请书", FOOD_BASIS),
+            old_licence("old_food_licence", "食品经营许可证"),
+            mat("condition_statement", "经营条件是否发生变化的书面说明", basis="《食品经营许可和备案管理办法》第三十一条",
+                sample="《经营条件未发生变化承诺书》示范文本"),
+        ],
+        faq=[("食品经营许可证过期了还能延续吗？", "有效期届满后不能延续，需要按新设重新申请；请在到期前15个工作日前提交延续申请。")],
+        keywords=("食品许可证到期", "续证", "食品许可证延期"),
+    )
+    c["food_cancel"] = add(
+        name="食品经营许可（注销）", handling="注销", promised=0, visits=0, **food,
+        conditions=("食品经营者主动申请注销，或食品经营许可被撤回、撤销、营业执照被吊销的",),
+        materials=[
+            apply_form("food_cancel_apply", "食品经营许可注销申请书", FOOD_BASIS),
+            old_licence("old_food_licence", "食品经营许可证"),
+        ],
+        faq=[("饭店关门了，食品经营许可证要注销吗？", "需要。停止经营后30个工作日内申请注销，网上提交即可当场办结。")],
+        keywords=("饭店不干了", "食品许可证注销", "关店"),
+    )
+
+    company = dict(dept="scjg", main_name="企业登记", item_type="行政许可", objects=("自然人", "法人"),
+                   basis=f"《中华人民共和国公司法》；{REGISTRATION_BASIS}", result="营业执照",
+                   validity="长期有效（营业期限以执照载明为准）", legal=3)
+    c["company_new"] = add(
+        name="企业设立登记", handling="新设", promised=0, visits=0, sub=("A", "企业设立登记"), **company,
+        situations=[
+            sit("S1", "有限责任公司",
+                "股东人数为五十人以下，股东依法认缴出资",
+                "有自主申报的公司名称、住所和依法制定的公司章程",
+                "有公司组织机构，法定代表人由代表公司执行公司事务的董事或者经理担任"),
+            sit("S2", "个人独资企业",
+                "投资人为一个自然人，以其个人财产对企业债务承担无限责任",
+                "有合法的企业名称、投资人申报的出资、固定的生产经营场所和必要的从业人员"),
+            sit("S3", "合伙企业",
+                "有二个以上合伙人，普通合伙人为完全民事行为能力人",
+                "有书面合伙协议、合伙人认缴或者实际缴付的出资和生产经营场所"),
+        ],
+        materials=[
+            apply_form("company_apply", "公司登记（备案）申请书", REGISTRATION_BASIS, situations=("S1",)),
+            apply_form("sole_apply", "个人独资企业登记（备案）申请书", REGISTRATION_BASIS, situations=("S2",)),
+            apply_form("partner_apply", "合伙企业登记（备案）申请书", REGISTRATION_BASIS, situations=("S3",)),
+            mat("articles", "公司章程", basis="《中华人民共和国公司法》第四十六条", sample="《有限责任公司章程》参考文本", situations=("S1",)),
+            mat("shareholder_id", "股东主体资格证明（自然人股东身份证件或法人股东营业执照）", form="电子",
+                source="部门共享", basis=E_LICENCE_BASIS, situations=("S1",)),
+            mat("partner_agreement", "全体合伙人签署的合伙协议", basis="《中华人民共和国合伙企业法》第十四条",
+                sample="《合伙协议》参考文本", situations=("S3",)),
+            legal_rep_id(),
+            premises(),
+            agent_power(),
+        ],
+        faq=[
+            ("注册公司需要验资吗？", "不需要。注册资本实行认缴登记制，股东按章程约定的期限缴足（一般不超过五年）。"),
+            ("营业执照多久能拿到？", "材料齐全、符合法定形式的当场办结；全程网办的可选择免费邮寄或下载电子营业执照。"),
+            ("开饭店注册公司还是个体户好？", "规模小、一人或家庭经营可办个体工商户；有合伙人或需要对外融资的可设立公司。两者都可在“开饭店一件事”中办理。"),
+        ],
+        keywords=("开公司", "注册公司", "办执照", "营业执照", "开饭店", "公司注册"),
+    )
+    c["company_change"] = add(
+        name="企业变更登记", handling="变更", promised=1, visits=0, sub=("B", "企业变更登记"), **company,
+        situations=[
+            sit("S1", "名称、住所、经营范围等一般事项变更", "变更事项经股东会（股东、投资人、合伙人）决议或决定"),
+            sit("S2", "法定代表人变更", "新任法定代表人符合任职资格，不属于失信被执行人等限制情形"),
+            sit("S3", "注册资本或股东（投资人）变更", "股权转让或增减资已依法履行内部决议程序，减资的已依法公告"),
+        ],
+        materials=[
+            apply_form("company_change_apply", "企业变更登记（备案）申请书", REGISTRATION_BASIS),
+            mat("resolution", "股东会决议或股东决定（投资人决定、合伙人决议）", basis="《中华人民共和国公司法》第五十九条",
+                sample="《股东会决议》参考文本"),
+            mat("new_articles", "修改后的公司章程或章程修正案", basis="《中华人民共和国公司法》第五十九条", situations=("S1", "S3")),
+            id_card("new_rep_id", "新任法定代表人", situations=("S2",)),
+            mat("equity_agreement", "股权转让协议或增资、减资相关文件", situations=("S3",),
+                basis="《中华人民共和国公司法》第八十四条"),
+            business_licence(),
+        ],
+        faq=[
+            ("公司换地址要先办什么？", "跨登记机关迁移住所的，先向迁入地登记机关申请变更登记，档案由登记机关内部调转，不需要企业自己跑。"),
+            ("换法人需要本人到场吗？", "新任法定代表人通过“山东省市场主体登记全程电子化平台”实名认证、电子签名即可，无需到场。"),
+        ],
+        keywords=("公司变更", "改公司名", "换法人", "公司迁址"),
+    )
+    c["company_cancel"] = add(
+        name="企业注销登记", handling="注销", promised=1, visits=0, sub=("C", "企业注销登记"), **company,
+        situations=[
+            sit("S1", "一般注销", "已依法成立清算组并完成清算，清算报告经股东会确认", "已结清税款，取得清税信息"),
+            sit("S2", "简易注销", "未发生债权债务或者已将债权债务清偿完结", "未发生或已结清清偿费用、职工工资、社会保险费用、法定补偿金和应缴纳税款",
+                "经国家企业信用信息公示系统公示20日期满无异议"),
+        ],
+        materials=[
+            apply_form("company_cancel_apply", "企业注销登记申请书", REGISTRATION_BASIS),
+            mat("liquidation_report", "经确认的清算报告", basis="《中华人民共和国公司法》第二百三十九条", situations=("S1",)),
+            mat("tax_clearance", "清税证明", form="电子", source="部门共享", basis="《中华人民共和国税收征收管理法实施细则》第十五条"),
+            mat("simple_cancel_pledge", "全体投资人承诺书", basis="《中华人民共和国市场主体登记管理条例》第三十三条",
+                sample="《全体投资人承诺书》示范文本", situations=("S2",)),
+            business_licence(),
+        ],
+        extra=(("简易注销公示", 20),),
+        faq=[("简易注销要等多久？", "在国家企业信用信息公示系统公示20日，期满无异议后1个工作日内办结；公示期不计入承诺时限。")],
+        keywords=("注销公司", "公司不干了", "关公司"),
+    )
+
+    gt = dict(dept="scjg", main_name="个体工商户登记", item_type="行政许可", objects=("自然人",), level="县",
+              region=ZHANGDIAN, basis=f"《促进个体工商户发展条例》；{REGISTRATION_BASIS}", result="营业执照（个体工商户）",
+              legal=3)
+    c["gt_new"] = add(
+        name="个体工商户注册登记", handling="新设", promised=0, visits=0, **gt,
+        situations=[
+            sit("S1", "个人经营", "经营者为有经营能力的公民", "有固定的经营场所，经营范围不属于法律法规禁止的项目"),
+            sit("S2", "家庭经营", "以家庭共有财产投资或由家庭成员共同经营", "参加经营的家庭成员姓名一并登记"),
+        ],
+        materials=[
+            apply_form("gt_apply", "个体工商户登记（备案）申请书", REGISTRATION_BASIS),
+            operator_id(),
+            premises(),
+            mat("family_proof", "参加经营的家庭成员身份证件及家庭关系证明（户口簿或结婚证）", form="电子",
+                source="部门共享", basis=E_LICENCE_BASIS, situations=("S2",)),
+            agent_power(),
+        ],
+        faq=[
+            ("个体户可以没有字号吗？", "可以。个体工商户可以不使用名称，执照上名称栏显示为“*”。"),
+            ("在家里开网店需要办执照吗？", "个人利用自己的技能从事依法无须取得许可的便民劳务活动和零星小额交易的可以不登记；需要登记的可将网络经营场所作为经营场所。"),
+        ],
+        keywords=("开饭店", "个体户", "开小店", "办执照", "营业执照", "个体执照"),
+    )
+    c["gt_change"] = add(
+        name="个体工商户变更登记", handling="变更", promised=0, visits=0, **gt,
+        situations=[
+            sit("S1", "名称、经营范围、经营场所变更", "变更后的经营场所具备经营条件，经营范围不属于禁止项目"),
+            sit("S2", "变更经营者", "原经营者与新经营者协商一致，新经营者为有经营能力的公民"),
+        ],
+        materials=[
+            apply_form("gt_change_apply", "个体工商户变更登记（备案）申请书", REGISTRATION_BASIS),
+            business_licence(),
+            id_card("new_operator_id", "新经营者", situations=("S2",)),
+            mat("operator_agreement", "原经营者与新经营者的变更协议", basis="《促进个体工商户发展条例》第十三条", situations=("S2",)),
+        ],
+        faq=[("个体户转给亲戚经营，要先注销再重新办吗？", "不用。2022年起个体工商户可以直接变更经营者，原有的字号、许可证可以延续使用。")],
+        keywords=("个体户变更", "换经营者", "个体执照改名"),
+    )
+    c["gt_cancel"] = add(
+        name="个体工商户注销登记", handling="注销", promised=0, visits=0, **gt,
+        situations=[
+            sit("S1", "一般注销", "已结清税款和其他债务"),
+            sit("S2", "简易注销", "未发生债权债务或者已将债权债务清偿完结，无未结清税款"),
+        ],
+        materials=[
+            apply_form("gt_cancel_apply", "个体工商户注销登记申请书", REGISTRATION_BASIS),
+            business_licence(),
+            mat("tax_clearance", "清税证明", form="电子", source="部门共享",
+                basis="《中华人民共和国税收征收管理法实施细则》第十五条", situations=("S1",)),
+        ],
+        faq=[("个体户注销还要公示吗？", "个体工商户简易注销无需公示，网上申请后当场办结。")],
+        keywords=("个体户注销", "小店不干了", "注销执照"),
+    )
+
+    drug = dict(dept="scjg", main_name="药品经营许可（零售）", item_type="行政许可", objects=("法人",), level="县",
+                region=ZHANGDIAN, basis="《中华人民共和国药品管理法》第五十一条、第五十二条；《药品经营和使用质量监督管理办法》",
+                result="药品经营许可证", validity="5年")
+    c["drug_new"] = add(
+        name="药品零售许可（新设）", handling="新设", legal=20, promised=10, visits=1, **drug,
+        situations=[
+            sit("S1", "零售单体药店",
+                "有依法经过资格认定的执业药师或者其他药学技术人员",
+                "有与所经营药品相适应的营业场所、设备、陈列和仓储设施以及卫生环境",
+                "有保证药品质量的规章制度，符合药品经营质量管理规范（GSP）要求"),
+            sit("S2", "零售连锁门店", "连锁总部已取得药品经营许可，门店纳入总部统一质量管理体系",
+                "门店配备执业药师，营业场所符合总部统一标准"),
+        ],
+        materials=[
+            apply_form("drug_apply", "药品经营许可证申请表（零售）", "《药品经营和使用质量监督管理办法》第十二条"),
+            business_licence(),
+            legal_rep_id(),
+            premises(),
+            mat("pharmacist_cert", "执业药师注册证", form="电子", source="部门共享", basis=E_LICENCE_BASIS),
+            mat("drug_layout", "营业场所、仓库平面布置图及设施设备清单", basis="《药品经营和使用质量监督管理办法》第十二条"),
+            mat("quality_rules", "药品质量管理制度文件目录", basis="《药品经营质量管理规范》"),
+            mat("chain_authorization", "连锁总部出具的门店纳入统一管理的证明", situations=("S2",),
+                basis="《药品经营和使用质量监督管理办法》第十二条"),
+        ],
+        extra=(("现场核查", 5),),
+        faq=[
+            ("开药店必须有执业药师吗？", "必须。零售药店应当配备执业药师，负责处方审核和合理用药指导。"),
+            ("药店离另一家药店多远才能开？", "我市已取消药店间距限制，符合条件即可申请。"),
+        ],
+        keywords=("开药店", "药店许可证", "卖药", "药品经营许可证"),
+    )
+    c["drug_change"] = add(
+        name="药品零售许可（变更）", handling="变更", legal=15, promised=5, visits=0, **drug,
+        situations=[
+            sit("S1", "许可事项变更（经营地址、经营范围）", "变更后的条件符合药品经营质量管理规范要求"),
+            sit("S2", "登记事项变更（企业名称、法定代表人、负责人）", "营业执照已先行变更"),
+        ],
+        materials=[
+            apply_form("drug_change_apply", "药品经营许可证变更申请表", "《药品经营和使用质量监督管理办法》第二十一条"),
+            old_licence("old_drug_licence", "药品经营许可证"),
+            business_licence(),
+            mat("drug_layout", "营业场所、仓库平面布置图及设施设备清单", basis="《药品经营和使用质量监督管理办法》第十二条",
+                situations=("S1",)),
+        ],
+        extra=(("现场核查", 5),),
+        faq=[("药店换地址要重新办证吗？", "不用重新办证，申请许可事项变更，经现场核查合格后换发许可证。")],
+        keywords=("药店变更", "药店换地址", "药店增加经营范围"),
+    )
+    c["device_filing"] = add(
+        dept="scjg", main_name="第二类医疗器械经营备案", name="第二类医疗器械经营备案", item_type="行政备案",
+        objects=("法人",), level="县", region=ZHANGDIAN, kind="filing", legal=0, promised=0, visits=0,
+        basis="《医疗器械监督管理条例》第四十一条；《医疗器械经营监督管理办法》",
+        conditions=("有与经营规模和经营范围相适应的经营场所和贮存条件", "有与经营的医疗器械相适应的质量管理制度和质量管理人员"),
+        materials=[
+            apply_form("device_form", "第二类医疗器械经营备案表", "《医疗器械经营监督管理办法》第十九条"),
+            business_licence(),
+            legal_rep_id(),
+            premises(),
+            mat("device_quality", "质量管理制度及质量管理人员身份证明、学历或职称证明", basis="《医疗器械经营监督管理办法》第十九条"),
+        ],
+        result="第二类医疗器械经营备案凭证",
+        faq=[("药店卖血压计、体温计要办什么？", "办理第二类医疗器械经营备案，网上提交当场取得备案凭证；药品零售企业可在开药店时一并办理。")],
+        keywords=("卖医疗器械", "医疗器械备案", "卖血压计"),
+    )
+    c["small_catering"] = add(
+        dept="scjg", main_name="食品小作坊、小餐饮登记", name="小餐饮经营登记", sub=("B", "小餐饮经营登记"),
+        item_type="其他行政权力", objects=("自然人",), level="县", region=ZHANGDIAN, legal=15, promised=3, visits=1,
+        basis="《山东省食品小作坊小餐饮和食品摊点管理条例》第十二条",
+        conditions=("有固定经营场所、从业人员较少、经营条件简单", "经营场所面积在50平方米以下，与有毒有害场所保持规定距离",
+                    "从业人员取得健康证明"),
+        materials=[
+            apply_form("small_catering_apply", "小餐饮登记申请书", "《山东省食品小作坊小餐饮和食品摊点管理条例》第十二条"),
+            operator_id(),
+            business_licence(),
+            mat("health_cert", "从业人员健康证明", form="复印件", basis="《中华人民共和国食品安全法》第四十五条"),
+        ],
+        extra=(("现场核查", 3),),
+        result="小餐饮登记证", validity="3年",
+        faq=[("夫妻俩开个早餐店办小餐饮登记还是食品经营许可？", "经营场所小、从业人员少、条件简单的办理小餐饮登记；达不到的按食品经营许可办理。")],
+        keywords=("开小饭馆", "小吃店", "早餐店", "小餐饮登记证"),
+    )
+    c["special_equipment"] = add(
+        dept="scjg", main_name="特种设备使用登记", name="特种设备使用登记", item_type="行政许可", objects=("法人",),
+        legal=15, promised=3, visits=0,
+        basis="《中华人民共和国特种设备安全法》第三十三条；《特种设备使用管理规则》（TSG 08-2017）",
+        situations=[
+            sit("S1", "电梯", "电梯安装监督检验合格", "使用单位明确电梯安全管理人员"),
+            sit("S2", "锅炉、压力容器", "设备定期检验合格", "作业人员持有特种设备作业人员证"),
+            sit("S3", "场（厂）内专用机动车辆（叉车）", "车辆经监督检验合格", "驾驶人员持有叉车司机作业人员证"),
+        ],
+        materials=[
+            apply_form("equipment_form", "特种设备使用登记表", "《特种设备使用管理规则》"),
+            business_licence(),
+            mat("product_cert", "产品合格证（含产品数据表）", form="复印件", basis="《特种设备使用管理规则》"),
+            mat("inspection_cert", "监督检验证明", form="复印件", basis="《中华人民共和国特种设备安全法》第二十五条"),
+        ],
+        result="特种设备使用登记证",
+        faq=[("新装的电梯没办使用登记能用吗？", "不能。电梯投入使用前或投入使用后30日内必须办理使用登记。")],
+        keywords=("电梯登记", "叉车上牌", "锅炉登记"),
+    )
+    c["food_production"] = add(
+        dept="scjg", main_name="食品生产许可", name="食品生产许可（新设）", handling="新设", item_type="行政许可",
+        objects=("法人",), legal=20, promised=10, visits=1,
+        basis="《中华人民共和国食品安全法》第三十五条；《食品生产许可管理办法》（国家市场监督管理总局令第24号）",
+        conditions=("具有与生产的食品品种、数量相适应的食品原料处理和食品加工、包装、贮存等场所",
+                    "有与生产的食品相适应的生产设备设施和食品安全管理人员、规章制度",
+                    "有合理的设备布局和工艺流程，防止交叉污染"),
+        materials=[
+            apply_form("food_production_apply", "食品生产许可申请书", "《食品生产许可管理办法》第十三条"),
+            business_licence(),
+            mat("production_layout", "食品生产加工场所及其周围环境平面图、各功能区间布局平面图", basis="《食品生产许可管理办法》第十三条"),
+            mat("process_flow", "食品生产主要设备设施清单及工艺流程图", basis="《食品生产许可管理办法》第十三条"),
+        ],
+        extra=(("现场核查", 10),),
+        result="食品生产许可证", validity="5年",
+        faq=[("食品生产许可的现场核查怎么安排？", "受理后组织2名以上核查人员在10个工作日内完成现场核查，核查时间不计入许可时限。")],
+        keywords=("开食品厂", "食品SC", "食品生产许可证", "食品加工"),
+    )
+    return c
+
+
+# ---------------------------------------------------------------------------
+# 税务, 公安
+# ---------------------------------------------------------------------------
+
+
+def handler_id(**kw: Any) -> dict[str, Any]:
+    return id_card("handler_id", "经办人", **kw)
+
+
+def tax_items() -> dict[str, str]:
+    c: dict[str, str] = {}
+    c["invoice"] = add(
+        dept="sw", main_name="发票领用", name="发票申领（新办纳税人首次申领）", item_type="公共服务", objects=("法人", "自然人"),
+        level="县", region=ZHANGDIAN, body="国家税务总局淄博市张店区税务局", legal=5, promised=0, visits=0,
+        basis="《中华人民共和国发票管理办法》第十五条；《中华人民共和国发票管理办法实施细则》第十五条",
+        conditions=("已办理市场主体登记并完成税务信息确认", "已确定办税人员并完成实名认证"),
+        materials=[
+            business_licence(),
+            legal_rep_id(),
+            handler_id(),
+            mat("invoice_seal", "发票专用章印模", basis="《中华人民共和国发票管理办法》第二十二条"),
+        ],
+        result="发票（数电发票开票额度）",
+        faq=[
+            ("新办企业领发票要去税务局吗？", "不用。通过电子税务局或“开办企业一件事”提交，数电发票开票额度自动赋予，当场可开票。"),
+            ("发票专用章在哪里刻？", "在政务服务中心企业开办综合窗口一次申请，公章、发票专用章一并刻制，新开办企业首套印章免费。"),
+        ],
+        keywords=("领发票", "开发票", "发票申领", "数电发票"),
+    )
+    c["general_taxpayer"] = add(
+        dept="sw", main_name="增值税一般纳税人登记", name="增值税一般纳税人登记", item_type="其他行政权力", objects=("法人",),
+        level="县", region=ZHANGDIAN, body="国家税务总局淄博市张店区税务局", legal=5, promised=0, visits=0,
+        basis="《增值税一般纳税人登记管理办法》（国家税务总局令第43号）",
+        situations=[
+            sit("S1", "年应税销售额超过小规模纳税人标准", "年应税销售额超过500万元，在申报期结束后15日内办理"),
+            sit("S2", "未超过标准自愿登记", "会计核算健全，能够提供准确税务资料"),
+        ],
+        materials=[
+            apply_form("taxpayer_form", "增值税一般纳税人登记表", "《增值税一般纳税人登记管理办法》第五条"),
+            business_licence(),
+        ],
+        result="增值税一般纳税人登记信息（税务事项通知书）",
+        faq=[("小规模纳税人可以主动转一般纳税人吗？", "可以。会计核算健全的可以自愿登记为一般纳税人，登记后不得转回小规模纳税人（国家另有规定的除外）。")],
+        keywords=("一般纳税人", "转一般纳税人", "开专票"),
+    )
+    c["deed_tax"] = add(
+        dept="sw", main_name="契税申报", name="契税申报缴纳（存量房交易）", item_type="其他行政权力", objects=("自然人", "法人"),
+        legal=5, promised=0, visits=1, place=f"{CITY_HALL}一楼E区不动产交易登记税费综合窗口",
+        basis="《中华人民共和国契税法》第九条、第十条",
+        situations=[
+            sit("S1", "家庭唯一住房", "购买家庭唯一住房，面积90平方米及以下的减按1%、以上的减按1.5%征收"),
+            sit("S2", "家庭第二套住房", "购买家庭第二套改善性住房，面积90平方米及以下的减按1%、以上的减按2%征收"),
+            sit("S3", "非住房", "购买商铺、办公用房等非住房，按3%征收"),
+        ],
+        materials=[
+            mat("house_contract", "存量房买卖合同（网签备案）", form="电子", source="部门共享", basis="《中华人民共和国契税法》第九条"),
+            id_card("buyer_id", "买受人"),
+            id_card("seller_id", "出卖人"),
+            property_cert(),
+            mat("family_housing", "家庭住房情况书面查询结果或承诺书", form="电子", source="部门共享",
+                basis="《财政部 税务总局 住房城乡建设部关于促进房地产市场平稳健康发展有关税收政策的公告》", situations=("S1", "S2")),
+        ],
+        fee=("《中华人民共和国契税法》", "不收取行政事业性收费；契税按成交价格适用税率缴纳"),
+        result="契税完税凭证",
+        faq=[
+            ("买二手房契税谁交？", "契税由买受人（承受方）缴纳；卖方涉及的增值税、个人所得税在同一窗口一并申报。"),
+            ("交完契税多久能过户？", "在不动产登记综合窗口“一窗受理”，缴税和转移登记同步办理，一般当天办结。"),
+        ],
+        keywords=("买房交税", "契税", "二手房交税", "过户交税"),
+    )
+    c["tax_clearance"] = add(
+        dept="sw", main_name="清税证明开具", name="清税证明开具", item_type="公共服务", objects=("法人", "自然人"),
+        level="县", region=ZHANGDIAN, body="国家税务总局淄博市张店区税务局", legal=20, promised=0, visits=0,
+        basis="《中华人民共和国税收征收管理法实施细则》第十五条；《国家税务总局关于进一步优化办理企业税务注销程序的通知》",
+        conditions=("已结清应纳税款、滞纳金、罚款", "已缴销发票和税控设备"),
+        materials=[
+            apply_form("clearance_form", "清税申报表", "《国家税务总局关于进一步优化办理企业税务注销程序的通知》"),
+            business_licence(),
+        ],
+        result="清税证明",
+        faq=[("没有欠税的企业注销能即办吗？", "未处于税务检查状态、无欠税（滞纳金）及罚款、已缴销发票的纳税人，采取“承诺制”容缺办理，即时出具清税文书。")],
+        keywords=("清税", "注销公司税务", "清税证明"),
+    )
+    return c
+
+
+def police_items() -> dict[str, str]:
+    c: dict[str, str] = {}
+    c["seal"] = add(
+        dept="ga", main_name="公章刻制备案", name="公章刻制备案", item_type="行政备案", objects=("法人",), kind="filing",
+        legal=1, promised=0, visits=0,
+        basis="《国务院关于第六批取消和调整行政审批项目的决定》（国发〔2012〕52号）；《印铸刻字业暨公章刻制治安管理办法》",
+        conditions=("已取得营业执照或其他主体资格证明", "选择经公安机关备案的印章刻制企业刻制"),
+        materials=[
+            business_licence(),
+            legal_rep_id(),
+            handler_id(),
+            apply_form("seal_form", "印章刻制备案申请表", "《印铸刻字业暨公章刻制治安管理办法》"),
+        ],
+        fee=("《淄博市进一步优化营商环境若干措施》", "不收费（新开办企业首套印章由政府购买服务免费刻制）"),
+        result="印章及印章备案信息",
+        faq=[("刻章要去派出所吗？", "不用。办理营业执照时一并申请，刻章企业直接在系统备案，印章可与执照一起领取或邮寄。")],
+        keywords=("刻章", "刻公章", "公章备案", "刻印章"),
+    )
+    c["birth_register"] = add(
+        dept="ga", main_name="户口登记", name="出生登记", sub=("A", "出生登记"), item_type="行政确认", objects=("自然人",),
+        level="县", region=ZHANGDIAN, body="淄博市公安局张店分局（户籍所在地派出所）", legal=10, promised=0, visits=1,
+        basis="《中华人民共和国户口登记条例》第七条；《山东省公安厅关于进一步深化户籍制度改革的实施意见》",
+        place=f"户籍所在地公安派出所户籍室或{ZHANGDIAN_HALL}户政窗口",
+        situations=[
+            sit("S1", "婚内生育，随父或随母登记", "婴儿出生后一个月内由父母一方申报", "随其落户的父亲或母亲为本地常住户口"),
+            sit("S2", "非婚生育", "能够提供亲子关系证明", "随其落户的父亲或母亲为本地常住户口"),
+        ],
+        materials=[
+            birth_cert(),
+            id_card("parent_id", "父母双方"),
+            hukou_book("parent_hukou", who="随其落户的父亲或母亲"),
+            marriage_cert(situations=("S1",)),
+            mat("paternity", "具有资质的鉴定机构出具的亲子鉴定证明", basis="《公安部关于进一步做好无户口人员登记户口工作的意见》",
+                situations=("S2",)),
+        ],
+        result="居民户口簿（新生儿户口页）",
+        faq=[
+            ("孩子出生多久内要上户口？", "应在出生后一个月内申报出生登记；超过时限的仍可办理，不影响落户。"),
+            ("可以不去派出所，在医院就把户口办了吗？", "可以。通过“新生儿出生一件事”，出生医学证明、户口登记、医保参保、社保卡一次申请、网上办理。"),
+        ],
+        keywords=("上户口", "报户口", "生孩子", "新生儿落户", "出生登记"),
+    )
+    idcard = dict(dept="ga", main_name="居民身份证申领、换领、补领", item_type="行政确认", objects=("自然人",), level="县",
+                  region=ZHANGDIAN, body="淄博市公安局张店分局", legal=60, basis="《中华人民共和国居民身份证法》第八条、第十一条",
+                  result="中华人民共和国居民身份证", place=f"户籍所在地公安派出所或{ZHANGDIAN_HALL}户政窗口")
+    c["idcard_new"] = add(
+        name="居民身份证申领（首次）", handling="新设", promised=10, visits=1, **idcard,
+        conditions=("申请人为本地常住户口的中国公民", "未满十六周岁的由监护人陪同申领"),
+        materials=[
+            hukou_book(),
+            mat("guardian_id", "监护人身份证件（未满十六周岁的）", form="电子", source="部门共享", basis=E_LICENCE_BASIS,
+                required=False),
+        ],
+        fee=("《国家发展改革委 财政部关于居民身份证收费标准及有关问题的通知》（发改价格〔2003〕2322号）", "工本费20元"),
+        validity="未满十六周岁5年；十六至二十五周岁10年；二十六至四十五周岁20年；四十六周岁以上长期",
+        faq=[
+            ("小孩多大可以办身份证？", "未满十六周岁的公民可以由监护人代为申领，十六周岁以上应当申领。"),
+            ("可以邮寄身份证吗？", "可以。受理时选择邮政寄递，制证完成后直接寄到家。"),
+        ],
+        keywords=("办身份证", "小孩办身份证", "第一次办身份证", "领身份证"),
+    )
+    c["idcard_renew"] = add(
+        name="居民身份证换领（有效期满）", handling="延续", promised=10, visits=1, **idcard,
+        conditions=("居民身份证有效期满或即将满（提前三个月内）", "申请人为本地常住户口，或符合异地受理条件"),
+        materials=[mat("old_idcard", "原居民身份证", basis="《中华人民共和国居民身份证法》第十一条")],
+        fee=("《国家发展改革委 财政部关于居民身份证收费标准及有关问题的通知》（发改价格〔2003〕2322号）", "工本费20元"),
+        validity="按换领时年龄确定（10年、20年或长期）",
+        faq=[("身份证过期了可以在外地换吗？", "可以。居民身份证换领、补领已实现全国通办，可到居住地任一公安户籍窗口办理。")],
+        keywords=("换身份证", "身份证过期", "身份证到期"),
+    )
+    c["passport"] = add(
+        dept="ga", main_name="普通护照签发", name="普通护照签发", item_type="行政许可", objects=("自然人",),
+        body="淄博市公安局出入境管理支队", legal=15, promised=7, visits=1, place=f"{CITY_HALL}一楼B区出入境窗口",
+        basis="《中华人民共和国护照法》第四条、第五条",
+        situations=[
+            sit("S1", "首次申请", "申请人为中国公民，不存在法律规定不准出境的情形"),
+            sit("S2", "有效期不足六个月换发", "持有的护照有效期不足六个月或签证页即将用完"),
+        ],
+        materials=[
+            apply_form("passport_form", "中国公民出入境证件申请表", "《中华人民共和国护照法》第五条"),
+            id_card(),
+            photo(),
+            mat("old_passport", "原护照", situations=("S2",), basis="《中华人民共和国普通护照和出入境通行证签发管理办法》第十二条"),
+        ],
+        fee=("《国家发展改革委 财政部关于降低部分行政事业性收费标准的通知》（发改价格〔2019〕914号）", "120元/本"),
+        result="中华人民共和国普通护照", validity="未满十六周岁5年；十六周岁以上10年",
+        faq=[("办护照要带户口本吗？", "不需要。凭居民身份证即可在全国任一出入境窗口申请。")],
+        keywords=("办护照", "出国", "护照"),
+    )
+    return c
+
+
+# ---------------------------------------------------------------------------
+# 卫健, 医保
+# ---------------------------------------------------------------------------
+
+HYGIENE_BASIS = "《公共场所卫生管理条例》第八条；《公共场所卫生管理条例实施细则》第二十二条"
+
+
+def health_items() -> dict[str, str]:
+    c: dict[str, str] = {}
+    c["birth_cert"] = add(
+        dept="wj", main_name="出生医学证明签发", name="出生医学证明（首次签发）", handling="新设", item_type="公共服务",
+        objects=("自然人",), body="淄博市卫生健康委员会（委托辖区助产机构签发）", legal=30, promised=0, visits=1,
+        basis="《中华人民共和国母婴保健法》第二十三条；《国家卫生健康委关于进一步做好出生医学证明管理工作的通知》",
+        place="新生儿出生的助产机构（淄博市妇幼保健院、淄博市中心医院等）出生医学证明签发窗口",
+        situations=[
+            sit("S1", "在助产机构内出生", "新生儿在本市具有助产技术服务资质的医疗机构内出生", "父母双方或一方持有效身份证件申领"),
+            sit("S2", "在助产机构外出生", "新生儿在医疗机构外出生，已完成亲子鉴定", "由出生地所在县（区）指定的签发机构签发"),
+        ],
+        materials=[
+            apply_form("birth_cert_form", "出生医学证明首次签发登记表", "《中华人民共和国母婴保健法》第二十三条"),
+            id_card("parent_id", "父母双方"),
+            mat("home_birth_proof", "接生人员证明及亲子鉴定证明", basis="《出生医学证明管理办法》", situations=("S2",)),
+        ],
+        result="出生医学证明",
+        faq=[
+            ("出生医学证明什么时候办？", "新生儿出院前由父母持身份证件在助产机构申领，当场签发；同时可在医院申请“新生儿出生一件事”。"),
+            ("孩子名字没想好能先办出生证吗？", "可以先办理。出生医学证明签发后姓名原则上不再变更，请确定姓名后再申领。"),
+        ],
+        keywords=("生孩子", "出生证", "新生儿", "出生证明", "办出生证"),
+    )
+    c["birth_cert_reissue"] = add(
+        dept="wj", main_name="出生医学证明签发", name="出生医学证明（换发、补发）", handling="变更", item_type="公共服务",
+        objects=("自然人",), body="淄博市卫生健康委员会（淄博市妇幼保健院）", legal=30, promised=5, visits=1,
+        basis="《中华人民共和国母婴保健法》第二十三条；《国家卫生健康委关于进一步做好出生医学证明管理工作的通知》",
+        place="淄博市妇幼保健院出生医学证明管理窗口（张店区杏园东路66号）",
+        situations=[
+            sit("S1", "换发（信息有误或证件破损）", "出生医学证明信息登记有误或证件污损、残缺", "交回原出生医学证明"),
+            sit("S2", "补发（遗失）", "出生医学证明遗失，新生儿尚未办理出生登记或已办理需补发", "在原签发机构所在地办理"),
+        ],
+        materials=[
+            apply_form("birth_cert_reissue_form", "出生医学证明换发、补发申请表", "《出生医学证明管理办法》"),
+            id_card("parent_id", "父母双方"),
+            mat("old_birth_cert", "原出生医学证明（换发时交回）", situations=("S1",), basis="《出生医学证明管理办法》"),
+            mat("loss_statement", "出生医学证明遗失说明", situations=("S2",), basis="《出生医学证明管理办法》",
+                sample="《出生医学证明遗失声明》示范文本"),
+        ],
+        result="出生医学证明",
+        faq=[("出生证丢了还能补吗？", "可以。在原签发机构所在县区的指定机构申请补发，5个工作日内办结。")],
+        keywords=("出生证丢了", "补办出生证", "出生证改名"),
+    )
+    c["vaccination_card"] = add(
+        dept="wj", main_name="预防接种证办理", name="预防接种证办理", item_type="公共服务", objects=("自然人",),
+        level="县", region=ZHANGDIAN, body="淄博市张店区卫生健康局（辖区社区卫生服务中心预防接种门诊）", legal=1, promised=0,
+        visits=1, kind="service", basis="《中华人民共和国疫苗管理法》第四十七条",
+        place="居住地社区卫生服务中心（乡镇卫生院）预防接种门诊",
+        conditions=("儿童出生后一个月内由监护人到居住地接种单位建立预防接种证",),
+        materials=[birth_cert(), id_card("parent_id", "父母双方")],
+        result="预防接种证",
+        faq=[("在外地出生的孩子能在淄博打疫苗吗？", "可以。在居住地接种单位办理接种证，按居住地免疫程序接种。")],
+        keywords=("打疫苗", "接种证", "疫苗本", "宝宝打针"),
+    )
+    c["birth_registration"] = add(
+        dept="wj", main_name="生育登记服务", name="生育登记", item_type="公共服务", objects=("自然人",), legal=1,
+        promised=0, visits=0, kind="service",
+        basis="《中华人民共和国人口与计划生育法》；《山东省人口与计划生育条例》第二十条",
+        conditions=("夫妻双方或一方户籍在本市，或女方在本市居住", "已怀孕或已生育子女"),
+        materials=[id_card("parent_id", "父母双方"), marriage_cert(required=False)],
+        result="生育服务登记信息（电子）",
+        faq=[("还需要办准生证吗？", "不需要。生育登记网上即可办理，不再需要准生证，不影响出生登记和生育保险待遇。")],
+        keywords=("准生证", "生育登记", "怀孕登记", "生孩子"),
+    )
+    hygiene = dict(dept="wj", main_name="公共场所卫生许可", item_type="行政许可", objects=("法人", "自然人"), level="县",
+                   region=ZHANGDIAN, basis=HYGIENE_BASIS, result="公共场所卫生许可证", validity="4年", legal=20)
+    c["hygiene_new"] = add(
+        name="公共场所卫生许可（新设）", handling="新设", promised=5, visits=1, **hygiene,
+        situations=[
+            sit("S1", "住宿场所（宾馆、酒店、民宿）", "客房、卫生间、布草间、消毒间布局合理", "卫生检测合格"),
+            sit("S2", "沐浴场所、美容美发场所", "设置独立的公共用品用具消毒间（区）", "从业人员持有有效健康合格证明"),
+            sit("S3", "游泳场所", "设置强制通过式浸脚消毒池和淋浴设施", "池水水质经检测合格"),
+        ],
+        materials=[
+            apply_form("hygiene_apply", "公共场所卫生许可申请表", HYGIENE_BASIS),
+            business_licence(),
+            legal_rep_id(),
+            mat("hygiene_layout", "经营场所平面图和卫生设施布局图", basis=HYGIENE_BASIS),
+            mat("hygiene_test", "公共场所卫生检测或者评价报告", basis=HYGIENE_BASIS),
+            mat("health_cert", "从业人员健康证明", form="复印件", basis="《中华人民共和国食品安全法》第四十五条"),
+        ],
+        extra=(("现场核查", 3), ("检验检测", 5)),
+        faq=[
+            ("开理发店要办卫生许可证吗？", "需要。美容美发场所应当取得公共场所卫生许可证后方可营业。"),
+            ("卫生检测报告去哪里做？", "可委托具有资质的检测机构检测，检测时间不计入办理时限。"),
+        ],
+        keywords=("开宾馆", "开理发店", "开美容院", "开游泳馆", "卫生许可证"),
+    )
+    c["hygiene_change"] = add(
+        name="公共场所卫生许可（变更）", handling="变更", promised=1, visits=0, **hygiene,
+        conditions=("单位名称、法定代表人（负责人）等登记事项发生变化", "经营场所地址、经营项目未发生变化"),
+        materials=[
+            apply_form("hygiene_change_apply", "公共场所卫生许可变更申请表", HYGIENE_BASIS),
+            old_licence("old_hygiene_licence", "公共场所卫生许可证"),
+            business_licence(),
+        ],
+        faq=[("宾馆换老板要重新办卫生许可证吗？", "经营场所和项目不变的，只需办理变更，1个工作日办结。")],
+        keywords=("卫生许可证变更", "宾馆换老板", "理发店改名"),
+    )
+    c["hygiene_renew"] = add(
+        name="公共场所卫生许可（延续）", handling="延续", promised=3, visits=0, **hygiene,
+        conditions=("在卫生许可证有效期届满30日前提出申请", "卫生条件未发生变化，卫生检测合格"),
+        materials=[
+            apply_form("hygiene_renew_apply", "公共场所卫生许可延续申请表", HYGIENE_BASIS),
+            old_licence("old_hygiene_licence", "公共场所卫生许可证"),
+            mat("hygiene_test", "公共场所卫生检测或者评价报告", basis=HYGIENE_BASIS),
+        ],
+        faq=[("卫生许可证延续要现场检查吗？", "卫生条件未变化并作出承诺的，一般不再现场核查，3个工作日内办结。")],
+        keywords=("卫生许可证到期", "卫生许可证延续"),
+    )
+    c["hospital"] = add(
+        dept="wj", main_name="医疗机构执业登记", name="医疗机构执业登记（新设）", handling="新设", item_type="行政许可",
+        objects=("法人",), legal=45, promised=15, visits=1,
+        basis="《医疗机构管理条例》第十五条；《医疗机构管理条例实施细则》第二十五条",
+        situations=[
+            sit("S1", "医院（二级及以下）", "符合医疗机构基本标准", "有适合的名称、组织机构和场所，有与开展业务相适应的经费、设施、设备和专业卫生技术人员"),
+            sit("S2", "门诊部", "符合门诊部基本标准", "有相应的卫生技术人员和相应的规章制度"),
+        ],
+        materials=[
+            apply_form("hospital_apply", "医疗机构申请执业登记注册书", "《医疗机构管理条例实施细则》第二十五条"),
+            business_licence(),
+            legal_rep_id(),
+            premises(),
+            mat("medical_staff", "医疗机构卫生技术人员名录表及执业证书", basis="《医疗机构管理条例实施细则》第二十五条"),
+            mat("medical_rules", "医疗机构规章制度及各级各类人员岗位职责", basis="《医疗机构管理条例实施细则》第二十五条"),
+        ],
+        extra=(("现场核查", 5), ("专家评审", 10)),
+        result="医疗机构执业许可证", validity="5年",
+        faq=[("开门诊部需要先设置审批吗？", "除三级医院等外，设置审批与执业登记合并办理，直接申请执业登记。")],
+        keywords=("开医院", "开门诊部", "医疗机构执业许可证"),
+    )
+    c["clinic"] = add(
+        dept="wj", main_name="诊所备案", name="诊所备案", item_type="行政备案", objects=("自然人", "法人"), level="县",
+        region=ZHANGDIAN, kind="filing", legal=0, promised=0, visits=1,
+        basis="《医疗机构管理条例》第十条；《诊所备案管理暂行办法》（国卫医政发〔2022〕33号）",
+        situations=[
+            sit("S1", "西医（综合）诊所", "主要负责人取得医师执业证书并经执业注册后从事5年以上同一专业临床工作",
+                "符合《诊所基本标准》规定的房屋、设备和人员要求"),
+            sit("S2", "中医诊所", "举办人取得中医（专长）医师资格证书并注册", "符合《中医诊所基本标准》"),
+        ],
+        materials=[
+            apply_form("clinic_form", "诊所备案信息表", "《诊所备案管理暂行办法》第八条"),
+            operator_id(),
+            premises(),
+            mat("doctor_cert", "诊所主要负责人医师执业证书", form="电子", source="部门共享", basis=E_LICENCE_BASIS),
+            mat("clinic_rules", "诊所规章制度、诊疗科目和设备清单", basis="《诊所备案管理暂行办法》第八条"),
+        ],
+        result="诊所备案凭证",
+        faq=[("开诊所还要审批吗？", "不需要。诊所实行备案管理，材料齐全当场发放备案凭证，备案后30日内接受现场核查。")],
+        keywords=("开诊所", "个体诊所", "中医诊所", "诊所备案"),
+    )
+    return c
+
+
+RESIDENT_INSURANCE_BASIS = "《中华人民共和国社会保险法》第二十五条；《淄博市居民基本医疗保险实施办法》"
+
+
+def medical_insurance_items() -> dict[str, str]:
+    c: dict[str, str] = {}
+    resident = dict(dept="yb", main_name="城乡居民基本医疗保险参保登记", item_type="公共服务", objects=("自然人",),
+                    basis=RESIDENT_INSURANCE_BASIS, legal=5, promised=0, visits=0, kind="service",
+                    fee=("《淄博市居民基本医疗保险实施办法》", "不收费（按年度标准缴纳居民医保个人缴费）"),
+                    result="城乡居民基本医疗保险参保信息", validity="按年度参保缴费")
+    c["newborn_insurance"] = add(
+        name="城乡居民医保参保登记（新生儿）", sub=("A", "城乡居民医保参保登记（新生儿）"), **resident,
+        conditions=("新生儿父母一方为本市参保人或户籍在本市", "出生后90日内参保缴费的，自出生之日起享受居民医保待遇"),
+        materials=[birth_cert(), mat("newborn_hukou", "新生儿居民户口簿（已落户）", form="电子", source="部门共享",
+                                     basis=E_LICENCE_BASIS), id_card("parent_id", "父母双方")],
+        faq=[
+            ("宝宝出生多久内交医保可以报销住院费？", "出生后90日内参保缴费的，出生之日起发生的医疗费用可按规定报销。"),
+            ("还没上户口能先参保吗？", "可以。凭出生医学证明和父母身份证件先行参保，落户后系统自动更新信息。"),
+        ],
+        keywords=("生孩子", "新生儿医保", "宝宝医保", "小孩医保"),
+    )
+    c["resident_insurance"] = add(
+        name="城乡居民医保参保登记（一般居民）", sub=("B", "城乡居民医保参保登记（一般居民）"), **resident,
+        conditions=("本市户籍或持本市居住证的城乡居民", "未参加职工基本医疗保险"),
+        materials=[id_card(), hukou_book(required=False)],
+        faq=[("居民医保什么时候交？", "每年9月至12月集中缴纳次年费用，可在“爱山东”APP、银行网点或村（社区）便民服务站缴纳。")],
+        keywords=("居民医保", "交医保", "农村合作医疗", "新农合"),
+    )
+    c["employer_insurance"] = add(
+        dept="yb", main_name="职工基本医疗保险参保登记", name="用人单位医疗保险参保登记", item_type="公共服务",
+        objects=("法人",), legal=5, promised=0, visits=0, kind="service",
+        basis="《中华人民共和国社会保险法》第五十七条、第五十八条",
+        conditions=("用人单位自成立之日起30日内申请", "已取得营业执照"),
+        materials=[business_licence(), legal_rep_id(),
+                   mat("bank_account", "单位银行结算账户信息", basis="《社会保险费征缴暂行条例》", form="电子", source="部门共享")],
+        result="单位医疗保险参保登记信息",
+        faq=[("新公司医保和养老保险要分开登记吗？", "不用。通过“开办企业一件事”一次提交，人社、医保参保登记同步完成。")],
+        keywords=("公司交医保", "单位参保", "医保开户"),
+    )
+    c["remote_medical"] = add(
+        dept="yb", main_name="异地就医备案", name="基本医疗保险跨省异地就医备案", item_type="公共服务", objects=("自然人",),
+        legal=1, promised=0, visits=0, kind="service",
+        basis="《国家医保局 财政部关于进一步做好基本医疗保险跨省异地就医直接结算工作的通知》（医保发〔2022〕22号）",
+        situations=[
+            sit("S1", "异地长期居住（含异地安置退休、常驻异地工作）", "在备案地长期居住或工作"),
+            sit("S2", "临时外出就医（转诊、急诊）", "经本市定点医疗机构转诊或在异地急诊抢救"),
+        ],
+        materials=[id_card(), mat("residence_pledge", "个人承诺书", basis="医保发〔2022〕22号",
+                                  sample="《跨省异地长期居住人员备案承诺书》示范文本", situations=("S1",))],
+        result="异地就医备案信息",
+        faq=[("去外地看病能直接刷医保卡吗？", "办理异地就医备案后，在备案地开通直接结算的定点医院可直接刷卡结算。")],
+        keywords=("异地就医", "外地看病", "异地报销"),
+    )
+    c["pharmacy_designation"] = add(
+        dept="yb", main_name="医药机构定点申请", name="定点零售药店申请", item_type="公共服务", objects=("法人",),
+        legal=65, promised=30, visits=1, basis="《零售药店医疗保障定点管理暂行办法》（国家医疗保障局令第3号）",
+        conditions=("在注册地址正式经营至少3个月", "至少有1名取得执业药师资格证书的药学技术人员", "已建立医保药品管理制度和信息系统"),
+        materials=[
+            apply_form("pharmacy_designation_form", "定点零售药店申请表", "国家医疗保障局令第3号第七条"),
+            business_licence(),
+            mat("drug_licence", "药品经营许可证", form="电子", source="部门共享", basis=E_LICENCE_BASIS),
+            mat("pharmacist_cert", "执业药师注册证", form="电子", source="部门共享", basis=E_LICENCE_BASIS),
+        ],
+        extra=(("现场评估", 10),),
+        result="医疗保障定点协议",
+        faq=[("药店开业多久能申请医保定点？", "正式营业满3个月后可以申请，评估时间不计入承诺时限。")],
+        keywords=("药店医保定点", "医保刷卡", "定点药店"),
+    )
+    c["maternity"] = add(
+        dept="yb", main_name="生育保险待遇申领", name="生育津贴申领", item_type="行政给付", objects=("自然人", "法人"),
+        legal=20, promised=5, visits=0, kind="service", basis="《中华人民共和国社会保险法》第五十四条、第五十六条",
+        conditions=("用人单位为职工缴纳了生育保险费", "职工符合生育政策，生育或终止妊娠后享受产假"),
+        materials=[id_card(), birth_cert(required=False),
+                   mat("leave_proof", "用人单位出具的产假证明", basis="《女职工劳动保护特别规定》第七条")],
+        result="生育津贴", validity="一次性发放",
+        faq=[("生育津贴发给个人还是单位？", "生育津贴按规定拨付至用人单位，由单位按月足额支付给职工；单位已垫付工资的可冲抵。")],
+        keywords=("生育津贴", "生孩子报销", "产假工资"),
+    )
+    c["retiree_insurance"] = add(
+        dept="yb", main_name="职工医保退休人员待遇核定", name="职工医保退休人员缴费年限核定", item_type="公共服务",
+        objects=("自然人",), legal=10, promised=3, visits=0, kind="service",
+        basis="《中华人民共和国社会保险法》第二十七条；《淄博市职工基本医疗保险实施办法》",
+        conditions=("已办理基本养老保险退休手续", "职工医保累计缴费年限男满25年、女满20年，其中本市实际缴费满10年"),
+        materials=[id_card(), mat("retirement_approval", "退休审批表", form="电子", source="部门共享", basis=E_LICENCE_BASIS)],
+        result="退休人员医保待遇享受资格",
+        faq=[("医保缴费年限不够怎么办？", "可以按规定一次性补缴不足年限的医保费用，补足后享受退休人员医保待遇。")],
+        keywords=("退休医保", "医保年限", "退休人员医保"),
+    )
+    return c
+
+
+# ---------------------------------------------------------------------------
+# Assemble
+# ---------------------------------------------------------------------------
+
+
+def build() -> dict[str, Any]:
+    ITEMS.clear()
+    _main_seq.clear()
+    _handling_seq.clear()
+    _sub_names.clear()
+    codes: dict[str, str] = {}
+    for declare in (market_items, tax_items, police_items, health_items, medical_insurance_items):
+        codes.update(declare())
+    return {
+        "version": 1,
+        "departments": [{"code": d.code, "name": d.name, "short": d.short} for d in DEPARTMENTS],
+        "items": list(ITEMS),
+        "bundles": [],
+        "service_points": [],
+    }
+
+
+def main() -> None:
+    catalog = build()
+    OUTPUT.write_text(json.dumps(catalog, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"{OUTPUT}: {len(catalog['items'])} items, {len(catalog['bundles'])} bundles, "
+          f"{len(catalog['service_points'])} service points")
+
+
+if __name__ == "__main__":
+    main()
