@@ -1131,6 +1131,691 @@ def medical_insurance_items() -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------
+# 人社, 民政
+# ---------------------------------------------------------------------------
+
+SOCIAL_INSURANCE_BASIS = "《中华人民共和国社会保险法》第五十七条、第五十八条；《社会保险费征缴暂行条例》"
+
+
+def labour_items() -> dict[str, str]:
+    c: dict[str, str] = {}
+    c["employee_insurance"] = add(
+        dept="rs", main_name="社会保险登记", name="职工参保登记", item_type="公共服务", objects=("法人",),
+        legal=5, promised=0, visits=0, kind="service", basis=SOCIAL_INSURANCE_BASIS,
+        situations=[
+            sit("S1", "新开办单位首次参保", "用人单位自成立之日起30日内申请办理社会保险登记", "已取得营业执照"),
+            sit("S2", "已参保单位职工增员", "用人单位自用工之日起30日内为职工办理参保登记"),
+        ],
+        materials=[
+            business_licence(),
+            legal_rep_id(situations=("S1",)),
+            mat("employee_list", "参保职工花名册（姓名、身份证号码、用工时间、缴费基数）",
+                basis=SOCIAL_INSURANCE_BASIS, sample="《参保职工花名册》模板"),
+            mat("bank_account", "单位银行结算账户信息", basis="《社会保险费征缴暂行条例》", form="电子", source="部门共享",
+                situations=("S1",)),
+        ],
+        result="社会保险登记信息及职工参保记录",
+        faq=[
+            ("公司刚成立还没招人，要办社保登记吗？", "需要在成立后30日内办理单位社会保险登记；招用职工后30日内为职工办理参保。"),
+            ("社保登记和医保登记是一起办吗？", "是。通过“开办企业一件事”一次提交，养老、工伤、失业和医疗保险登记同步完成。"),
+        ],
+        keywords=("交社保", "公司交社保", "员工参保", "社保开户"),
+    )
+    c["social_card"] = add(
+        dept="rs", main_name="社会保障卡服务", name="社会保障卡申领", item_type="公共服务", objects=("自然人",),
+        legal=10, promised=0, visits=1, kind="service",
+        basis="《中华人民共和国社会保险法》第五十八条；《社会保障卡管理办法》",
+        situations=[
+            sit("S1", "成年人首次申领", "已参加本市社会保险或持有本市户籍、居住证"),
+            sit("S2", "新生儿申领", "新生儿已办理出生登记或出生医学证明", "由父母或其他监护人代为申领"),
+        ],
+        materials=[
+            id_card(situations=("S1",)),
+            birth_cert(situations=("S2",)),
+            mat("newborn_hukou", "新生儿居民户口簿（已落户）", form="电子", source="部门共享", basis=E_LICENCE_BASIS,
+                situations=("S2",), required=False),
+            id_card("parent_id", "父母双方", situations=("S2",)),
+            mat("card_photo", "社会保障卡照片（调用公安制证照片，无需另行提供）", form="电子", source="部门共享",
+                basis="《社会保障卡管理办法》"),
+        ],
+        result="社会保障卡（第三代）", validity="10年",
+        faq=[
+            ("社保卡能当场拿到吗？", "在市、区县政务服务中心和合作银行的即时制卡网点，材料齐全的当场制卡。"),
+            ("宝宝的社保卡怎么办？", "通过“新生儿出生一件事”一并申请，制卡后免费邮寄到家。"),
+        ],
+        keywords=("办社保卡", "社保卡", "宝宝社保卡", "医保卡"),
+    )
+    employment = dict(dept="rs", item_type="公共服务", objects=("自然人",), level="县", region=ZHANGDIAN,
+                      legal=5, promised=0, visits=0, kind="service")
+    c["employment"] = add(
+        main_name="就业登记", name="就业登记", **employment,
+        basis="《中华人民共和国就业促进法》；《就业服务与就业管理规定》第六十二条",
+        conditions=("劳动者被用人单位招用或从事个体经营、灵活就业", "用人单位自录用之日起30日内办理"),
+        materials=[id_card(), mat("labour_contract", "劳动合同或用工证明", basis="《就业服务与就业管理规定》第六十二条")],
+        result="就业登记信息",
+        faq=[("灵活就业也能办就业登记吗？", "可以。灵活就业人员可在“爱山东”APP自行登记。")],
+        keywords=("就业登记", "上班登记", "灵活就业"),
+    )
+    c["unemployment"] = add(
+        main_name="失业登记", name="失业登记", **employment,
+        basis="《中华人民共和国就业促进法》；《就业服务与就业管理规定》第六十三条",
+        conditions=("法定劳动年龄内、有劳动能力、有就业要求、处于无业状态", "在常住地办理"),
+        materials=[id_card(), mat("termination_proof", "解除或终止劳动关系证明（有的提供）", required=False,
+                                  basis="《就业服务与就业管理规定》第六十三条")],
+        result="就业创业证（电子）",
+        faq=[("失业登记有什么用？", "登记后可享受职业介绍、职业培训、创业补贴等公共就业服务，符合条件的可申领失业保险金。")],
+        keywords=("失业", "没工作了", "失业登记"),
+    )
+    c["unemployment_benefit"] = add(
+        dept="rs", main_name="失业保险金申领", name="失业保险金申领", item_type="行政给付", objects=("自然人",),
+        level="县", region=ZHANGDIAN, legal=10, promised=1, visits=0, kind="service",
+        basis="《中华人民共和国社会保险法》第四十五条；《失业保险条例》第十四条",
+        conditions=("失业前用人单位和本人已经缴纳失业保险费满一年", "非因本人意愿中断就业", "已经进行失业登记，并有求职要求"),
+        materials=[id_card(), mat("termination_proof", "解除或终止劳动关系证明（有的提供）", required=False,
+                                  basis="《就业服务与就业管理规定》第六十三条")],
+        result="失业保险金", validity="按缴费年限确定，最长24个月",
+        faq=[
+            ("被公司辞退了能领失业金吗？", "非本人意愿中断就业、失业保险缴费满1年的可以领取，网上申请即可。"),
+            ("领失业金期间医保怎么办？", "领取失业保险金期间的职工医保费由失业保险基金代缴。"),
+        ],
+        keywords=("失业金", "领失业金", "失业", "被辞退"),
+    )
+    c["retirement"] = add(
+        dept="rs", main_name="职工退休审批", name="职工正常退休（职）申请", item_type="行政确认", objects=("自然人", "法人"),
+        legal=20, promised=5, visits=0,
+        basis="《国务院关于渐进式提高法定退休年龄的决定》；《中华人民共和国社会保险法》第十六条",
+        situations=[
+            sit("S1", "达到法定退休年龄正常退休", "达到按渐进式延迟退休办法确定的法定退休年龄",
+                "基本养老保险累计缴费达到最低缴费年限"),
+            sit("S2", "弹性提前退休", "距法定退休年龄不超过3年，本人自愿申请", "基本养老保险累计缴费达到最低缴费年限"),
+            sit("S3", "弹性延迟退休", "达到法定退休年龄，本人与用人单位协商一致", "延迟时间最长不超过3年"),
+        ],
+        materials=[
+            apply_form("retirement_form", "职工退休（职）申请表", "《中华人民共和国社会保险法》第十六条"),
+            id_card(),
+            mat("personnel_file", "职工人事档案", basis="《企业职工档案管理规定》", sample="无（由档案保管机构调取）"),
+        ],
+        result="退休审批表", validity="长期有效",
+        faq=[
+            ("我哪年能退休？", "可在“爱山东”APP“退休年龄计算器”按出生年月和性别查询法定退休年龄。"),
+            ("退休要自己跑人社局吗？", "不用。单位或本人网上申请，退休审批、养老金核定、医保待遇核定在“退休一件事”中一次办结。"),
+        ],
+        keywords=("退休", "办退休", "退休审批", "到龄退休"),
+    )
+    c["pension"] = add(
+        dept="rs", main_name="城镇职工基本养老保险待遇申领", name="城镇职工基本养老保险待遇申领", item_type="行政给付",
+        objects=("自然人",), legal=20, promised=5, visits=0, kind="service",
+        basis="《中华人民共和国社会保险法》第十六条；《国务院关于完善企业职工基本养老保险制度的决定》",
+        conditions=("已办理退休审批", "基本养老保险累计缴费达到最低缴费年限"),
+        materials=[
+            id_card(),
+            mat("retirement_approval", "退休审批表", form="电子", source="部门共享", basis=E_LICENCE_BASIS),
+            mat("pension_bank", "本人社会保障卡（金融账户已激活）", form="电子", source="部门共享", basis="《社会保障卡管理办法》"),
+        ],
+        result="基本养老金", validity="按月发放",
+        faq=[("养老金什么时候开始发？", "自办理退休手续的次月起按月发放到本人社会保障卡金融账户。")],
+        keywords=("领退休金", "养老金", "退休工资"),
+    )
+    c["resident_pension"] = add(
+        dept="rs", main_name="城乡居民基本养老保险参保登记", name="城乡居民基本养老保险参保登记", item_type="公共服务",
+        objects=("自然人",), level="县", region=ZHANGDIAN, legal=5, promised=0, visits=0, kind="service",
+        basis="《国务院关于建立统一的城乡居民基本养老保险制度的意见》（国发〔2014〕8号）",
+        conditions=("年满16周岁（不含在校学生）", "非国家机关和事业单位工作人员，未参加职工基本养老保险", "本市户籍"),
+        materials=[id_card(), apply_form("resident_pension_form", "城乡居民基本养老保险参保登记表", "国发〔2014〕8号")],
+        result="城乡居民基本养老保险参保信息",
+        faq=[("农村老人在村里能办养老保险吗？", "可以。村（社区）便民服务站代办参保登记和缴费档次变更。")],
+        keywords=("居民养老保险", "农村养老保险", "交养老"),
+    )
+    c["hr_service"] = add(
+        dept="rs", main_name="人力资源服务许可", name="经营性人力资源服务机构从事职业中介活动许可（新设）", handling="新设",
+        item_type="行政许可", objects=("法人",), legal=20, promised=5, visits=0,
+        basis="《人力资源市场暂行条例》第十八条；《人力资源服务机构管理规定》",
+        conditions=("有明确的章程和管理制度", "有开展业务必备的固定场所、办公设施", "有3名以上取得人力资源服务相关证书的专职工作人员"),
+        materials=[
+            apply_form("hr_apply", "人力资源服务许可申请书", "《人力资源市场暂行条例》第十八条"),
+            business_licence(),
+            premises(),
+            mat("hr_staff", "专职工作人员名单及资格证明", basis="《人力资源服务机构管理规定》"),
+        ],
+        result="人力资源服务许可证", validity="长期有效",
+        faq=[("开劳务派遣公司也是办这个吗？", "不是。劳务派遣经营许可是另一个事项；本事项适用于职业介绍等职业中介活动。")],
+        keywords=("开中介", "职业介绍", "人力资源公司"),
+    )
+    c["startup_loan"] = add(
+        dept="rs", main_name="创业担保贷款申请", name="创业担保贷款申请", item_type="公共服务", objects=("自然人", "法人"),
+        legal=20, promised=10, visits=1, kind="service",
+        basis="《财政部 人力资源社会保障部 中国人民银行关于进一步加大创业担保贷款贴息力度全力支持重点群体创业就业的通知》",
+        situations=[
+            sit("S1", "个人创业", "属于城镇登记失业人员、高校毕业生、退役军人等重点群体", "已办理营业执照且正常经营"),
+            sit("S2", "小微企业", "当年新招用符合条件人员达到职工总数15%以上", "无拖欠职工工资、欠缴社会保险费等失信记录"),
+        ],
+        materials=[
+            apply_form("loan_apply", "创业担保贷款申请表", "财金〔2020〕21号"),
+            id_card(situations=("S1",)),
+            business_licence(),
+            mat("business_plan", "创业项目计划书或经营情况说明", basis="财金〔2020〕21号"),
+        ],
+        result="创业担保贷款（个人最高30万元、小微企业最高400万元）", validity="个人贷款期限最长3年",
+        faq=[("创业担保贷款要抵押吗？", "由政府性融资担保机构提供担保，个人贷款10万元以下的免除反担保。")],
+        keywords=("创业贷款", "贷款创业", "创业扶持"),
+    )
+    return c
+
+
+MARRIAGE_BASIS = "《中华人民共和国民法典》第一千零四十九条；《婚姻登记条例》"
+
+
+def civil_affairs_items() -> dict[str, str]:
+    c: dict[str, str] = {}
+    marriage = dict(dept="mz", main_name="婚姻登记", item_type="行政确认", objects=("自然人",), level="县", region=ZHANGDIAN,
+                    body="淄博市张店区民政局（婚姻登记处）", basis=MARRIAGE_BASIS, place="张店区婚姻登记处（淄博市张店区共青团西路95号）",
+                    phone="0533-2186095")
+    couple_ids = id_card("couple_id", "男女双方")
+    c["marriage"] = add(
+        name="结婚登记", sub=("A", "结婚登记"), legal=0, promised=0, visits=1, **marriage,
+        situations=[
+            sit("S1", "双方均为初婚", "男年满二十二周岁，女年满二十周岁", "双方完全自愿，均无配偶",
+                "双方没有直系血亲和三代以内旁系血亲关系"),
+            sit("S2", "一方或双方再婚", "男年满二十二周岁，女年满二十周岁", "原婚姻关系已依法解除或配偶已死亡"),
+        ],
+        materials=[
+            couple_ids,
+            photo("couple_photo", "男女双方近期半身免冠合影照片（2寸红底）", copies=3),
+            mat("marriage_statement", "本人无配偶以及与对方没有直系血亲和三代以内旁系血亲关系的签字声明",
+                basis="《婚姻登记条例》第五条", sample="《申请结婚登记声明书》（现场填写）"),
+            mat("divorce_proof", "离婚证或离婚判决书、调解书（再婚的）", situations=("S2",), basis="《婚姻登记条例》第五条"),
+        ],
+        result="结婚证",
+        faq=[
+            ("领结婚证还要户口本吗？", "不需要。2025年5月起结婚登记凭双方身份证即可办理，可在任一婚姻登记机关办理。"),
+            ("领证要预约吗？", "建议通过“爱山东”APP预约；520、七夕等热门日期需提前预约。"),
+        ],
+        keywords=("结婚", "领证", "领结婚证", "登记结婚"),
+    )
+    c["divorce"] = add(
+        name="离婚登记", sub=("B", "离婚登记"), legal=30, promised=1, visits=2, online=False, **marriage,
+        conditions=("双方自愿离婚，对子女抚养、财产及债务处理等事项协商一致", "双方均亲自到场"),
+        materials=[
+            couple_ids,
+            mat("marriage_cert_original", "结婚证原件", basis="《婚姻登记条例》第十一条"),
+            mat("divorce_agreement", "双方共同签署的离婚协议书", copies=3, basis="《中华人民共和国民法典》第一千零七十六条",
+                sample="《离婚协议书》参考文本"),
+        ],
+        extra=(("离婚冷静期", 30),),
+        result="离婚证",
+        faq=[("离婚冷静期是多少天？", "收到离婚登记申请之日起30日内为冷静期，期满后30日内双方再次到场申请发证。")],
+        keywords=("离婚", "协议离婚", "离婚登记"),
+    )
+    c["marriage_reissue"] = add(
+        name="补领婚姻登记证", sub=("C", "补领婚姻登记证"), legal=0, promised=0, visits=1, **marriage,
+        conditions=("婚姻登记证遗失或损毁", "婚姻登记档案可查或能够证明婚姻关系"),
+        materials=[id_card(), photo("cert_photo", "当事人近期半身免冠照片（2寸红底）", copies=2)],
+        result="结婚证或离婚证（补发）",
+        faq=[("结婚证丢了能在外地补吗？", "补领婚姻登记证已实现全国通办，可在任一婚姻登记机关办理。")],
+        keywords=("结婚证丢了", "补结婚证", "补领结婚证"),
+    )
+    c["elderly_home"] = add(
+        dept="mz", main_name="养老机构备案", name="养老机构备案", item_type="行政备案", objects=("法人",), kind="filing",
+        legal=0, promised=0, visits=1,
+        basis="《中华人民共和国老年人权益保障法》第四十三条；《养老机构管理办法》（民政部令第66号）第九条",
+        conditions=("已依法办理法人登记", "服务设施符合消防、建筑、卫生、环保和养老服务相关标准"),
+        materials=[
+            apply_form("elderly_home_form", "养老机构备案书", "《养老机构管理办法》第九条"),
+            business_licence(),
+            mat("elderly_home_pledge", "养老机构备案承诺书", basis="《养老机构管理办法》第九条", sample="《养老机构备案承诺书》示范文本"),
+            premises(),
+        ],
+        result="养老机构备案回执",
+        faq=[("开养老院还要办设立许可吗？", "不需要。养老机构设立许可已取消，办理登记后向民政部门备案即可。")],
+        keywords=("开养老院", "养老院", "办敬老院", "养老机构备案"),
+    )
+    assistance = dict(dept="mz", item_type="行政给付", objects=("自然人",), level="县", region=ZHANGDIAN, kind="service",
+                      place=f"户籍所在地镇（街道）便民服务中心或{ZHANGDIAN_HALL}民政窗口")
+    c["dibao"] = add(
+        main_name="最低生活保障审核确认", name="最低生活保障", legal=30, promised=20, visits=1, **assistance,
+        basis="《社会救助暂行办法》第九条、第十一条；《山东省最低生活保障办法》",
+        conditions=("共同生活的家庭成员人均收入低于当地最低生活保障标准", "家庭财产状况符合当地规定", "持有本市户籍"),
+        materials=[
+            apply_form("dibao_form", "最低生活保障申请书", "《社会救助暂行办法》第十一条"),
+            id_card(),
+            hukou_book(),
+            mat("econ_authorization", "家庭经济状况核对授权书", basis="《社会救助暂行办法》第十一条", sample="《家庭经济状况核对授权书》示范文本"),
+        ],
+        extra=(("公示", 7),),
+        fee=FREE, result="最低生活保障金", validity="按月发放，定期复核",
+        faq=[("低保在哪里申请？", "向户籍所在地镇（街道）提出申请，也可由村（社区）便民服务站代办。"),
+             ("家里有车还能申请低保吗？", "拥有非生活必需机动车的一般不符合条件，残疾人功能性补偿代步车辆等除外。")],
+        keywords=("低保", "申请低保", "吃低保", "生活困难"),
+    )
+    c["tekun"] = add(
+        main_name="特困人员认定", name="特困人员救助供养审核确认", legal=30, promised=20, visits=1, **assistance,
+        basis="《社会救助暂行办法》第十四条；《特困人员认定办法》",
+        conditions=("无劳动能力、无生活来源", "无法定赡养、抚养、扶养义务人，或者其法定义务人无履行义务能力"),
+        materials=[
+            apply_form("tekun_form", "特困人员救助供养申请书", "《特困人员认定办法》"),
+            id_card(),
+            hukou_book(),
+            mat("econ_authorization", "家庭经济状况核对授权书", basis="《社会救助暂行办法》第十一条", sample="《家庭经济状况核对授权书》示范文本"),
+        ],
+        extra=(("公示", 7),),
+        result="特困人员救助供养证", validity="定期复核",
+        faq=[("特困人员可以去敬老院吗？", "生活不能自理的特困人员优先安排到供养服务机构集中供养，也可选择在家分散供养。")],
+        keywords=("五保户", "特困供养", "没人养老"),
+    )
+    c["temporary_aid"] = add(
+        main_name="临时救助", name="临时救助", legal=15, promised=5, visits=1, **assistance,
+        basis="《社会救助暂行办法》第四十七条；《山东省临时救助办法》",
+        situations=[
+            sit("S1", "急难型救助", "因火灾、交通事故、突发重大疾病等意外导致基本生活陷入困境"),
+            sit("S2", "支出型救助", "因生活必需支出突然增加超出家庭承受能力，导致基本生活出现严重困难"),
+        ],
+        materials=[
+            apply_form("aid_form", "临时救助申请书", "《社会救助暂行办法》第四十七条"),
+            id_card(),
+            mat("hardship_proof", "遭遇困难的相关证明（医疗费用票据、事故证明等）", basis="《山东省临时救助办法》"),
+        ],
+        result="临时救助金", validity="一次性发放",
+        faq=[("急难情况能先救助吗？", "情况紧急的，镇（街道）可先行救助，事后补齐手续。")],
+        keywords=("临时救助", "急难救助", "突发困难"),
+    )
+    c["social_org"] = add(
+        dept="mz", main_name="社会团体登记", name="社会团体成立登记", handling="新设", item_type="行政许可",
+        objects=("自然人", "法人"), legal=60, promised=15, visits=1,
+        basis="《社会团体登记管理条例》第九条、第十一条",
+        conditions=("有50个以上个人会员或者30个以上单位会员", "有规范的名称、相应的组织机构和固定的住所", "有合法的资产和经费来源，市级社团活动资金不少于3万元"),
+        materials=[
+            apply_form("social_org_apply", "社会团体成立登记申请书", "《社会团体登记管理条例》第十一条"),
+            mat("sponsor_approval", "业务主管单位批准文件（直接登记的除外）", required=False, basis="《社会团体登记管理条例》第九条"),
+            mat("social_org_articles", "社会团体章程草案", basis="《社会团体登记管理条例》第十四条", sample="《社会团体示范章程》"),
+            mat("capital_proof", "验资报告或资金证明", basis="《社会团体登记管理条例》第十一条"),
+            premises(),
+        ],
+        extra=(("专家评审", 10),),
+        result="社会团体法人登记证书", validity="5年",
+        faq=[("行业协会商会需要找业务主管单位吗？", "行业协会商会、科技类、公益慈善类、城乡社区服务类社会组织可直接登记。")],
+        keywords=("成立协会", "商会注册", "社团登记"),
+    )
+    return c
+
+
+# ---------------------------------------------------------------------------
+# 工程建设项目: 发展改革, 自然资源和规划, 住建, 生态环境, 水利, 消防
+# ---------------------------------------------------------------------------
+
+PROJECT_SITUATIONS = [
+    sit("S1", "社会投资项目", "项目已取得投资项目代码", "建设单位已取得土地使用权"),
+    sit("S2", "政府投资项目", "项目可行性研究报告（或初步设计）已批复", "建设资金已落实"),
+    sit("S3", "社会投资小型低风险项目", "地上建筑面积不大于2000平方米、功能单一、技术要求简单的新建、改扩建项目",
+        "不涉及易燃易爆、有毒有害物质"),
+]
+
+
+def shared_permit(key: str, name: str, **kw: Any) -> dict[str, Any]:
+    """A permit issued earlier in the construction chain: shared, the applicant need not bring it."""
+    return mat(key, name, form="电子", source="部门共享", basis="《工程建设项目审批制度改革实施方案》（信息共享）", **kw)
+
+
+def construction_items() -> dict[str, str]:
+    c: dict[str, str] = {}
+    c["project_filing"] = add(
+        dept="fgw", main_name="企业投资项目备案", name="企业投资项目备案", item_type="行政备案", objects=("法人",),
+        kind="filing", legal=0, promised=0, visits=0,
+        basis="《企业投资项目核准和备案管理条例》第十三条；《企业投资项目核准和备案管理办法》（国家发展改革委令第2号）",
+        conditions=("项目不属于《政府核准的投资项目目录》范围", "项目符合国家产业政策，不属于禁止投资项目"),
+        materials=[
+            apply_form("project_filing_form", "企业投资项目备案信息表（在线填报）", "《企业投资项目核准和备案管理条例》第十三条"),
+            business_licence(),
+            mat("project_pledge", "项目符合产业政策的承诺", basis="《企业投资项目核准和备案管理办法》", sample="《项目备案承诺书》示范文本"),
+        ],
+        result="项目备案证明（含投资项目代码）",
+        faq=[("项目备案多久能办好？", "通过山东省投资项目在线审批监管平台填报，信息完整的即时备案并赋予项目代码。"),
+             ("备案后项目信息变了怎么办？", "项目法人、建设地点、规模、内容发生较大变更的，应及时在平台修改备案信息。")],
+        keywords=("项目备案", "立项", "投资备案", "项目立项"),
+    )
+    c["project_approval"] = add(
+        dept="fgw", main_name="企业投资项目核准", name="企业投资项目核准", item_type="行政许可", objects=("法人",),
+        legal=20, promised=10, visits=0,
+        basis="《企业投资项目核准和备案管理条例》第六条、第九条；《政府核准的投资项目目录（山东省）》",
+        conditions=("项目属于《政府核准的投资项目目录》范围", "已取得用地预审与选址意见书（需要的）"),
+        materials=[
+            apply_form("project_approval_report", "项目申请报告", "《企业投资项目核准和备案管理条例》第六条"),
+            business_licence(),
+            shared_permit("site_opinion", "建设项目用地预审与选址意见书"),
+        ],
+        extra=(("专家评审", 20),),
+        result="项目核准批复文件", validity="2年（可申请延期一次）",
+        faq=[("哪些项目要核准，哪些只备案？", "列入《政府核准的投资项目目录》的项目实行核准，其余企业投资项目实行备案。")],
+        keywords=("项目核准", "核准批复", "立项核准"),
+    )
+    c["energy_review"] = add(
+        dept="fgw", main_name="固定资产投资项目节能审查", name="节能审查", item_type="行政许可", objects=("法人",),
+        legal=20, promised=10, visits=0,
+        basis="《中华人民共和国节约能源法》第十五条；《固定资产投资项目节能审查办法》（国家发展改革委令第2号）",
+        conditions=("年综合能源消费量1000吨标准煤以上（或电力500万千瓦时以上）", "项目开工建设前提出申请"),
+        materials=[
+            apply_form("energy_apply", "节能审查申请书", "《固定资产投资项目节能审查办法》"),
+            project_code(),
+            mat("energy_report", "固定资产投资项目节能报告", basis="《固定资产投资项目节能审查办法》第九条"),
+        ],
+        extra=(("专家评审", 15),),
+        result="节能审查意见", validity="2年",
+        faq=[("哪些项目不需要节能审查？", "年综合能源消费量不满1000吨标准煤且年电力消费量不满500万千瓦时的项目，不再单独进行节能审查。")],
+        keywords=("节能审查", "能评", "节能报告"),
+    )
+    c["site_selection"] = add(
+        dept="zrzy", main_name="建设项目用地预审与选址意见书核发", name="建设项目用地预审与选址意见书", item_type="行政许可",
+        objects=("法人",), legal=20, promised=5, visits=0,
+        basis="《中华人民共和国土地管理法》第五十二条；《中华人民共和国城乡规划法》第三十六条；《自然资源部关于以“多规合一”为基础推进规划用地“多审合一、多证合一”改革的通知》",
+        situations=[
+            sit("S1", "以划拨方式提供国有土地使用权的项目", "项目符合国土空间规划", "已取得投资项目代码"),
+            sit("S2", "需核准的单独选址项目", "项目选址符合国土空间规划和用途管制要求", "节约集约用地，符合用地标准"),
+        ],
+        materials=[
+            apply_form("site_apply", "建设项目用地预审与选址申请表", "《建设项目用地预审管理办法》第七条"),
+            project_code(),
+            mat("site_map", "建设项目拟选址位置图及用地范围（勘测定界图）", basis="《建设项目用地预审管理办法》第七条"),
+            mat("feasibility", "项目建议书或可行性研究报告", basis="《建设项目用地预审管理办法》第七条", situations=("S1",)),
+        ],
+        result="建设项目用地预审与选址意见书", validity="3年",
+        faq=[("以出让方式拿的地要办选址意见书吗？", "以出让方式取得国有土地使用权的项目不再核发选址意见书，只做用地预审（需要的）。")],
+        keywords=("选址", "用地预审", "拿地", "选址意见书"),
+    )
+    c["land_planning"] = add(
+        dept="zrzy", main_name="建设用地规划许可证核发", name="建设用地规划许可证核发", item_type="行政许可", objects=("法人",),
+        legal=20, promised=5, visits=0, basis="《中华人民共和国城乡规划法》第三十七条、第三十八条",
+        situations=[
+            sit("S1", "以划拨方式取得国有土地使用权", "已取得用地预审与选址意见书", "已取得划拨决定书"),
+            sit("S2", "以出让方式取得国有土地使用权", "已签订国有建设用地使用权出让合同", "规划条件已纳入出让合同"),
+        ],
+        materials=[
+            apply_form("land_planning_apply", "建设用地规划许可申请表", "《中华人民共和国城乡规划法》第三十七条"),
+            project_code(),
+            shared_permit("site_opinion", "建设项目用地预审与选址意见书", situations=("S1",)),
+            mat("land_contract", "国有建设用地使用权出让合同", form="电子", source="部门共享", basis="《中华人民共和国城乡规划法》第三十八条",
+                situations=("S2",)),
+            mat("red_line", "宗地图及用地红线图", basis="《中华人民共和国城乡规划法》第三十七条"),
+        ],
+        result="建设用地规划许可证",
+        faq=[("出让土地签完合同多久能拿到用地规划许可证？", "我市推行“交地即发证”，签订出让合同、缴清价款后与不动产权证书同步核发。")],
+        keywords=("用地规划许可证", "建设用地规划许可", "拿地"),
+    )
+    c["building_planning"] = add(
+        dept="zrzy", main_name="建设工程规划许可证核发", name="建设工程规划许可证核发", item_type="行政许可", objects=("法人",),
+        legal=20, promised=5, visits=0, basis="《中华人民共和国城乡规划法》第四十条；《山东省城乡规划条例》",
+        situations=PROJECT_SITUATIONS,
+        materials=[
+            apply_form("building_planning_apply", "建设工程规划许可申请表", "《中华人民共和国城乡规划法》第四十条"),
+            project_code(),
+            land_cert(),
+            shared_permit("land_planning_permit", "建设用地规划许可证"),
+            mat("design_scheme", "建设工程设计方案（总平面图、建筑单体平立剖面图）", form="电子",
+                basis="《中华人民共和国城乡规划法》第四十条"),
+        ],
+        extra=(("专家评审", 5), ("公示", 7)),
+        result="建设工程规划许可证",
+        faq=[("设计方案要公示吗？", "建设工程设计方案在作出许可前批前公示7日，公示和专家评审时间不计入承诺时限。"),
+             ("小型低风险项目可以简化吗？", "社会投资小型低风险项目实行“拿地即开工”，工程规划许可与施工许可可同步办理。")],
+        keywords=("工程规划许可证", "规划许可", "盖楼", "规划证"),
+    )
+    c["rural_planning"] = add(
+        dept="zrzy", main_name="乡村建设规划许可证核发", name="乡村建设规划许可证核发（农村村民住宅）", item_type="行政许可",
+        objects=("自然人",), level="乡(镇、街道)", region=ZHANGDIAN, body="淄博市张店区各镇人民政府", legal=20, promised=5,
+        visits=1, basis="《中华人民共和国城乡规划法》第四十一条；《山东省农村村民住宅建设管理办法》",
+        place="宅基地所在镇便民服务中心自然资源和规划窗口",
+        conditions=("申请人为本村集体经济组织成员，符合一户一宅规定", "建房选址符合村庄规划，经村民小组会议讨论通过并公示"),
+        materials=[
+            apply_form("rural_house_apply", "农村宅基地和建房（规划许可）申请表", "《山东省农村村民住宅建设管理办法》"),
+            id_card(),
+            hukou_book(),
+            mat("village_opinion", "村民小组会议讨论通过及公示情况", basis="《中华人民共和国城乡规划法》第四十一条"),
+            mat("house_design", "农房设计图或选用的通用图集", basis="《山东省农村村民住宅建设管理办法》",
+                sample="《淄博市农村住房设计通用图集》"),
+        ],
+        extra=(("现场核查", 3),),
+        result="乡村建设规划许可证", validity="1年（未开工的需重新申请）",
+        faq=[("农村翻盖老房子要办手续吗？", "原址翻建、改建的也需申请乡村建设规划许可证，在镇便民服务中心办理。")],
+        keywords=("盖房子", "农村建房", "翻盖房子", "宅基地建房"),
+    )
+    c["drawing_review"] = add(
+        dept="zj", main_name="房屋建筑和市政基础设施工程施工图设计文件审查", name="施工图审查（含消防、人防、技防）",
+        item_type="其他行政权力", objects=("法人",), legal=20, promised=5, visits=0,
+        basis="《建设工程质量管理条例》第十一条；《房屋建筑和市政基础设施工程施工图设计文件审查管理办法》（住房城乡建设部令第13号）",
+        situations=PROJECT_SITUATIONS,
+        materials=[
+            project_code(),
+            shared_permit("building_planning_permit", "建设工程规划许可证"),
+            mat("construction_drawings", "全套施工图设计文件（电子图纸）", form="电子", basis="住房城乡建设部令第13号第九条"),
+            mat("survey_report", "岩土工程勘察报告", form="电子", basis="住房城乡建设部令第13号第九条"),
+        ],
+        extra=(("技术审查", 10),),
+        fee=("《淄博市工程建设项目施工图审查政府购买服务实施办法》", "不收费（审查费用由政府购买服务承担）"),
+        result="施工图设计文件审查合格书",
+        faq=[("施工图审查要交审图费吗？", "不用。我市施工图审查实行政府购买服务，建设单位不承担审查费用。"),
+             ("消防、人防图纸要分别送审吗？", "不用。施工图联合审查一次完成消防、人防、技防等专项审查，出具一份审查合格书。")],
+        keywords=("施工图审查", "审图", "图审", "消防人防审图"),
+    )
+    c["construction_permit"] = add(
+        dept="zj", main_name="建筑工程施工许可证核发", name="建筑工程施工许可证核发", item_type="行政许可", objects=("法人",),
+        legal=7, promised=1, visits=0,
+        basis="《中华人民共和国建筑法》第七条、第八条；《建筑工程施工许可管理办法》（住房城乡建设部令第18号）",
+        situations=PROJECT_SITUATIONS,
+        materials=[
+            apply_form("construction_permit_apply", "建筑工程施工许可证申请表", "住房城乡建设部令第18号第四条"),
+            project_code(),
+            land_cert(),
+            shared_permit("building_planning_permit", "建设工程规划许可证"),
+            shared_permit("drawing_review_cert", "施工图设计文件审查合格书"),
+            mat("construction_contract", "施工合同（依法招标的附中标通知书）", form="电子", basis="住房城乡建设部令第18号第四条"),
+            mat("funding_pledge", "建设资金已落实承诺书", basis="住房城乡建设部令第18号第四条", sample="《建设资金落实承诺书》示范文本"),
+        ],
+        result="建筑工程施工许可证",
+        validity="自领取之日起3个月内开工（可申请延期两次，每次不超过3个月）",
+        faq=[("工程投资额多少以下不用办施工许可证？", "工程投资额在100万元以下或建筑面积在500平方米以下的建筑工程可以不申请施工许可证。"),
+             ("施工许可证多久能拿到？", "材料齐全的1个工作日内办结，电子证照实时推送，无需领取纸质证书。")],
+        keywords=("开工", "施工许可证", "施工证", "工程开工"),
+    )
+    c["joint_acceptance"] = add(
+        dept="zj", main_name="建设工程竣工联合验收", name="联合验收（规划、土地、消防、人防、档案）", item_type="其他行政权力",
+        objects=("法人",), legal=15, promised=5, visits=1, basis="《国务院办公厅关于全面开展工程建设项目审批制度改革的实施意见》（国办发〔2019〕11号）",
+        situations=PROJECT_SITUATIONS,
+        materials=[
+            apply_form("joint_acceptance_apply", "建设工程竣工联合验收申请表", "国办发〔2019〕11号"),
+            project_code(),
+            shared_permit("construction_permit_cert", "建筑工程施工许可证"),
+            mat("completion_report", "工程竣工验收报告及竣工图", form="电子", basis="《建设工程质量管理条例》第十六条"),
+            mat("survey_as_built", "竣工测绘成果（多测合一）", form="电子", basis="国办发〔2019〕11号"),
+        ],
+        extra=(("现场核查", 3),),
+        result="建设工程竣工联合验收意见书",
+        faq=[("联合验收包括哪些？", "规划核实、土地核验、消防验收（备案）、人防验收、城建档案验收等一次申请、统一现场查验、限时出具意见。")],
+        keywords=("竣工验收", "联合验收", "完工验收"),
+    )
+    c["completion_filing"] = add(
+        dept="zj", main_name="房屋建筑和市政基础设施工程竣工验收备案", name="竣工验收备案", item_type="行政备案",
+        objects=("法人",), kind="filing", legal=15, promised=0, visits=0,
+        basis="《建设工程质量管理条例》第四十九条；《房屋建筑和市政基础设施工程竣工验收备案管理办法》",
+        conditions=("工程已通过竣工验收（联合验收）", "自竣工验收合格之日起15日内申请"),
+        materials=[
+            apply_form("completion_filing_form", "房屋建筑和市政基础设施工程竣工验收备案表", "《房屋建筑和市政基础设施工程竣工验收备案管理办法》第五条"),
+            shared_permit("joint_acceptance_opinion", "建设工程竣工联合验收意见书"),
+            mat("quality_warranty", "住宅质量保证书和住宅使用说明书（商品住宅）", required=False,
+                basis="《房屋建筑和市政基础设施工程竣工验收备案管理办法》第五条"),
+        ],
+        result="竣工验收备案证明",
+        faq=[("竣工验收备案后可以办房产证吗？", "可以。备案完成后即可申请国有建设用地使用权及房屋所有权首次登记。")],
+        keywords=("竣工备案", "验收备案", "竣工验收备案"),
+    )
+    c["presale"] = add(
+        dept="zj", main_name="商品房预售许可", name="商品房预售许可", item_type="行政许可", objects=("法人",),
+        legal=10, promised=5, visits=0, basis="《中华人民共和国城市房地产管理法》第四十五条；《城市商品房预售管理办法》",
+        conditions=("已交付全部土地使用权出让金，取得土地使用权证书", "持有建设工程规划许可证和施工许可证",
+                    "投入开发建设的资金达到工程建设总投资的25%以上，并已确定施工进度和竣工交付日期"),
+        materials=[
+            apply_form("presale_apply", "商品房预售许可申请表", "《城市商品房预售管理办法》第七条"),
+            business_licence(),
+            land_cert(),
+            shared_permit("building_planning_permit", "建设工程规划许可证"),
+            shared_permit("construction_permit_cert", "建筑工程施工许可证"),
+            mat("presale_plan", "商品房预售方案及预售资金监管协议", basis="《城市商品房预售管理办法》第七条"),
+        ],
+        extra=(("现场核查", 2),),
+        result="商品房预售许可证",
+        faq=[("预售资金怎么监管？", "预售资金全部存入监管账户，按工程进度拨付，确保交房。")],
+        keywords=("预售证", "卖期房", "商品房预售"),
+    )
+    fire = dict(dept="zj", item_type="行政许可", objects=("法人",), legal=15, promised=5, visits=0,
+                basis="《中华人民共和国消防法》第十一条、第十三条；《建设工程消防设计审查验收管理暂行规定》（住房和城乡建设部令第51号）",
+                situations=[sit("S1", "特殊建设工程", "属于《建设工程消防设计审查验收管理暂行规定》第十四条所列的特殊建设工程",
+                                "已取得建设工程规划许可证")])
+    c["fire_design"] = add(
+        main_name="特殊建设工程消防设计审查", name="特殊建设工程消防设计审查", **fire,
+        materials=[
+            apply_form("fire_design_apply", "特殊建设工程消防设计审查申请表", "住房和城乡建设部令第51号第十五条"),
+            project_code(),
+            mat("fire_design_docs", "消防设计文件", form="电子", basis="住房和城乡建设部令第51号第十五条"),
+        ],
+        extra=(("专家评审", 10),),
+        result="特殊建设工程消防设计审查意见书",
+        faq=[("消防设计审查和施工图审查是一回事吗？", "特殊建设工程在施工图联合审查中同步完成消防设计技术审查，再由住建部门出具审查意见。")],
+        keywords=("消防审查", "消防设计", "消防图纸"),
+    )
+    c["fire_acceptance"] = add(
+        main_name="特殊建设工程消防验收", name="特殊建设工程消防验收", **fire,
+        materials=[
+            apply_form("fire_acceptance_apply", "特殊建设工程消防验收申请表", "住房和城乡建设部令第51号第二十七条"),
+            project_code(),
+            mat("fire_test_report", "工程竣工验收报告及消防设施检测报告", form="电子", basis="住房和城乡建设部令第51号第二十七条"),
+        ],
+        extra=(("现场核查", 3),),
+        result="特殊建设工程消防验收意见书",
+        faq=[("消防验收能并入联合验收吗？", "可以。申请联合验收时消防验收一并办理，统一现场查验。")],
+        keywords=("消防验收", "消防验收合格", "工程消防"),
+    )
+    eia = dict(dept="sthj", main_name="建设项目环境影响评价审批", item_type="行政许可", objects=("法人",), visits=0,
+               basis="《中华人民共和国环境影响评价法》第二十二条；《建设项目环境保护管理条例》第九条",
+               result="环境影响评价批复", validity="5年（超过5年开工的重新审核）")
+    c["eia_report"] = add(
+        name="环境影响评价审批（环境影响报告书）", sub=("A", "环境影响报告书审批"), legal=60, promised=20, **eia,
+        conditions=("项目可能造成重大环境影响，按《建设项目环境影响评价分类管理名录》应编制报告书", "已依法开展公众参与"),
+        materials=[
+            apply_form("eia_apply", "建设项目环境影响评价文件审批申请书", "《建设项目环境保护管理条例》第九条"),
+            project_code(),
+            mat("eia_report_doc", "建设项目环境影响报告书（全本及公开版）", form="电子", basis="《中华人民共和国环境影响评价法》第十七条"),
+            mat("public_participation", "公众参与说明", form="电子", basis="《环境影响评价公众参与办法》第十八条"),
+        ],
+        extra=(("专家评审", 15), ("公示", 10), ("听证", 10)),
+        faq=[("环评审批要开听证会吗？", "对环境可能造成重大影响、公众意见分歧较大的项目，依法举行听证，听证时间不计入审批时限。")],
+        keywords=("环评", "环评审批", "环境影响报告书"),
+    )
+    c["eia_table"] = add(
+        name="环境影响评价审批（环境影响报告表）", sub=("B", "环境影响报告表审批"), legal=30, promised=10, **eia,
+        conditions=("项目可能造成轻度环境影响，按《建设项目环境影响评价分类管理名录》应编制报告表",),
+        materials=[
+            apply_form("eia_apply", "建设项目环境影响评价文件审批申请书", "《建设项目环境保护管理条例》第九条"),
+            project_code(),
+            mat("eia_table_doc", "建设项目环境影响报告表（全本及公开版）", form="电子", basis="《中华人民共和国环境影响评价法》第十六条"),
+        ],
+        extra=(("技术审查", 5), ("公示", 5)),
+        faq=[("报告表审批要多久？", "法定30个工作日，我市承诺10个工作日，技术评估和公示时间不计入。")],
+        keywords=("环评", "环评报告表", "环评审批"),
+    )
+    c["eia_filing"] = add(
+        dept="sthj", main_name="建设项目环境影响登记表备案", name="建设项目环境影响登记表备案", item_type="行政备案",
+        objects=("法人", "自然人"), kind="filing", legal=0, promised=0, visits=0,
+        basis="《中华人民共和国环境影响评价法》第二十二条；《建设项目环境影响登记表备案管理办法》",
+        conditions=("项目对环境影响很小，按分类管理名录填报环境影响登记表",),
+        materials=[apply_form("eia_filing_form", "建设项目环境影响登记表（在线填报）", "《建设项目环境影响登记表备案管理办法》")],
+        result="建设项目环境影响登记表备案回执",
+        faq=[("饭店要做环评吗？", "一般餐饮项目不纳入环评管理；确需填报登记表的在网上填报即时备案。")],
+        keywords=("环评备案", "登记表备案", "小项目环评"),
+    )
+    c["pollution_permit"] = add(
+        dept="sthj", main_name="排污许可证核发", name="排污许可证核发（新设）", handling="新设", item_type="行政许可",
+        objects=("法人",), legal=20, promised=10, visits=0,
+        basis="《中华人民共和国环境保护法》第四十五条；《排污许可管理条例》第六条、第十一条",
+        conditions=("依法取得建设项目环境影响评价文件审批意见或按规定办理登记备案", "按照污染物排放标准、总量控制要求确定排放量"),
+        materials=[
+            apply_form("pollution_apply", "排污许可证申请表（全国排污许可证管理信息平台填报）", "《排污许可管理条例》第八条"),
+            business_licence(),
+            mat("monitoring_plan", "自行监测方案", form="电子", basis="《排污许可管理条例》第八条"),
+        ],
+        extra=(("现场核查", 5),),
+        result="排污许可证", validity="5年",
+        faq=[("排污许可和环评是什么关系？", "环评管准入，排污许可管排放；新建项目在实际排污前取得排污许可证。")],
+        keywords=("排污许可证", "排污证", "污染物排放"),
+    )
+    c["water_permit"] = add(
+        dept="sl", main_name="取水许可", name="取水许可（新设）", handling="新设", item_type="行政许可", objects=("法人", "自然人"),
+        legal=45, promised=15, visits=1, basis="《中华人民共和国水法》第四十八条；《取水许可和水资源费征收管理条例》第十条",
+        situations=[
+            sit("S1", "取用地表水", "取水量符合用水总量控制指标和用水定额", "已编制建设项目水资源论证报告"),
+            sit("S2", "取用地下水", "不在地下水禁采区，限采区内符合控制要求", "已编制建设项目水资源论证报告"),
+        ],
+        materials=[
+            apply_form("water_apply", "取水许可申请书", "《取水许可和水资源费征收管理条例》第十一条"),
+            business_licence(required=False),
+            mat("water_assessment", "建设项目水资源论证报告书（表）", form="电子", basis="《取水许可和水资源费征收管理条例》第十一条"),
+        ],
+        extra=(("专家评审", 10), ("现场核查", 5)),
+        fee=("《山东省水资源税改革试点实施办法》", "不收费（取用水依法缴纳水资源税）"),
+        result="取水许可证", validity="5年至10年",
+        faq=[("自家院里打井浇菜要办取水许可吗？", "家庭生活和零星散养、圈养畜禽饮用等少量取水的，不需要申请取水许可。")],
+        keywords=("取水许可", "打井", "抽地下水"),
+    )
+    c["soil_conservation"] = add(
+        dept="sl", main_name="生产建设项目水土保持方案审批", name="水土保持方案审批", item_type="行政许可", objects=("法人",),
+        legal=20, promised=10, visits=0, basis="《中华人民共和国水土保持法》第二十五条、第二十六条",
+        conditions=("项目位于水土流失重点预防区或重点治理区，或征占地面积在5公顷以上、挖填土石方总量在5万立方米以上",),
+        materials=[
+            apply_form("soil_apply", "生产建设项目水土保持方案审批申请", "《中华人民共和国水土保持法》第二十五条"),
+            project_code(),
+            mat("soil_plan", "生产建设项目水土保持方案报告书", form="电子", basis="《中华人民共和国水土保持法》第二十五条"),
+        ],
+        extra=(("技术审查", 10),),
+        fee=("《山东省水土保持补偿费征收使用管理办法》", "按征占用土地面积一次性计征水土保持补偿费，每平方米1.2元"),
+        result="水土保持方案批复",
+        faq=[("小项目也要编水保方案吗？", "征占地面积0.5公顷以上5公顷以下或挖填土石方1000立方米以上5万立方米以下的，编制报告表或实行承诺制管理。")],
+        keywords=("水保方案", "水土保持", "水保审批"),
+    )
+    c["river_works"] = add(
+        dept="sl", main_name="河道管理范围内建设项目工程建设方案审批", name="河道管理范围内建设项目工程建设方案审批",
+        item_type="行政许可", objects=("法人",), legal=20, promised=10, visits=1,
+        basis="《中华人民共和国水法》第三十八条；《中华人民共和国河道管理条例》第十一条",
+        conditions=("工程建设方案符合防洪标准和有关技术要求", "已编制防洪评价报告"),
+        materials=[
+            apply_form("river_apply", "河道管理范围内建设项目申请书", "《中华人民共和国河道管理条例》第十一条"),
+            project_code(),
+            mat("flood_assessment", "防洪评价报告", form="电子", basis="《河道管理范围内建设项目管理的有关规定》"),
+        ],
+        extra=(("专家评审", 10), ("现场核查", 3)),
+        result="河道管理范围内建设项目工程建设方案审批意见",
+        faq=[("在河上修桥要办什么？", "跨河、穿河、临河的桥梁、管线等工程建设方案需经水行政主管部门审批后方可开工。")],
+        keywords=("河道施工", "跨河桥", "河道建设"),
+    )
+    c["fire_check"] = add(
+        dept="xf", main_name="公众聚集场所投入使用、营业前消防安全检查", name="公众聚集场所投入使用、营业前消防安全检查",
+        item_type="行政许可", objects=("法人", "自然人"), legal=10, promised=1, visits=1,
+        basis="《中华人民共和国消防法》第十五条；《公众聚集场所投入使用、营业前消防安全检查规定》",
+        situations=[
+            sit("S1", "告知承诺方式", "申请人书面承诺场所符合消防技术标准和管理规定", "场所已依法通过消防验收或备案（需要的）"),
+            sit("S2", "检查合格后许可", "场所消防设施、器材完好有效，疏散通道、安全出口畅通", "员工经消防安全培训"),
+        ],
+        materials=[
+            apply_form("fire_check_apply", "公众聚集场所投入使用、营业前消防安全检查申请表", "《中华人民共和国消防法》第十五条"),
+            business_licence(),
+            operator_id(),
+            mat("fire_pledge", "消防安全告知承诺书", situations=("S1",), basis="《中华人民共和国消防法》第十五条", sample="《告知承诺书》示范文本"),
+            mat("fire_plan", "场所平面布置图及消防设施平面图", basis="《公众聚集场所投入使用、营业前消防安全检查规定》"),
+        ],
+        extra=(("现场核查", 3),),
+        result="公众聚集场所投入使用、营业前消防安全检查合格证",
+        faq=[("开饭店需要消防检查吗？", "建筑面积较大的餐饮、KTV、商场等公众聚集场所营业前须申请消防安全检查；选择告知承诺的当场发证。")],
+        keywords=("消防检查", "开业消防", "消防许可", "饭店消防"),
+    )
+    return c
+
+
+# ---------------------------------------------------------------------------
 # Assemble
 # ---------------------------------------------------------------------------
 
@@ -1141,7 +1826,10 @@ def build() -> dict[str, Any]:
     _handling_seq.clear()
     _sub_names.clear()
     codes: dict[str, str] = {}
-    for declare in (market_items, tax_items, police_items, health_items, medical_insurance_items):
+    for declare in (
+        market_items, tax_items, police_items, health_items, medical_insurance_items, labour_items,
+        civil_affairs_items, construction_items,
+    ):
         codes.update(declare())
     return {
         "version": 1,

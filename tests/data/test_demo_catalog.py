@@ -42,10 +42,11 @@ SPECIAL_STEPS = {
     "简易注销公示",
     "公示",
     "技术审查",
+    "离婚冷静期",
 }
 
-MIN_ITEMS = 40  # stage 1
-MIN_DEPARTMENTS = 5  # stage 1
+MIN_ITEMS = 80  # stage 2 in progress
+MIN_DEPARTMENTS = 12
 MIN_BUNDLES = 0  # stage 1: raised when bundles land
 MIN_POINTS = 0  # stage 1: raised when service points land
 
