@@ -1,0 +1,411 @@
+"""The central server's HTTP API (docs/sync-protocol.md), FastAPI on uvicorn.
+
+``create_app(database_url)`` binds the server's database, applies its migrations,
+loads the plugins' server-side hooks and returns the app. Nothing a request needs
+lives in the process beyond that: tokens, cursors, codes and sequences are in the
+database, so several processes (uvicorn workers, machines behind a load balancer)
+serve the same PostgreSQL.
+
+Bad input never gets a 500: bodies over the size limit get 413 before they are
+read, malformed ones 422 with the reason as one sentence in ``detail``, strings the
+database could not store (NUL, lone surrogates, over-long) are refused at the door.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from core import migrate
+from core.plugins import PluginHost
+from server import changes, db, sync
+from server.models import utcnow
+from server.plugins import RecordKinds, load_host
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1  # the sync protocol schema this server speaks; it also takes the one before
+MIN_SCHEMA = SCHEMA_VERSION - 1
+MAX_BODY_BYTES = 8 * 1024 * 1024
+MIGRATIONS = Path(__file__).parent / "migrations"
+_MIGRATE_LOCK_KEY = 7_369_020_002
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+
+# -- request and response bodies ------------------------------------------------------------
+
+
+def _storable(value: str) -> str:
+    """Text every database keeps: no NUL, valid UTF-8 (no lone surrogates)."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("must be valid Unicode text") from exc
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, max_length=255), AfterValidator(_storable)]
+BigInt = Annotated[int, Field(ge=0, le=2**63 - 1)]
+
+
+def _naive_utc(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None or value.tzinfo is None:
+        return value
+    try:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    except (OverflowError, ValueError) as exc:
+        raise ValueError("date out of range") from exc
+
+
+class Mutation(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    client_seq: BigInt
+    mutation_id: Text
+    kind: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_storable)]
+    entity_id: Text
+    payload_version: Annotated[int, Field(ge=0, le=2**31 - 1)]
+    payload: dict[str, Any]
+    created_at: Annotated[dt.datetime | None, AfterValidator(_naive_utc)] = None
+
+
+class PushIn(BaseModel):
+    mutations: list[Mutation]
+
+
+class MutationResult(BaseModel):
+    mutation_id: str
+    client_seq: int
+    status: str = Field(description="applied | duplicate | rejected | retryable")
+    server_seq: int | None = None
+    reason: str | None = None
+
+
+class PushOut(BaseModel):
+    results: list[MutationResult]
+    last_client_seq: int
+    server_time: str
+
+
+class ChangeOut(BaseModel):
+    seq: int
+    kind: str
+    id: str
+    op: str = Field(description="upsert | delete")
+    data: Any = None
+
+
+class PullOut(BaseModel):
+    changes: list[ChangeOut]
+    next: int
+    has_more: bool
+    reset: bool
+
+
+class EnrollIn(BaseModel):
+    code: Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_storable)]
+    name: Annotated[str, Field(max_length=200), AfterValidator(_storable)] = ""
+    schema_version: int = Field(default=SCHEMA_VERSION, alias="schema", ge=0, le=2**31 - 1)
+
+
+class EnrollOut(BaseModel):
+    token: str
+    workstation_id: str
+    site_code: str
+    server_time: str
+
+
+class HealthOut(BaseModel):
+    status: str
+    schema_version: int = Field(alias="schema")
+    database: str
+    server_time: str
+
+
+class Problem(BaseModel):
+    detail: str
+
+
+# -- plumbing ---------------------------------------------------------------------------------
+
+
+class BodyLimit:
+    """413 for a body over the limit, counted as it arrives (Content-Length may lie)."""
+
+    def __init__(self, app: Any, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = 0
+                if declared > self.max_bytes:
+                    await self._too_large(send)
+                    return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._too_large(send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> MutableMapping[str, Any]:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _too_large(self, send: Send) -> None:
+        response = JSONResponse(
+            {"detail": f"request body larger than {self.max_bytes} bytes"}, status_code=413
+        )
+        await response({"type": "http"}, _no_receive, send)
+
+
+async def _no_receive() -> MutableMapping[str, Any]:
+    return {"type": "http.disconnect"}
+
+
+def _validation_detail(exc: RequestValidationError) -> str:
+    parts = []
+    for error in exc.errors()[:5]:
+        where = ".".join(str(p) for p in error.get("loc", ()))
+        parts.append(f"{where}: {error.get('msg', 'invalid')}")
+    return "; ".join(parts) or "malformed request"
+
+
+def _check_schema(version: int | None) -> None:
+    if version is None:
+        raise HTTPException(
+            426,
+            detail="the request names no X-Sihao-Schema: update the workstation (its outbox is kept)",
+        )
+    if version < MIN_SCHEMA:
+        raise HTTPException(
+            426,
+            detail=(
+                f"client schema {version} is too old: this server takes {MIN_SCHEMA} to "
+                f"{SCHEMA_VERSION}; update the workstation (its outbox is kept)"
+            ),
+        )
+    if version > SCHEMA_VERSION:
+        raise HTTPException(
+            400,
+            detail=f"client schema {version} is newer than this server's {SCHEMA_VERSION}: update the server",
+        )
+
+
+bearer = HTTPBearer(auto_error=False, description="The workstation's token from /v1/enroll")
+SchemaHeader = Annotated[
+    int | None,
+    Header(
+        alias="X-Sihao-Schema",
+        description="The client's sync schema version",
+        ge=0,
+        le=2**31 - 1,
+    ),
+]
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def _authenticate(
+    credentials: HTTPAuthorizationCredentials | None, schema: int | None
+) -> sync.Caller:
+    _check_schema(schema)
+    token = credentials.credentials if credentials is not None else ""
+    caller = sync.authenticate(token)
+    if caller is None:
+        raise HTTPException(
+            401,
+            detail="unknown or revoked workstation token: enroll this workstation again",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return caller
+
+
+def require_workstation(
+    request: Request, credentials: Credentials, x_sihao_schema: SchemaHeader = None
+) -> sync.Caller:
+    """Dependency for plugin routes: the calling workstation, also on ``request.state``."""
+    try:
+        caller = _authenticate(credentials, x_sihao_schema)
+    finally:
+        db.release_connection()
+    request.state.workstation = caller
+    return caller
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem} for code in (400, 401, 403, 413, 422, 426)
+}
+
+
+# -- the app -------------------------------------------------------------------------------------
+
+
+def migrate_database() -> list[str]:
+    """Apply pending server migrations (one process at a time on PostgreSQL)."""
+    target = db.database.obj
+    if db.is_postgres():
+        with target.connection_context():
+            target.execute_sql("SELECT pg_advisory_lock(%s)", (_MIGRATE_LOCK_KEY,))
+            try:
+                return migrate.run(target, "server", MIGRATIONS)
+            finally:
+                target.execute_sql("SELECT pg_advisory_unlock(%s)", (_MIGRATE_LOCK_KEY,))
+    return migrate.run(target, "server", MIGRATIONS)
+
+
+def create_app(
+    database_url: str,
+    *,
+    host: PluginHost | None = None,
+    run_migrations: bool = True,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    pool_size: int | None = None,
+) -> FastAPI:
+    """The server app on ``database_url`` (``sqlite:///file`` or ``postgresql://…``)."""
+    pool = pool_size or int(os.environ.get("SIHAO_SERVER_POOL", "32"))
+    db.bind(db.make_database(database_url, max_connections=pool))
+    if run_migrations:
+        migrate_database()
+    plugin_host = host if host is not None else load_host()
+    kinds = RecordKinds(plugin_host)
+
+    app = FastAPI(
+        title="Sihao central server",
+        version=str(SCHEMA_VERSION),
+        description="Enrollment and sync for Sihao workstations (docs/sync-protocol.md).",
+    )
+    app.state.host = plugin_host
+    app.state.kinds = kinds
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+
+    @app.exception_handler(RequestValidationError)
+    async def _malformed(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": _validation_detail(exc)}, status_code=422)
+
+    @app.exception_handler(RecursionError)
+    async def _too_deep(request: Request, exc: RecursionError) -> JSONResponse:
+        return JSONResponse({"detail": "request body nested too deeply"}, status_code=422)
+
+    @app.get("/v1/health", response_model=HealthOut, tags=["server"])
+    def health() -> dict[str, Any]:
+        """The server is up and reaches its database."""
+        try:
+            db.database.execute_sql("SELECT 1").fetchone()
+        finally:
+            db.release_connection()
+        return {
+            "status": "ok",
+            "schema": SCHEMA_VERSION,
+            "database": "postgresql" if db.is_postgres() else "sqlite",
+            "server_time": utcnow().isoformat(),
+        }
+
+    @app.post(
+        "/v1/enroll",
+        response_model=EnrollOut,
+        responses={400: {"model": Problem}, 422: {"model": Problem}, 426: {"model": Problem}},
+        tags=["sync"],
+    )
+    def enroll(body: EnrollIn) -> dict[str, Any]:
+        """Trade a one-time enrollment code for a workstation token."""
+        _check_schema(body.schema_version)
+        try:
+            return sync.enroll(body.code, body.name)
+        except sync.EnrollError as exc:
+            raise HTTPException(400, detail=str(exc)) from exc
+        finally:
+            db.release_connection()
+
+    @app.post(
+        "/v1/sync/push",
+        response_model=PushOut,
+        response_model_exclude_none=True,
+        responses=ERRORS,
+        tags=["sync"],
+    )
+    def push(body: PushIn, credentials: Credentials, x_sihao_schema: SchemaHeader = None) -> Any:
+        """Store up to 500 mutations; answer each as applied, duplicate, rejected or retryable."""
+        try:
+            caller = _authenticate(credentials, x_sihao_schema)
+            if len(body.mutations) > sync.MAX_MUTATIONS:
+                raise HTTPException(
+                    413,
+                    detail=f"{len(body.mutations)} mutations in one request: send at most {sync.MAX_MUTATIONS}",
+                )
+            mutations = [m.model_dump() for m in body.mutations]
+            return sync.push(caller, mutations, kinds.registry(), plugin_host)
+        finally:
+            db.release_connection()
+
+    @app.get("/v1/sync/pull", response_model=PullOut, responses=ERRORS, tags=["sync"])
+    def pull(
+        credentials: Credentials,
+        x_sihao_schema: SchemaHeader = None,
+        since: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
+        limit: Annotated[int, Query(ge=1, le=changes.MAX_PULL)] = 500,
+    ) -> Any:
+        """Changes in this workstation's scope after ``since`` (city-wide and its site)."""
+        try:
+            caller = _authenticate(credentials, x_sihao_schema)
+            sync.touch(caller)
+            return changes.pull(caller.site_code, since, limit)
+        finally:
+            db.release_connection()
+
+    for name in plugin_host.loaded():
+        router = APIRouter(
+            prefix=f"/v1/plugins/{name}",
+            tags=[f"plugin {name}"],
+            dependencies=[Depends(require_workstation)],
+        )
+        plugin_host.call("sihao_server_routes", only=name, router=router)
+        if router.routes:
+            app.include_router(router, responses=ERRORS)
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory server.app:app_from_env`` (several workers)."""
+    url = os.environ.get("SIHAO_SERVER_DATABASE")
+    if not url:
+        raise RuntimeError("set SIHAO_SERVER_DATABASE to the server's database URL")
+    return create_app(url, run_migrations=os.environ.get("SIHAO_SERVER_MIGRATE", "1") != "0")

@@ -1,0 +1,163 @@
+"""The change feed workstations pull (docs/sync-protocol.md, "Pull").
+
+Every admin change writes its change row in its own transaction through
+``emit``; plugins reach it through the ``emit`` they are handed in
+``sihao_server_record_applied``. A workstation sees scope ``city`` and scope
+``site:<its code>``.
+
+Retained history: ``compact()`` copies the latest upsert of every entity to the
+end of the feed and deletes everything before the copies, tombstones included.
+The lowest retained sequence is the *floor*. A cursor below ``floor - 1`` may have
+missed a deletion that no longer exists, so its pull answers ``reset: true`` and
+restarts at the floor: the first rows there are the copies, a snapshot of the
+current state, paged like any other pull. Nothing about a reset is kept per
+client, so any server process answers any page.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import peewee
+
+from server import db
+from server.models import Change, ServerState, utcnow
+
+log = logging.getLogger(__name__)
+
+CITY = "city"
+UPSERT = "upsert"
+DELETE = "delete"
+FLOOR_KEY = "history_floor"
+MAX_PULL = 1000
+
+
+def site_scope(code: str) -> str:
+    return f"site:{code}"
+
+
+def _dumps(data: Any) -> str | None:
+    if data is None:
+        return None
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def emit(scope: str, kind: str, entity_id: str, op: str, data: Any = None) -> int:
+    """Write one change row (call inside the transaction making the change)."""
+    if op not in (UPSERT, DELETE):
+        raise ValueError(f"op must be {UPSERT!r} or {DELETE!r}, not {op!r}")
+    if not scope or not kind or not entity_id:
+        raise ValueError("scope, kind and id are required")
+    db.lock_changes()
+    seq: int = Change.insert(
+        scope=scope,
+        kind=kind,
+        entity_id=str(entity_id),
+        op=op,
+        data=None if op == DELETE else _dumps(data),
+        at=utcnow(),
+    ).execute()
+    return seq
+
+
+def emit_many(rows: Iterable[tuple[str, str, str, str, Any]], *, chunk: int = 500) -> int:
+    """Write many change rows (scope, kind, id, op, data) in order; returns how many."""
+    db.lock_changes()
+    now = utcnow()
+    batch: list[dict[str, Any]] = []
+    count = 0
+    for scope, kind, entity_id, op, data in rows:
+        batch.append(
+            {
+                "scope": scope,
+                "kind": kind,
+                "entity_id": str(entity_id),
+                "op": op,
+                "data": None if op == DELETE else _dumps(data),
+                "at": now,
+            }
+        )
+        if len(batch) >= chunk:
+            Change.insert_many(batch).execute()
+            count += len(batch)
+            batch = []
+    if batch:
+        Change.insert_many(batch).execute()
+        count += len(batch)
+    return count
+
+
+def history_floor() -> int:
+    row = ServerState.get_or_none(ServerState.key == FLOOR_KEY)
+    return int(row.value) if row is not None else 0
+
+
+def pull(site_code: str, since: int, limit: int) -> dict[str, Any]:
+    """One page of changes in the site's scope after ``since``."""
+    limit = max(1, min(limit, MAX_PULL))
+    floor = history_floor()
+    reset = since + 1 < floor
+    start = floor - 1 if reset else since
+    query = (
+        Change.select(Change.seq, Change.kind, Change.entity_id, Change.op, Change.data)
+        .where(Change.scope.in_([CITY, site_scope(site_code)]) & (Change.seq > start))
+        .order_by(Change.seq)
+        .limit(limit + 1)
+        .tuples()
+    )
+    rows: list[Any] = list(query)
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    changes = [
+        {
+            "seq": seq,
+            "kind": kind,
+            "id": entity_id,
+            "op": op,
+            "data": json.loads(data) if data is not None else None,
+        }
+        for seq, kind, entity_id, op, data in rows
+    ]
+    next_cursor = rows[-1][0] if rows else start
+    return {"changes": changes, "next": next_cursor, "has_more": has_more, "reset": reset}
+
+
+def compact() -> dict[str, int]:
+    """Keep only the latest state of every entity; return the new floor and counts."""
+    with db.transaction():
+        db.lock_changes()
+        max_seq = Change.select(peewee.fn.MAX(Change.seq)).scalar()
+        if max_seq is None:
+            return {"floor": history_floor(), "copied": 0, "deleted": 0}
+        latest = (
+            Change.select(
+                Change.scope,
+                Change.kind,
+                Change.entity_id,
+                peewee.fn.MAX(Change.seq).alias("last"),
+            )
+            .where(Change.seq <= max_seq)
+            .group_by(Change.scope, Change.kind, Change.entity_id)
+        )
+        live: Any = (
+            Change.select(Change.scope, Change.kind, Change.entity_id, Change.op, Change.data)
+            .join(latest, on=(Change.seq == latest.c.last))
+            .where(Change.op == UPSERT)
+            .order_by(Change.seq)
+            .tuples()
+        )
+        copied = emit_many(list(live))  # read fully before writing to the same table
+        if copied:
+            first = Change.select(peewee.fn.MIN(Change.seq)).where(Change.seq > max_seq).scalar()
+            floor = int(first)
+        else:
+            floor = int(max_seq)  # keep the last row: a sequence must never restart
+        deleted = Change.delete().where(Change.seq < floor).execute()
+        ServerState.insert(key=FLOOR_KEY, value=str(floor)).on_conflict(
+            conflict_target=[ServerState.key], update={ServerState.value: str(floor)}
+        ).execute()
+    log.info("compacted changes: floor %d, %d copied, %d deleted", floor, copied, deleted)
+    return {"floor": floor, "copied": copied, "deleted": deleted}

@@ -1,0 +1,465 @@
+"""``sihao server …``: run the central server and administer it from a shell.
+
+    sihao server run [--host 127.0.0.1] [--port 8765] [--workers N]
+    sihao server site add CODE NAME --level district [--parent CODE] …
+    sihao server window add SITE NUMBER NAME [--departments …]
+    sihao server staff add STAFF_NO NAME --site CODE --role clerk [--window A01] [--pin …]
+    sihao server enroll-code --site CODE [--ttl-minutes 60]
+    sihao server plugins enable|disable NAME --site CODE
+    sihao server catalog import FILE [--replace]
+    sihao server holidays import FILE
+    sihao server workstation revoke ID
+    sihao server workstations
+    sihao server changes compact
+    sihao server demo seed
+    sihao server migrate
+
+Every command takes ``--database URL`` (or ``SIHAO_SERVER_DATABASE``); the default is
+a SQLite file in the platform data directory. Errors IT can fix are one sentence on
+stderr with exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+log = logging.getLogger("sihao.server")
+
+
+def default_database_url() -> str:
+    from platformdirs import user_data_dir
+
+    return f"sqlite:///{Path(user_data_dir('sihao-server', appauthor=False)) / 'server.db'}"
+
+
+def _open(ctx: click.Context) -> None:
+    """Bind and migrate the database named by the group's --database (once)."""
+    obj = ctx.find_root().ensure_object(dict)
+    if obj.get("server_db_open"):
+        return
+    from server import db
+    from server.app import migrate_database
+
+    url = ctx.find_object(_Options).database_url  # type: ignore[union-attr]
+    try:
+        db.bind(db.make_database(url))
+        migrate_database()
+    except db.DatabaseURLError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except Exception as exc:
+        log.exception("cannot open the server database")
+        raise click.ClickException(f"cannot open the server database {url}: {exc}") from exc
+    obj["server_db_open"] = True
+    ctx.call_on_close(db.database.close)
+
+
+class _Options:
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+
+
+class _Problem(click.ClickException):
+    exit_code = 2
+
+
+def _fail(exc: Exception) -> click.ClickException:
+    return _Problem(str(exc))
+
+
+@click.group(name="server")
+@click.option(
+    "--database",
+    "database_url",
+    envvar="SIHAO_SERVER_DATABASE",
+    default=None,
+    help="sqlite:///path/server.db (default) or postgresql://user@host:5432/name",
+)
+@click.pass_context
+def server(ctx: click.Context, database_url: str | None) -> None:
+    """The central server: sync endpoint and administration."""
+    ctx.obj = _Options(database_url or default_database_url())
+
+
+def _database_option(func: Any) -> Any:
+    """Accept --database after the subcommand too (``sihao server site add --database …``)."""
+
+    def callback(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+        if value:
+            options = ctx.find_object(_Options)
+            if options is not None:
+                options.database_url = value
+
+    return click.option(
+        "--database",
+        "database_url_override",
+        default=None,
+        expose_value=False,
+        callback=callback,
+        help="The server database URL (same as before the command).",
+        is_eager=True,
+    )(func)
+
+
+@server.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+@click.option("--log-level", default="info", show_default=True)
+@_database_option
+@click.pass_context
+def run(ctx: click.Context, host: str, port: int, workers: int, log_level: str) -> None:
+    """Serve the sync API (OpenAPI at /docs)."""
+    import uvicorn
+
+    _open(ctx)  # migrate once, before any worker starts
+    url = ctx.find_object(_Options).database_url  # type: ignore[union-attr]
+    os.environ["SIHAO_SERVER_DATABASE"] = url
+    os.environ["SIHAO_SERVER_MIGRATE"] = "0"
+    logging.basicConfig(level=logging.INFO)
+    click.echo(f"Sihao server on http://{host}:{port} (database {_safe(url)})", err=True)
+    uvicorn.run(
+        "server.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+    )
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    if parsed.password:
+        return url.replace(f":{parsed.password}@", ":***@")
+    return url
+
+
+@server.command()
+@_database_option
+@click.pass_context
+def migrate(ctx: click.Context) -> None:
+    """Apply pending schema migrations."""
+    _open(ctx)
+    click.echo("server database is up to date")
+
+
+# -- sites, windows, staff ------------------------------------------------------------------
+
+
+@server.group()
+def site() -> None:
+    """Sites (service halls and points)."""
+
+
+@site.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.option("--level", required=True, type=click.Choice(["city", "district", "town", "village"]))
+@click.option("--region-code", default="")
+@click.option("--parent", default=None, help="Code of the site above this one.")
+@click.option("--address", default="")
+@click.option("--phone", default="")
+@_database_option
+@click.pass_context
+def site_add(ctx: click.Context, /, code: str, name: str, level: str, **options: Any) -> None:
+    """Add a site or update it."""
+    from server import admin
+
+    _open(ctx)
+    try:
+        admin.add_site(code, name, level, **options)
+    except admin.AdminError as exc:
+        raise _fail(exc) from exc
+    click.echo(f"site {code} saved")
+
+
+@server.group()
+def window() -> None:
+    """Windows (counters) of a site."""
+
+
+@window.command("add")
+@click.argument("site_code")
+@click.argument("number")
+@click.argument("name")
+@click.option("--departments", default="")
+@_database_option
+@click.pass_context
+def window_add(
+    ctx: click.Context, site_code: str, number: str, name: str, departments: str
+) -> None:
+    """Add a window or update it."""
+    from server import admin
+
+    _open(ctx)
+    try:
+        admin.add_window(site_code, number, name, departments)
+    except admin.AdminError as exc:
+        raise _fail(exc) from exc
+    click.echo(f"window {site_code}/{number} saved")
+
+
+@server.group()
+def staff() -> None:
+    """Staff and their PINs."""
+
+
+@staff.command("add")
+@click.argument("staff_no")
+@click.argument("name")
+@click.option("--site", "site_code", required=True)
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["clerk", "steward", "supervisor", "officer", "it_admin"]),
+)
+@click.option("--window", "window_number", default=None)
+@click.option("--pin", default=None, help="Prompted for (hidden) when left out.")
+@click.option("--inactive", is_flag=True, help="Keep the account but refuse sign-in.")
+@_database_option
+@click.pass_context
+def staff_add(
+    ctx: click.Context,
+    staff_no: str,
+    name: str,
+    site_code: str,
+    role: str,
+    window_number: str | None,
+    pin: str | None,
+    inactive: bool,
+) -> None:
+    """Add a member of staff or update them (PIN stored as a scrypt hash)."""
+    from server import admin
+    from server.models import Staff
+
+    _open(ctx)
+    if pin is None and Staff.get_or_none(Staff.staff_no == staff_no) is None:
+        pin = click.prompt("PIN", hide_input=True, confirmation_prompt=True)
+    try:
+        admin.add_staff(
+            staff_no, name, site_code, role, pin=pin, window=window_number, active=not inactive
+        )
+    except admin.AdminError as exc:
+        raise _fail(exc) from exc
+    click.echo(f"staff {staff_no} saved")
+
+
+# -- enrollment, policy, workstations ---------------------------------------------------------
+
+
+@server.command("enroll-code")
+@click.option("--site", "site_code", required=True)
+@click.option("--ttl-minutes", default=60, show_default=True, type=int)
+@_database_option
+@click.pass_context
+def enroll_code(ctx: click.Context, site_code: str, ttl_minutes: int) -> None:
+    """Issue a one-time enrollment code (printed alone on stdout)."""
+    from server import admin
+
+    _open(ctx)
+    try:
+        code = admin.issue_enroll_code(site_code, ttl_minutes=ttl_minutes)
+    except admin.AdminError as exc:
+        raise _fail(exc) from exc
+    click.echo(code)
+
+
+@server.group()
+def plugins() -> None:
+    """Which plugins a site enables."""
+
+
+def _set_plugin(ctx: click.Context, name: str, site_code: str, enable: bool) -> None:
+    from core.plugins import discover
+    from server import admin
+
+    _open(ctx)
+    known = discover()
+    if name not in known:
+        raise _fail(ValueError(f"unknown plugin {name!r}: known are {', '.join(sorted(known))}"))
+    try:
+        policy = admin.set_policy(
+            site_code, enable=[name] if enable else [], disable=[] if enable else [name]
+        )
+    except admin.AdminError as exc:
+        raise _fail(exc) from exc
+    click.echo(f"{site_code}: {', '.join(policy['enabled_plugins']) or '(no plugins)'}")
+
+
+@plugins.command("enable")
+@click.argument("name")
+@click.option("--site", "site_code", required=True)
+@_database_option
+@click.pass_context
+def plugins_enable(ctx: click.Context, name: str, site_code: str) -> None:
+    """Enable a plugin for a site."""
+    _set_plugin(ctx, name, site_code, True)
+
+
+@plugins.command("disable")
+@click.argument("name")
+@click.option("--site", "site_code", required=True)
+@_database_option
+@click.pass_context
+def plugins_disable(ctx: click.Context, name: str, site_code: str) -> None:
+    """Disable a plugin for a site."""
+    _set_plugin(ctx, name, site_code, False)
+
+
+@server.group("workstation")
+def workstation_group() -> None:
+    """One enrolled workstation."""
+
+
+@workstation_group.command("revoke")
+@click.argument("workstation_id")
+@_database_option
+@click.pass_context
+def workstation_revoke(ctx: click.Context, workstation_id: str) -> None:
+    """Revoke a workstation's token (it gets 401; its outbox stays for re-enrollment)."""
+    from server import admin
+
+    _open(ctx)
+    try:
+        admin.revoke_workstation(workstation_id)
+    except admin.AdminError as exc:
+        raise _fail(exc) from exc
+    click.echo(f"workstation {workstation_id} revoked")
+
+
+@server.command()
+@click.option("--json", "as_json", is_flag=True)
+@_database_option
+@click.pass_context
+def workstations(ctx: click.Context, as_json: bool) -> None:
+    """Enrolled workstations: last seen, last client sequence, pending rejections."""
+    from server import admin
+
+    _open(ctx)
+    rows = admin.list_workstations()
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "name": r.name,
+                        "site": r.site,
+                        "last_seen": r.last_seen.isoformat() if r.last_seen else None,
+                        "last_client_seq": r.last_client_seq,
+                        "revoked": r.revoked,
+                        "pending_rejections": r.pending_rejections,
+                    }
+                    for r in rows
+                ],
+                ensure_ascii=False,
+            )
+        )
+        return
+    if not rows:
+        click.echo("no workstations enrolled")
+        return
+    click.echo(f"{'id':36}  {'site':16}  {'last seen':19}  {'last seq':>9}  {'rejected':>8}  name")
+    for r in rows:
+        seen = r.last_seen.strftime("%Y-%m-%d %H:%M:%S") if r.last_seen else "-"
+        state = " (revoked)" if r.revoked else ""
+        click.echo(
+            f"{r.id:36}  {r.site:16}  {seen:19}  {r.last_client_seq:>9}  "
+            f"{r.pending_rejections:>8}  {r.name}{state}"
+        )
+
+
+# -- data ---------------------------------------------------------------------------------
+
+
+@server.group()
+def catalog() -> None:
+    """The service catalog distributed to every site."""
+
+
+@catalog.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Delete entities missing from the file.")
+@_database_option
+@click.pass_context
+def catalog_import(ctx: click.Context, file: Path, replace: bool) -> None:
+    """Import a catalog file (.json or .xlsx); nothing changes if it has problems."""
+    from core.catalog.formats import CatalogImportError
+    from server import admin
+
+    _open(ctx)
+    try:
+        summary = admin.import_catalog(file, replace=replace)
+    except CatalogImportError as exc:
+        raise _fail(ValueError(exc.summary())) from exc
+    for kind, counts in summary.items():
+        click.echo(
+            f"{kind}: {counts['in_file']} in file, {counts['written']} written, "
+            f"{counts['unchanged']} unchanged, {counts['deleted']} deleted"
+        )
+
+
+@server.group()
+def holidays() -> None:
+    """Official holiday tables (one year per file)."""
+
+
+@holidays.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_database_option
+@click.pass_context
+def holidays_import(ctx: click.Context, file: Path) -> None:
+    """Import one year: JSON {year, days: [...]} or CSV date,is_workday,name."""
+    from server import admin
+
+    _open(ctx)
+    try:
+        year, count = admin.import_holidays(file)
+    except (admin.AdminError, ValueError) as exc:
+        raise _fail(exc) from exc
+    click.echo(f"holiday table {year}: {count} days")
+
+
+@server.group()
+def changes() -> None:
+    """The change feed workstations pull."""
+
+
+@changes.command("compact")
+@_database_option
+@click.pass_context
+def changes_compact(ctx: click.Context) -> None:
+    """Keep only the latest state of each entity (older cursors get a snapshot)."""
+    from server import changes as feed
+
+    _open(ctx)
+    result = feed.compact()
+    click.echo(
+        f"history starts at {result['floor']}: {result['copied']} kept, {result['deleted']} removed"
+    )
+
+
+@server.group()
+def demo() -> None:
+    """The demo site."""
+
+
+@demo.command("seed")
+@_database_option
+@click.pass_context
+def demo_seed(ctx: click.Context) -> None:
+    """Demo sites, windows, staff, catalog, and every built-in plugin enabled."""
+    from server import admin
+
+    _open(ctx)
+    site_code = admin.seed_demo()
+    click.echo(f"demo site {site_code} seeded")

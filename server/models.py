@@ -1,0 +1,180 @@
+"""The central server's tables.
+
+Sites, windows, staff and policy are what IT administers and workstations pull;
+workstations and enroll codes are identity; records are every mutation pushed;
+changes are what workstations pull (docs/sync-protocol.md). Catalog entities are
+kept as the JSON of the catalog format (docs/catalog-format.md), keyed by kind and
+code: the server distributes them and never queries inside them.
+
+Uniqueness lives in the database (``UNIQUE(workstation, mutation_id)``, unique
+token hashes) and sequences come from the database, so several server processes on
+one PostgreSQL never need to agree among themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import peewee
+
+from server.db import ServerModel
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Site(ServerModel):
+    code = peewee.CharField(primary_key=True)
+    name = peewee.CharField()
+    level = peewee.CharField()
+    region_code = peewee.CharField(default="")
+    parent = peewee.CharField(null=True)
+    address = peewee.CharField(default="")
+    phone = peewee.CharField(default="")
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+
+class Window(ServerModel):
+    site = peewee.CharField()
+    number = peewee.CharField()
+    name = peewee.CharField()
+    departments = peewee.CharField(default="")
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("site", "number"), True),)
+
+
+class Staff(ServerModel):
+    staff_no = peewee.CharField(primary_key=True)
+    name = peewee.CharField()
+    site = peewee.CharField(index=True)
+    window = peewee.CharField(null=True)  # the window number within the site
+    role = peewee.CharField()
+    pin_hash = peewee.CharField()
+    active = peewee.BooleanField(default=True)
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+
+class SitePolicy(ServerModel):
+    site = peewee.CharField(primary_key=True)
+    enabled_plugins = peewee.TextField(default="[]")  # JSON list
+    plugin_settings = peewee.TextField(default="{}")  # JSON object
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+
+class Workstation(ServerModel):
+    id = peewee.CharField(primary_key=True)
+    name = peewee.CharField(default="")
+    site = peewee.CharField(index=True)
+    token_hash = peewee.CharField(unique=True)
+    enrolled_at = peewee.DateTimeField(default=utcnow)
+    last_seen = peewee.DateTimeField(null=True)
+    last_client_seq = peewee.BigIntegerField(default=0)
+    revoked = peewee.BooleanField(default=False)
+    revoked_at = peewee.DateTimeField(null=True)
+
+
+class EnrollCode(ServerModel):
+    code_hash = peewee.CharField(primary_key=True)
+    site = peewee.CharField()
+    created_at = peewee.DateTimeField(default=utcnow)
+    expires_at = peewee.DateTimeField()
+    used_at = peewee.DateTimeField(null=True)
+    workstation = peewee.CharField(null=True)
+
+
+class Record(ServerModel):
+    """A mutation pushed by a workstation, stored once (the unique index says so)."""
+
+    server_seq = peewee.BigAutoField()
+    workstation = peewee.CharField()
+    site = peewee.CharField()
+    kind = peewee.CharField(index=True)
+    entity_id = peewee.CharField(index=True)
+    mutation_id = peewee.CharField()
+    client_seq = peewee.BigIntegerField()
+    payload = peewee.TextField()  # JSON
+    payload_version = peewee.IntegerField()
+    created_at = peewee.DateTimeField(null=True)  # the client's wall time, kept as data
+    received_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "records"
+        indexes = ((("workstation", "mutation_id"), True),)
+
+
+class Rejection(ServerModel):
+    """A mutation refused for good; pending until the same mutation is applied."""
+
+    id = peewee.BigAutoField()
+    workstation = peewee.CharField()
+    mutation_id = peewee.CharField()
+    client_seq = peewee.BigIntegerField()
+    kind = peewee.CharField(default="")
+    reason = peewee.TextField()
+    at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("workstation", "mutation_id"), True),)
+
+
+class Change(ServerModel):
+    """What workstations pull: one row per change, in the change's own transaction."""
+
+    seq = peewee.BigAutoField()
+    scope = peewee.CharField()  # "city" or "site:<code>"
+    kind = peewee.CharField()
+    entity_id = peewee.CharField()
+    op = peewee.CharField()  # "upsert" | "delete"
+    data = peewee.TextField(null=True)  # JSON; null for a tombstone
+    at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "changes"
+        indexes = (
+            (("scope", "seq"), False),
+            (("scope", "kind", "entity_id", "seq"), False),
+        )
+
+
+class CatalogEntity(ServerModel):
+    kind = (
+        peewee.CharField()
+    )  # catalog.department | catalog.item | catalog.bundle | catalog.service_point
+    code = peewee.CharField()
+    data = peewee.TextField()  # JSON in the catalog format
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        primary_key = peewee.CompositeKey("kind", "code")
+
+
+class HolidayYear(ServerModel):
+    year = peewee.IntegerField(primary_key=True)
+    days = peewee.TextField()  # JSON list of {date, is_workday, name}
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+
+class ServerState(ServerModel):
+    """Small facts shared by every server process (e.g. the retained-history floor)."""
+
+    key = peewee.CharField(primary_key=True)
+    value = peewee.TextField()
+
+
+MODELS: list[type[ServerModel]] = [
+    Site,
+    Window,
+    Staff,
+    SitePolicy,
+    Workstation,
+    EnrollCode,
+    Record,
+    Rejection,
+    Change,
+    CatalogEntity,
+    HolidayYear,
+    ServerState,
+]
