@@ -66,6 +66,11 @@ def sihao_server_record_applied(record: Any, emit: Any) -> None:
 
 
 @hookspec
+def sihao_apply_change(kind: str, id: str, op: str, data: Any) -> bool | None:
+    """At the workstation, inside the pull transaction: apply a pulled change of a plugin's kind; return True if handled."""
+
+
+@hookspec
 def sihao_startup(context: Any) -> None:
     """Called when the workstation has opened its store and signed nobody in yet."""
 

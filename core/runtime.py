@@ -106,6 +106,7 @@ class Runtime:
         for _name, declared in self.host.call("sihao_settings", only=plugin):
             defaults.update(declared)
         defaults.update(self.config.plugin_settings.get(plugin, {}))
+        defaults.update(self.extras.get("server_plugin_settings", {}).get(plugin, {}))  # sync
         return defaults
 
     # -- what the shell shows ------------------------------------------------------

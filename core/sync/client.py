@@ -1,0 +1,216 @@
+"""The HTTP calls of the sync protocol (docs/sync-protocol.md) and what their failures mean.
+
+Every failure becomes one of a few exceptions the engine and the worker act on:
+
+- ``Retryable``: the network failed, timed out or reset, or the server shed load
+  (429/502/503/504, or any 5xx); send again later, no sooner than ``retry_after``.
+- ``Unauthorized`` (401): the token is unknown or revoked; stop until re-enrolled.
+- ``UpgradeRequired`` (426): this client's schema is too old; the outbox is kept.
+- ``Refused``: any other 4xx, with the server's reason (a bad enrollment code, a
+  request the server will not take as it is).
+
+httpx is imported when the first client is built (≈ 60 ms with its dependencies).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from core.i18n import _
+from core.sync import SCHEMA_VERSION
+
+log = logging.getLogger(__name__)
+
+SCHEMA_HEADER = "X-Sihao-Schema"
+
+
+class SyncError(Exception):
+    """A sync step failed; ``str()`` is a sentence for people, ``detail`` the server's words."""
+
+    def __init__(self, message: str, detail: str = "", status: int | None = None) -> None:
+        super().__init__(message)
+        self.detail = detail
+        self.status = status
+
+
+class Retryable(SyncError):
+    def __init__(
+        self, message: str, detail: str = "", status: int | None = None, retry_after: float = 0.0
+    ) -> None:
+        super().__init__(message, detail, status)
+        self.retry_after = retry_after
+
+
+class Unauthorized(SyncError):
+    pass
+
+
+class UpgradeRequired(SyncError):
+    pass
+
+
+class Refused(SyncError):
+    pass
+
+
+class NotEnrolled(SyncError):
+    pass
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    token: str
+    workstation_id: str
+    site_code: str
+    server_time: str
+
+
+def parse_retry_after(value: str | None, *, now: dt.datetime | None = None) -> float:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return 0.0
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return 0.0
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    current = now or dt.datetime.now(dt.UTC)
+    return max(0.0, (when - current).total_seconds())
+
+
+def _detail(response: Any) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return str(response.text[:200])
+    if isinstance(body, dict) and "detail" in body:
+        detail = body["detail"]
+        return detail if isinstance(detail, str) else json.dumps(detail, ensure_ascii=False)[:500]
+    return str(body)[:200]
+
+
+def _raise_for(response: Any) -> None:
+    status = int(response.status_code)
+    if status < 400:
+        return
+    detail = _detail(response)
+    if status == 401:
+        raise Unauthorized(
+            _(
+                "The server no longer accepts this workstation (its enrollment was revoked). "
+                "Ask IT for a new enrollment code; records waiting to be sent are kept."
+            ),
+            detail,
+            status,
+        )
+    if status == 426:
+        raise UpgradeRequired(
+            _(
+                "The server needs a newer version of Sihao. Please ask IT to upgrade this "
+                "workstation; records waiting to be sent are kept."
+            ),
+            detail,
+            status,
+        )
+    if status in (408, 429) or status >= 500:
+        raise Retryable(
+            _("The server is busy or unavailable (HTTP {status}); will retry.").format(
+                status=status
+            ),
+            detail,
+            status,
+            parse_retry_after(response.headers.get("Retry-After")),
+        )
+    raise Refused(
+        _("The server refused the request: {detail}").format(detail=detail), detail, status
+    )
+
+
+class SyncClient:
+    """One connection pool to one server; thread-confined (one per worker)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        timeout: float = 30.0,
+        schema: int = SCHEMA_VERSION,
+        transport: Any = None,
+    ) -> None:
+        import httpx  # ≈ 60 ms: only when this workstation talks to a server
+
+        self._httpx = httpx
+        headers = {SCHEMA_HEADER: str(schema), "Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.Client(
+            base_url=self.base_url, headers=headers, timeout=timeout, transport=transport
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> SyncClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _send(self, method: str, url: str, **kwargs: Any) -> Any:
+        try:
+            response = self._http.request(method, url, **kwargs)
+        except self._httpx.TransportError as exc:
+            log.warning("sync %s %s failed: %s: %s", method, url, type(exc).__name__, exc)
+            raise Retryable(
+                _("Cannot reach the sync server ({error}); will retry.").format(
+                    error=type(exc).__name__
+                ),
+                str(exc),
+            ) from exc
+        _raise_for(response)
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise Retryable(
+                _("The sync server sent an unreadable answer; will retry."), response.text[:200]
+            ) from exc
+
+    def enroll(self, code: str, name: str) -> Enrollment:
+        body = self._send(
+            "POST", "/v1/enroll", json={"code": code, "name": name, "schema": SCHEMA_VERSION}
+        )
+        return Enrollment(
+            token=str(body["token"]),
+            workstation_id=str(body["workstation_id"]),
+            site_code=str(body["site_code"]),
+            server_time=str(body.get("server_time", "")),
+        )
+
+    def push_raw(self, body: bytes) -> dict[str, Any]:
+        """POST a ready-made push body (the engine builds it without re-parsing payloads)."""
+        answer: dict[str, Any] = self._send(
+            "POST",
+            "/v1/sync/push",
+            content=body,
+            headers={"Content-Type": "application/json"},
+        )
+        return answer
+
+    def pull(self, since: int, limit: int = 1000) -> dict[str, Any]:
+        answer: dict[str, Any] = self._send(
+            "GET", "/v1/sync/pull", params={"since": since, "limit": limit}
+        )
+        return answer

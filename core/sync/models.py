@@ -1,0 +1,51 @@
+"""The sync state of this workstation: one row, updated in the transactions it describes.
+
+The pull cursor is written in the same transaction as the page it ends, so a crash
+between pages re-pulls at most one page (and applying a change twice is harmless:
+every pulled kind is an upsert or a tombstone). ``blocked`` remembers why syncing
+stopped for a reason only a person can fix: the token was revoked (re-enroll) or
+the server needs a newer client (upgrade); the outbox is kept either way.
+
+``SyncSeen`` lists what a reset snapshot (``reset: true`` pages) brought, so that
+when the snapshot ends everything of those kinds it did not mention is removed,
+without ever leaving the store empty between pages.
+"""
+
+from __future__ import annotations
+
+import peewee
+
+from core.db import BaseModel
+
+
+class Blocked:
+    NONE = ""
+    REVOKED = "revoked"  # 401: the token is unknown or revoked; re-enroll
+    UPGRADE = "upgrade"  # 426: this client's schema is too old; install a newer Sihao
+
+
+class SyncState(BaseModel):
+    id = peewee.IntegerField(primary_key=True)  # always 1
+    server_url = peewee.CharField(default="")
+    workstation_id = peewee.CharField(default="")
+    site_code = peewee.CharField(default="")
+    enrolled_at = peewee.DateTimeField(null=True)
+    cursor = peewee.BigIntegerField(default=0)
+    resetting = peewee.BooleanField(default=False)
+    last_push_at = peewee.DateTimeField(null=True)
+    last_pull_at = peewee.DateTimeField(null=True)
+    last_error = peewee.TextField(default="")
+    last_error_at = peewee.DateTimeField(null=True)
+    blocked = peewee.CharField(default="")
+    policy = peewee.TextField(default="")  # JSON of the last site.policy pulled
+
+
+class SyncSeen(BaseModel):
+    kind = peewee.CharField()
+    entity_id = peewee.CharField()
+
+    class Meta:
+        primary_key = peewee.CompositeKey("kind", "entity_id")
+
+
+MODELS: list[type[BaseModel]] = [SyncState, SyncSeen]

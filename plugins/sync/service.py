@@ -1,0 +1,154 @@
+"""What the Sync plugin does, without Textual: the worker's life, status texts, actions.
+
+The worker lives in ``runtime.extras["sync_worker"]``; the status bar reads the
+callable in ``runtime.extras["sync_state"]`` (every 2 s), which reads one row and
+two counts from the local store (well under a millisecond), so it never waits on
+the network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from core import credentials
+from core.i18n import _
+from core.models import utcnow
+from core.sync import engine
+from core.sync.engine import Syncer, SyncStatus
+from core.sync.models import Blocked
+from core.sync.worker import SyncWorker
+
+log = logging.getLogger(__name__)
+
+WORKER = "sync_worker"
+STATE = "sync_state"
+
+
+def settings(runtime: Any) -> dict[str, Any]:
+    return dict(runtime.settings("sync"))
+
+
+def make_syncer(runtime: Any) -> Syncer:
+    conf = settings(runtime)
+    return Syncer(
+        runtime,
+        timeout=float(conf.get("timeout_seconds", 30)),
+        on_policy=lambda: apply_policy(runtime),
+    )
+
+
+def apply_policy(runtime: Any) -> None:
+    """Put the cached server policy in force; start plugins it newly switched on."""
+    engine.install_cached_policy(runtime)
+    for event in runtime.apply_policy():
+        if event.kind == "loaded":
+            runtime.host.call("sihao_startup", only=event.plugin, context=runtime)
+
+
+def startup(runtime: Any) -> None:
+    runtime.extras[STATE] = lambda: status_text(runtime)
+    if engine.cached_policy() is not None:
+        apply_policy(runtime)
+    if engine.status().enrolled:
+        start_worker(runtime)
+
+
+def start_worker(runtime: Any) -> SyncWorker:
+    worker = runtime.extras.get(WORKER)
+    if isinstance(worker, SyncWorker):
+        worker.trigger()
+        worker.start()
+        return worker
+    conf = settings(runtime)
+    worker = SyncWorker(
+        lambda: make_syncer(runtime),
+        interval=float(conf.get("interval_seconds", 30)),
+        close_db=runtime.db.close,
+    )
+    runtime.extras[WORKER] = worker
+    worker.start()
+    return worker
+
+
+def stop_worker(runtime: Any) -> None:
+    worker = runtime.extras.pop(WORKER, None)
+    if isinstance(worker, SyncWorker):
+        worker.stop()
+
+
+def retry_now(runtime: Any) -> bool:
+    """Wake the worker (starting it if the workstation is enrolled); False if not enrolled."""
+    if not engine.status().enrolled:
+        return False
+    start_worker(runtime)
+    return True
+
+
+def enroll(runtime: Any, server_url: str, code: str, name: str | None = None) -> str:
+    """Enroll and start syncing; return the sentence to show. Raises SyncError/CredentialsError."""
+    state = make_syncer(runtime).enroll(server_url, code, name)
+    start_worker(runtime)
+    return _("This workstation is enrolled with {server} for site {site}.").format(
+        server=state.server_url, site=state.site_code
+    )
+
+
+# -- texts ------------------------------------------------------------------------
+def age_text(age: dt.timedelta | None) -> str:
+    if age is None:
+        return "—"
+    seconds = int(age.total_seconds())
+    if seconds < 60:
+        return _("{n} s").format(n=seconds)
+    if seconds < 3600:
+        return _("{n} min").format(n=seconds // 60)
+    if seconds < 86400:
+        return _("{n} h").format(n=seconds // 3600)
+    return _("{n} d").format(n=seconds // 86400)
+
+
+def when_text(moment: dt.datetime | None, now: dt.datetime | None = None) -> str:
+    """A UTC moment from the store, shown in local time (today: time only)."""
+    if moment is None:
+        return _("never")
+    local = moment.replace(tzinfo=dt.UTC).astimezone()
+    today = (now or utcnow()).replace(tzinfo=dt.UTC).astimezone().date()
+    return local.strftime("%H:%M:%S" if local.date() == today else "%m-%d %H:%M")
+
+
+def status_text(runtime: Any) -> str:
+    """The short line for the status bar."""
+    state = engine.status()
+    if not state.enrolled:
+        return _("not enrolled")
+    if state.blocked == Blocked.REVOKED:
+        text = _("stopped: enrollment revoked, {n} waiting").format(n=state.pending)
+    elif state.blocked == Blocked.UPGRADE:
+        text = _("stopped: please upgrade Sihao, {n} waiting").format(n=state.pending)
+    elif state.pending:
+        text = _("{n} waiting (oldest {age})").format(
+            n=state.pending, age=age_text(state.oldest_pending_age())
+        )
+    else:
+        text = _("up to date")
+    text += " · " + _("pulled {when}").format(when=when_text(state.last_pull_at))
+    if state.rejected:
+        text += " · " + _("{n} rejected").format(n=state.rejected)
+    if state.last_error and not state.blocked:
+        text += " · " + _("error")
+    if credentials_warning() is not None:
+        text += " · " + _("token in a plain file")
+    return text
+
+
+def credentials_warning() -> str | None:
+    try:
+        return credentials.backend_warning()
+    except Exception:  # the status line must not fail on a keyring problem
+        return None
+
+
+def summary(runtime: Any) -> SyncStatus:
+    return engine.status()
