@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import peewee
-from uuid6 import uuid7
 
 from core.i18n import _
 
@@ -39,6 +38,8 @@ class StoreError(Exception):
 
 def new_id() -> str:
     """A UUIDv7 as text: time-ordered, so ids created offline sort by creation."""
+    from uuid6 import uuid7  # ~20 ms (it reads package metadata): not on the start-up path
+
     return str(uuid7())
 
 

@@ -7,7 +7,7 @@ once; the sign-in screen lists the demo accounts only in demo mode.
 from __future__ import annotations
 
 import json
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from core import audit
@@ -16,8 +16,15 @@ from core.db import atomic
 from core.models import Site, Staff, Window
 
 
+def demo_dir() -> Path:
+    """Where the demo data files are (data/demo)."""
+    import data.demo
+
+    return next(Path(p) for p in data.demo.__path__ if Path(p).is_dir())
+
+
 def demo_data() -> dict[str, Any]:
-    text = resources.files("data.demo").joinpath("site.json").read_text(encoding="utf-8")
+    text = (demo_dir() / "site.json").read_text(encoding="utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
 

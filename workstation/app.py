@@ -30,7 +30,6 @@ from workstation.screens.home import HomeScreen
 from workstation.screens.plugins import PluginsScreen
 from workstation.screens.signin import SignInScreen
 from workstation.themes import DEFAULT_THEME, load_themes, theme_from_file
-from workstation.watch import DirectoryWatcher
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +46,7 @@ class SihaoApp(App[None]):
         super().__init__()
         self.runtime = runtime
         self.watch_files = watch
-        self._watcher: DirectoryWatcher | None = None
+        self._watcher: Any = None
         self._pending_paths: set[Path] = set()
         self._user_theme_names: set[str] = set()
         runtime.ui = UI(notify=self._notify_from_plugin, open_screen=self.open_screen)
@@ -67,13 +66,19 @@ class SihaoApp(App[None]):
         for event in self.runtime.apply_policy():
             self.on_plugin_event(event)
         self.runtime.startup()
-        if self.watch_files:
-            self._watcher = DirectoryWatcher(
-                [self.runtime.paths.config_dir, self.runtime.paths.themes_dir],
-                self._file_changed_from_thread,
-            )
-            self._watcher.start()
         self.push_screen(SignInScreen(self.runtime))
+        if self.watch_files:
+            # The watcher is not needed for the first frame: start it right after.
+            self.call_after_refresh(self.start_watching)
+
+    def start_watching(self) -> None:
+        from workstation.watch import DirectoryWatcher  # watchdog: ~25 ms to import
+
+        self._watcher = DirectoryWatcher(
+            [self.runtime.paths.config_dir, self.runtime.paths.themes_dir],
+            self._file_changed_from_thread,
+        )
+        self._watcher.start()
 
     def on_unmount(self) -> None:
         if self._watcher is not None:

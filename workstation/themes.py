@@ -8,7 +8,6 @@ and reason, and the others load (Posting does the same).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -88,10 +87,12 @@ def theme_from_file(path: Path) -> Theme:
 
 
 def shipped_theme_files() -> list[Path]:
-    root = resources.files("themes")
-    return sorted(
-        Path(str(entry)) for entry in root.iterdir() if entry.name.endswith((".yaml", ".yml"))
-    )
+    import themes
+
+    # __path__, not importlib.resources: an editable install may present the
+    # package as a namespace whose extra path entries are not directories.
+    root = next(Path(p) for p in themes.__path__ if Path(p).is_dir())
+    return sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml"))
 
 
 def user_theme_files(directory: Path) -> list[Path]:

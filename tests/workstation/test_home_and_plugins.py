@@ -44,13 +44,14 @@ async def test_it_enables_a_plugin_live_from_the_plugins_screen(data_dir: Path) 
         await pilot.pause()
         assert isinstance(app.screen, PluginsScreen)
         table = app.screen.query_one(DataTable)
-        rows = [table.get_row_at(i) for i in range(table.row_count)]
-        assert [r[0] for r in rows] == ["about", "queue_board"]
-        assert rows[1][2] == "第三方" and rows[1][3] == "否"
-        table.move_cursor(row=1)
+        names = [table.get_row_at(i)[0] for i in range(table.row_count)]
+        assert names == sorted(runtime.host.plugins) and "queue_board" in names
+        row = names.index("queue_board")
+        assert table.get_row_at(row)[2] == "第三方" and table.get_row_at(row)[3] == "否"
+        table.move_cursor(row=row)
         await pilot.press("space")
         await pilot.pause()
-        assert table.get_row_at(1)[3] == "是" and table.get_row_at(1)[4] == "运行中"
+        assert table.get_row_at(row)[3] == "是" and table.get_row_at(row)[4] == "运行中"
         assert load_site_config(runtime.paths.site_config).enabled_plugins == [
             "about",
             "queue_board",
@@ -67,6 +68,7 @@ async def test_editing_site_config_by_hand_applies_live(data_dir: Path) -> None:
     runtime = make_runtime(data_dir, plugins=["about"])
     app = SihaoApp(runtime, watch=True)
     async with app.run_test(size=(120, 40)) as pilot:
+        assert await wait_for(pilot, lambda: app._watcher is not None)
         await sign_in(pilot, "1001")
         assert tile_ids(app) == {"tile-about-site"}
         path = runtime.paths.site_config

@@ -44,6 +44,7 @@ async def test_changed_theme_file_is_reapplied_live(runtime: Runtime) -> None:
     app = SihaoApp(runtime, watch=True)
     async with app.run_test(size=(120, 40)) as pilot:
         assert app.theme == "counter-blue"
+        assert await wait_for(pilot, lambda: app._watcher is not None)
         button = app.screen.query_one("#sign-in-button", Button)
         before = button.styles.background
         path.write_text(THEME.format(primary="#cc3300"), encoding="utf-8")
