@@ -1816,6 +1816,522 @@ def construction_items() -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------
+# 不动产登记 and the utility transfers that follow a house sale
+# ---------------------------------------------------------------------------
+
+REAL_ESTATE_BASIS = "《中华人民共和国民法典》第二百零九条；《不动产登记暂行条例》；《不动产登记暂行条例实施细则》"
+REAL_ESTATE_FEE = (
+    "《国家发展改革委 财政部关于不动产登记收费标准等有关问题的通知》（发改价格规〔2016〕2559号）",
+    "住宅类80元/件，非住宅类550元/件（含第一本证书工本费）",
+)
+
+
+def real_estate_items() -> dict[str, str]:
+    c: dict[str, str] = {}
+    transfer = dict(dept="bdc", main_name="不动产转移登记", item_type="行政确认", objects=("自然人", "法人"),
+                    basis=REAL_ESTATE_BASIS, legal=30, fee=REAL_ESTATE_FEE, result="不动产权证书")
+    c["transfer"] = add(
+        name="不动产转移登记（存量房）", sub=("A", "国有建设用地使用权及房屋所有权转移登记（存量房）"), promised=0, visits=1,
+        **transfer,
+        situations=[
+            sit("S1", "存量房买卖（二手房）", "买卖双方已签订网签备案的存量房买卖合同", "房屋已办理不动产登记，无查封等限制"),
+            sit("S2", "赠与", "赠与双方已签订赠与合同并办理公证（或共同到场申请）", "房屋已办理不动产登记，无查封等限制"),
+            sit("S3", "继承、受遗赠", "已办理继承公证或提供全部法定继承人到场确认的材料"),
+        ],
+        materials=[
+            apply_form("real_estate_apply", "不动产登记申请书", "《不动产登记暂行条例》第十六条"),
+            id_card("buyer_id", "买受人"),
+            id_card("seller_id", "出卖人"),
+            property_cert(),
+            mat("house_contract", "存量房买卖合同（网签备案）", form="电子", source="部门共享", basis="《中华人民共和国契税法》第九条",
+                situations=("S1",)),
+            mat("tax_receipt", "契税等税费完税凭证", form="电子", source="部门共享", basis="《中华人民共和国契税法》第十一条"),
+            mat("gift_contract", "赠与合同及公证书", situations=("S2",), basis="《不动产登记暂行条例实施细则》第三十八条"),
+            mat("inheritance_proof", "继承公证书或全部法定继承人的身份证明、亲属关系证明", situations=("S3",),
+                basis="《不动产登记暂行条例实施细则》第十四条"),
+        ],
+        faq=[
+            ("二手房过户要跑几个部门？", "不动产登记、税务、住建在一个窗口“一窗受理、集成服务”，交易、缴税、登记当天办结，水电气暖网可同步过户。"),
+            ("过户当天能拿到房产证吗？", "可以。存量房转移登记当场办结，同步发放电子证照，纸质证书可邮寄。"),
+        ],
+        keywords=("买房", "卖房", "过户", "二手房", "房产过户"),
+    )
+    c["transfer_new"] = add(
+        name="不动产转移登记（新建商品房）", sub=("B", "国有建设用地使用权及房屋所有权转移登记（新建商品房）"), promised=1,
+        visits=0, **transfer,
+        conditions=("开发企业已办理项目首次登记", "购房人已签订商品房买卖合同并缴纳契税"),
+        materials=[
+            apply_form("real_estate_apply", "不动产登记申请书", "《不动产登记暂行条例》第十六条"),
+            id_card("buyer_id", "买受人"),
+            mat("new_house_contract", "商品房买卖合同（网签备案）", form="电子", source="部门共享", basis="《城市商品房预售管理办法》"),
+            mat("tax_receipt", "契税等税费完税凭证", form="电子", source="部门共享", basis="《中华人民共和国契税法》第十一条"),
+        ],
+        faq=[("买的新房什么时候能办房产证？", "我市推行“交房即交证”，符合条件的新建商品房交付时即可领取不动产权证书。")],
+        keywords=("买新房", "新房办证", "交房即交证", "房产证"),
+    )
+    c["first_registration"] = add(
+        dept="bdc", main_name="不动产首次登记", name="国有建设用地使用权及房屋所有权首次登记", item_type="行政确认",
+        objects=("法人",), basis=REAL_ESTATE_BASIS, legal=30, promised=5, visits=0, fee=REAL_ESTATE_FEE,
+        conditions=("建设工程已竣工验收备案", "已完成房屋测绘（多测合一）"),
+        materials=[
+            apply_form("real_estate_apply", "不动产登记申请书", "《不动产登记暂行条例》第十六条"),
+            business_licence(),
+            land_cert(),
+            shared_permit("completion_filing_cert", "竣工验收备案证明"),
+            mat("house_survey", "房屋测绘成果报告", form="电子", basis="《不动产登记暂行条例实施细则》第三十五条"),
+        ],
+        extra=(("公示", 15),),
+        result="不动产权证书（首次登记）",
+        faq=[("首次登记需要公示吗？", "房屋首次登记在登记前公告15个工作日，公告时间不计入办理时限。")],
+        keywords=("首次登记", "大证", "新楼办证"),
+    )
+    c["mortgage"] = add(
+        dept="bdc", main_name="不动产抵押权登记", name="不动产抵押权首次登记", item_type="行政确认", objects=("自然人", "法人"),
+        basis=REAL_ESTATE_BASIS, legal=30, promised=0, visits=0,
+        fee=(REAL_ESTATE_FEE[0], "住宅类80元/件，非住宅类550元/件（小微企业、个体工商户抵押登记免收）"),
+        result="不动产登记证明（抵押权）",
+        conditions=("抵押人与抵押权人已签订抵押合同", "抵押物已办理不动产登记，无查封限制"),
+        materials=[
+            apply_form("real_estate_apply", "不动产登记申请书", "《不动产登记暂行条例》第十六条"),
+            property_cert(),
+            mat("mortgage_contract", "抵押合同及主债权合同", form="电子", basis="《不动产登记暂行条例实施细则》第六十六条"),
+        ],
+        faq=[("在银行能办抵押登记吗？", "可以。我市不动产登记服务延伸到合作银行网点，贷款、抵押登记在银行一站办结。")],
+        keywords=("房子抵押", "抵押贷款", "抵押登记"),
+    )
+    c["records_query"] = add(
+        dept="bdc", main_name="不动产登记资料查询", name="不动产登记资料查询", item_type="公共服务", objects=("自然人", "法人"),
+        legal=5, promised=0, visits=0, kind="service", basis="《不动产登记资料查询暂行办法》第十四条、第十九条",
+        situations=[
+            sit("S1", "权利人查询本人不动产", "查询人为不动产权利人或其委托人"),
+            sit("S2", "利害关系人查询", "查询人为不动产交易的当事人、诉讼当事人等利害关系人", "查询范围限于不动产自然状况、有无查封抵押"),
+        ],
+        materials=[id_card(), mat("interest_proof", "存在利害关系的证明材料（买卖意向合同、起诉状等）", situations=("S2",),
+                                  basis="《不动产登记资料查询暂行办法》第十九条")],
+        result="不动产登记资料查询结果证明",
+        faq=[("可以查别人名下有几套房吗？", "不可以。利害关系人只能查询特定不动产的登记信息，不能以权利人姓名查询其名下全部房产。")],
+        keywords=("查房产", "房产查询", "查档"),
+    )
+    return c
+
+
+def utility_transfer(dept: str, utility: str, body: str, phone: str, *, account_doc: str, extra_words: tuple[str, ...]) -> str:
+    """水/电/燃气/有线电视 过户 after a house sale: the same form for every utility."""
+    return add(
+        dept=dept, main_name=f"{utility}过户", name=f"{utility}过户", item_type="公共服务", objects=("自然人", "法人"),
+        body=body, legal=3, promised=0, visits=0, kind="service", phone=phone,
+        basis="《优化营商环境条例》第二十五条；《山东省优化营商环境条例》（水电气暖网联动过户）",
+        place=f"{CITY_HALL}一楼E区不动产交易登记税费综合窗口（水电气暖网联动过户专窗）或{body}营业厅",
+        conditions=("房屋已办理不动产转移登记", f"原户{account_doc}已结清"),
+        materials=[
+            id_card("buyer_id", "买受人"),
+            property_cert(),
+            mat(f"{dept}_account_no", f"{utility}户号或原{account_doc}", form="电子", source="部门共享",
+                basis="《山东省优化营商环境条例》"),
+        ],
+        result=f"{utility}用户信息变更", validity="长期有效",
+        faq=[(f"{utility}过户要去营业厅吗？", "不用。办理二手房转移登记时勾选联动过户，登记完成后信息自动推送，当场办结。")],
+        keywords=extra_words,
+    )
+
+
+def utility_items() -> dict[str, str]:
+    return {
+        "water_transfer": utility_transfer("cg", "供水", "淄博市城市供水服务中心", "0533-2785116", account_doc="水费",
+                                           extra_words=("水表过户", "自来水过户", "二手房过户")),
+        "power_transfer": utility_transfer("fgw", "供电", "国网山东省电力公司淄博供电公司", "0533-2150095", account_doc="电费",
+                                           extra_words=("电表过户", "电费过户", "二手房过户")),
+        "gas_transfer": utility_transfer("zj", "燃气", "淄博绿博燃气有限公司", "0533-2858222", account_doc="燃气费",
+                                         extra_words=("燃气过户", "天然气过户", "二手房过户")),
+        "tv_transfer": utility_transfer("wl", "有线电视", "山东广电网络有限公司淄博分公司", "0533-2185096", account_doc="收视费",
+                                        extra_words=("有线电视过户", "闭路过户", "宽带过户")),
+    }
+
+
+# ---------------------------------------------------------------------------
+# 交通运输, 商务, 城管, 文旅, 教育
+# ---------------------------------------------------------------------------
+
+ROAD_BASIS = "《中华人民共和国道路运输条例》"
+TAXI_BASIS = "《巡游出租汽车经营服务管理规定》；《网络预约出租汽车经营服务管理暂行办法》；《淄博市网络预约出租汽车经营服务管理实施细则》"
+
+
+def transport_items() -> dict[str, str]:
+    c: dict[str, str] = {}
+    c["freight"] = add(
+        dept="jt", main_name="道路运输经营许可", name="道路普通货物运输经营许可（新设）", sub=("A", "道路普通货物运输经营许可"),
+        handling="新设", item_type="行政许可", objects=("自然人", "法人"), level="县", region=ZHANGDIAN, legal=20, promised=3,
+        visits=0, basis=f"{ROAD_BASIS}第二十一条、第二十四条；《道路货物运输及站场管理规定》",
+        conditions=("有与其经营业务相适应并经检测合格的车辆（总质量4.5吨以上）", "有符合规定条件的驾驶人员（取得货运从业资格）",
+                    "有健全的安全生产管理制度"),
+        materials=[
+            apply_form("freight_apply", "道路货物运输经营申请表", "《道路货物运输及站场管理规定》第八条"),
+            business_licence(required=False),
+            id_card(),
+            mat("vehicle_info", "拟投入车辆承诺书（车辆数量、类型、技术性能）", basis="《道路货物运输及站场管理规定》第八条"),
+            mat("driver_cert", "驾驶人员机动车驾驶证和从业资格证", form="电子", source="部门共享", basis=E_LICENCE_BASIS),
+        ],
+        result="道路运输经营许可证", validity="长期有效",
+        faq=[("4.5吨以下的小货车跑运输要办证吗？", "总质量4.5吨及以下普通货运车辆从事普通货运经营的，无需办理道路运输经营许可证和车辆营运证。")],
+        keywords=("跑货运", "开货车", "货运许可证", "道路运输证"),
+    )
+    c["passenger"] = add(
+        dept="jt", main_name="道路运输经营许可", name="道路旅客运输经营许可（班车客运）", sub=("B", "道路旅客运输经营许可"),
+        handling="新设", item_type="行政许可", objects=("法人",), legal=20, promised=10, visits=1,
+        basis=f"{ROAD_BASIS}第八条、第十条；《道路旅客运输及客运站管理规定》",
+        conditions=("有与经营业务相适应并经检测合格的客车", "驾驶人员取得客运从业资格，3年内无重大以上交通责任事故",
+                    "有健全的安全生产管理制度和明确的线路、站点方案"),
+        materials=[
+            apply_form("passenger_apply", "道路旅客运输经营申请表", "《道路旅客运输及客运站管理规定》第十二条"),
+            business_licence(),
+            mat("route_plan", "拟开通线路、站点方案及可行性报告", basis="《道路旅客运输及客运站管理规定》第十二条"),
+            mat("safety_rules", "安全生产管理制度文本", basis="《道路旅客运输及客运站管理规定》第十二条"),
+        ],
+        extra=(("听证", 10), ("专家评审", 5)),
+        result="道路运输经营许可证及班车客运标志牌", validity="4年至8年",
+        faq=[("客运班线许可为什么要听证？", "新增客运班线涉及其他经营者重大利益的，依申请或依职权组织听证，听证时间不计入许可时限。")],
+        keywords=("跑客运", "客运班线", "开长途车"),
+    )
+    taxi_driver = dict(dept="jt", main_name="出租汽车驾驶员从业资格", item_type="行政许可", objects=("自然人",),
+                       legal=20, promised=5, visits=1, basis=f"《出租汽车驾驶员从业资格管理规定》；{TAXI_BASIS}")
+    c["taxi_driver"] = add(
+        name="巡游出租汽车驾驶员从业资格证核发", sub=("A", "巡游出租汽车驾驶员从业资格"), **taxi_driver,
+        conditions=("取得相应准驾车型机动车驾驶证并具有3年以上驾驶经历", "无交通肇事犯罪、危险驾驶犯罪记录，无吸毒记录",
+                    "通过全国公共科目和本市区域科目考试"),
+        materials=[
+            apply_form("taxi_driver_apply", "出租汽车驾驶员从业资格证申请表", "《出租汽车驾驶员从业资格管理规定》第十一条"),
+            id_card(),
+            mat("driving_licence", "机动车驾驶证", form="电子", source="部门共享", basis=E_LICENCE_BASIS),
+            mat("no_crime", "无犯罪记录证明（由公安部门核查）", form="电子", source="部门共享", basis="《出租汽车驾驶员从业资格管理规定》第十条"),
+        ],
+        result="出租汽车驾驶员从业资格证", validity="6年",
+        faq=[("开出租车要考什么？", "参加全国公共科目和淄博市区域科目考试，考试合格后注册取得从业资格证。")],
+        keywords=("跑出租", "开出租车", "出租车资格证"),
+    )
+    c["ride_hailing_driver"] = add(
+        name="网络预约出租汽车驾驶员证核发", sub=("B", "网络预约出租汽车驾驶员从业资格"), **taxi_driver,
+        conditions=("取得相应准驾车型机动车驾驶证并具有3年以上驾驶经历", "无交通肇事犯罪、危险驾驶犯罪记录，无吸毒记录，最近连续3个记分周期内没有记满12分记录",
+                    "通过网约车驾驶员从业资格考试"),
+        materials=[
+            apply_form("ride_driver_apply", "网络预约出租汽车驾驶员证申请表", "《网络预约出租汽车经营服务管理暂行办法》第十四条"),
+            id_card(),
+            mat("driving_licence", "机动车驾驶证", form="电子", source="部门共享", basis=E_LICENCE_BASIS),
+            mat("no_crime", "无犯罪记录证明（由公安部门核查）", form="电子", source="部门共享", basis="《出租汽车驾驶员从业资格管理规定》第十条"),
+        ],
+        result="网络预约出租汽车驾驶员证", validity="6年",
+        faq=[("跑滴滴要办哪些证？", "人要有网约车驾驶员证，车要有网约车运输证，平台公司要有网约车经营许可，三证齐全才合规。")],
+        keywords=("开网约车", "跑滴滴", "网约车驾驶员证", "网约车资格证"),
+    )
+    c["ride_hailing_vehicle"] = add(
+        dept="jt", main_name="网络预约出租汽车运输证核发", name="网约车运输证核发", item_type="行政许可", objects=("自然人", "法人"),
+        legal=10, promised=3, visits=1, basis=f"《网络预约出租汽车经营服务管理暂行办法》第十二条、第十三条；{TAXI_BASIS}",
+        conditions=("7座及以下乘用车，车辆注册登记不超过3年", "安装具有行驶记录功能的车辆卫星定位装置、应急报警装置",
+                    "车辆轴距、排量（或纯电续航）符合本市规定"),
+        materials=[
+            apply_form("ride_vehicle_apply", "网络预约出租汽车运输证申请表", "《网络预约出租汽车经营服务管理暂行办法》第十三条"),
+            mat("vehicle_licence", "机动车行驶证", form="电子", source="部门共享", basis=E_LICENCE_BASIS),
+            mat("platform_agreement", "与网约车平台公司签订的协议", basis="《网络预约出租汽车经营服务管理暂行办法》第十三条"),
+            mat("insurance_policy", "营运性质的机动车交通事故责任强制保险和第三者责任险保单", form="复印件",
+                basis="《网络预约出租汽车经营服务管理暂行办法》第二十三条"),
+        ],
+        extra=(("检验检测", 3),),
+        result="网络预约出租汽车运输证", validity="8年（以车辆使用年限为限）",
+        faq=[("私家车能办网约车运输证吗？", "符合车辆条件的私家车变更为“预约出租客运”使用性质后可以申请。")],
+        keywords=("开网约车", "网约车运输证", "跑滴滴", "网约车车证"),
+    )
+    c["repair_filing"] = add(
+        dept="jt", main_name="机动车维修经营备案", name="机动车维修经营备案", item_type="行政备案", objects=("自然人", "法人"),
+        level="县", region=ZHANGDIAN, kind="filing", legal=0, promised=0, visits=0,
+        basis=f"{ROAD_BASIS}第三十七条；《机动车维修管理规定》第九条",
+        conditions=("有与维修业务相适应的维修车间和停车场地、设备设施", "有必要的技术人员"),
+        materials=[
+            apply_form("repair_form", "机动车维修经营备案表", "《机动车维修管理规定》第十四条"),
+            business_licence(),
+            mat("repair_site", "维修车间、停车场地使用证明及设备清单", basis="《机动车维修管理规定》第十四条"),
+        ],
+        result="机动车维修经营备案回执",
+        faq=[("开汽修店还要办许可证吗？", "不用。机动车维修经营实行备案，取得营业执照后向所在地交通运输主管部门备案即可。")],
+        keywords=("开修车厂", "汽修备案", "修车铺"),
+    )
+    return c
+
+
+def commerce_items() -> dict[str, str]:
+    c: dict[str, str] = {}
+    c["fuel_retail"] = add(
+        dept="shw", main_name="成品油零售经营批准", name="成品油零售经营资格审批（新设）", handling="新设", item_type="行政许可",
+        objects=("法人",), legal=20, promised=10, visits=1,
+        basis="《国务院关于取消和下放一批行政许可事项的决定》（国发〔2019〕6号）；《山东省成品油零售经营资格管理办法》",
+        conditions=("符合本市成品油零售网点发展规划", "加油站建设工程已通过消防验收（备案）", "有符合规定的安全生产和环境保护条件"),
+        materials=[
+            apply_form("fuel_apply", "成品油零售经营资格申请表", "《山东省成品油零售经营资格管理办法》"),
+            business_licence(),
+            mat("fuel_safety", "安全评价报告及危险化学品经营许可证", form="电子", basis="《山东省成品油零售经营资格管理办法》"),
+        ],
+        extra=(("现场核查", 5), ("专家评审", 5)),
+        result="成品油零售经营批准证书", validity="5年",
+        faq=[("开加油站先办什么？", "先取得规划确认和建设手续，建成并通过消防、安全验收后申请成品油零售经营资格。")],
+        keywords=("开加油站", "加油站许可", "卖成品油"),
+    )
+    c["recycling"] = add(
+        dept="shw", main_name="再生资源回收经营者备案", name="再生资源回收经营者备案", item_type="行政备案",
+        objects=("自然人", "法人"), level="县", region=ZHANGDIAN, kind="filing", legal=0, promised=0, visits=0,
+        basis="《再生资源回收管理办法》第七条",
+        conditions=("已取得营业执照", "回收站点符合城市规划和环境保护要求"),
+        materials=[apply_form("recycling_form", "再生资源回收经营者备案登记表", "《再生资源回收管理办法》第七条"), business_licence()],
+        result="再生资源回收经营者备案回执",
+        faq=[("收废品要备案吗？", "从事再生资源回收经营活动的，取得营业执照后30日内向商务主管部门备案。")],
+        keywords=("废品回收", "收废品", "回收站"),
+    )
+    c["prepaid_card"] = add(
+        dept="shw", main_name="单用途商业预付卡发卡企业备案", name="单用途商业预付卡发卡企业备案", item_type="行政备案",
+        objects=("法人",), kind="filing", legal=0, promised=0, visits=0, basis="《单用途商业预付卡管理办法（试行）》第七条",
+        conditions=("企业法人自开展单用途卡业务之日起30日内备案", "建立预付资金存管制度"),
+        materials=[
+            apply_form("prepaid_form", "单用途商业预付卡发卡企业备案表", "《单用途商业预付卡管理办法（试行）》第八条"),
+            business_licence(),
+            mat("prepaid_rules", "单用途卡章程或协议样本及资金管理制度", basis="《单用途商业预付卡管理办法（试行）》第八条"),
+        ],
+        result="单用途商业预付卡发卡企业备案回执",
+        faq=[("理发店办会员卡要备案吗？", "企业法人发行单用途预付卡的应当备案；个体工商户发卡按本市预付式消费管理规定执行。")],
+        keywords=("办会员卡", "预付卡备案", "储值卡"),
+    )
+    c["used_car"] = add(
+        dept="shw", main_name="二手车经营主体备案", name="二手车交易市场经营者和二手车经营主体备案", item_type="行政备案",
+        objects=("法人", "自然人"), kind="filing", legal=0, promised=0, visits=0, basis="《二手车流通管理办法》第十三条",
+        conditions=("已取得营业执照，经营范围包含二手车经营", "自取得营业执照之日起2个月内备案"),
+        materials=[apply_form("used_car_form", "二手车经营主体备案表", "《二手车流通管理办法》第十三条"), business_licence()],
+        result="二手车经营主体备案回执",
+        faq=[("二手车行备案后能开发票吗？", "备案的二手车经营主体可以开具二手车销售统一发票，办理交易过户更便捷。")],
+        keywords=("卖二手车", "二手车备案", "二手车行"),
+    )
+    return c
+
+
+def city_management_items() -> dict[str, str]:
+    c: dict[str, str] = {}
+    c["construction_waste"] = add(
+        dept="cg", main_name="城市建筑垃圾处置核准", name="城市建筑垃圾处置核准", item_type="行政许可", objects=("法人",),
+        legal=20, promised=3, visits=0,
+        basis="《国务院对确需保留的行政审批项目设定行政许可的决定》第101项；《城市建筑垃圾管理规定》（建设部令第139号）",
+        situations=[
+            sit("S1", "建设工程建筑垃圾（渣土）处置", "已确定建筑垃圾运输单位和消纳场所", "施工现场设置车辆冲洗设施"),
+            sit("S2", "装修垃圾集中清运", "由物业或社区统一委托有资质的运输单位", "承诺按指定时间、路线运输"),
+        ],
+        materials=[
+            apply_form("waste_apply", "城市建筑垃圾处置核准申请表", "建设部令第139号第七条"),
+            project_code(situations=("S1",)),
+            mat("waste_plan", "建筑垃圾处置方案（产生量、运输路线、消纳场所）", basis="建设部令第139号第七条"),
+            mat("transport_contract", "与核准的运输单位签订的运输合同", basis="建设部令第139号第七条"),
+        ],
+        result="城市建筑垃圾处置核准证",
+        validity="按工程工期核定",
+        faq=[("家里装修的垃圾怎么处理？", "装修垃圾投放到小区指定的装修垃圾堆放点，由物业统一委托清运，个人无需办理核准。")],
+        keywords=("建筑垃圾", "渣土", "拉渣土", "装修垃圾"),
+    )
+    c["outdoor_ad"] = add(
+        dept="cg", main_name="户外广告设施设置审批", name="户外广告设施设置审批", item_type="行政许可", objects=("法人", "自然人"),
+        level="县", region=ZHANGDIAN, legal=20, promised=3, visits=0,
+        basis="《城市市容和环境卫生管理条例》第十一条；《山东省城市建设管理条例》；《淄博市户外广告和招牌设施设置管理办法》",
+        situations=[
+            sit("S1", "大型户外广告设施", "设置位置符合户外广告设施设置专项规划", "设施结构安全经专业机构论证"),
+            sit("S2", "门头招牌（店招）", "招牌与建筑立面协调，一店一招", "字体规范，不遮挡窗户和消防通道"),
+        ],
+        materials=[
+            apply_form("ad_apply", "户外广告（招牌）设施设置申请表", "《淄博市户外广告和招牌设施设置管理办法》"),
+            business_licence(),
+            operator_id(),
+            mat("ad_design", "设施设计效果图及尺寸、材质说明", basis="《淄博市户外广告和招牌设施设置管理办法》"),
+            mat("ad_safety", "结构安全检测或论证报告", situations=("S1",), basis="《城市市容和环境卫生管理条例》第十一条"),
+        ],
+        result="户外广告设施设置许可决定书", validity="大型户外广告3年；门头招牌长期有效",
+        faq=[("饭店门口挂招牌要审批吗？", "门头招牌按“一店一招”标准设置，网上提交效果图3个工作日内办结；可在“开饭店一件事”中一起申请。")],
+        keywords=("挂广告", "门头招牌", "店招", "广告牌"),
+    )
+    c["drainage"] = add(
+        dept="cg", main_name="城镇污水排入排水管网许可", name="城镇污水排入排水管网许可", item_type="行政许可",
+        objects=("法人", "自然人"), level="县", region=ZHANGDIAN, legal=20, promised=3, visits=0,
+        basis="《城镇排水与污水处理条例》第二十一条；《城镇污水排入排水管网许可管理办法》",
+        situations=[
+            sit("S1", "餐饮、洗车、美容美发等排水户", "按规定设置隔油池、沉淀池等预处理设施", "排水水质符合《污水排入城镇下水道水质标准》"),
+            sit("S2", "工业、建筑施工排水户", "已建设排水检测井和预处理设施", "排水水质经检测合格"),
+        ],
+        materials=[
+            apply_form("drainage_apply", "城镇污水排入排水管网许可申请表", "《城镇污水排入排水管网许可管理办法》第九条"),
+            business_licence(),
+            operator_id(),
+            mat("drainage_map", "排水户内部排水管网、专用检测井、污水排放口位置和口径图纸", basis="《城镇污水排入排水管网许可管理办法》第九条"),
+            mat("water_quality", "排水水质检测报告", situations=("S2",), basis="《城镇污水排入排水管网许可管理办法》第九条"),
+        ],
+        extra=(("现场核查", 2),),
+        result="城镇污水排入排水管网许可证", validity="5年",
+        faq=[("开饭店为什么要办排水许可？", "餐饮油污易堵塞管网，餐饮排水户需设置隔油设施并取得排水许可；可在“开饭店一件事”中同步申请。")],
+        keywords=("排水许可", "餐饮排水", "污水排放", "隔油池"),
+    )
+    c["road_occupation"] = add(
+        dept="cg", main_name="占用、挖掘城市道路审批", name="占用、挖掘城市道路审批", item_type="行政许可", objects=("法人", "自然人"),
+        legal=20, promised=3, visits=0, basis="《城市道路管理条例》第二十九条、第三十条、第三十一条",
+        situations=[
+            sit("S1", "临时占用城市道路", "因工程建设、物料堆放等确需临时占用", "占用期限一般不超过1年"),
+            sit("S2", "挖掘城市道路", "因敷设管线等确需挖掘", "已取得建设工程规划许可（需要的）并制定交通疏导方案"),
+        ],
+        materials=[
+            apply_form("road_apply", "占用、挖掘城市道路申请表", "《城市道路管理条例》第三十条"),
+            business_licence(required=False),
+            mat("road_plan", "施工方案、位置图及交通疏导方案", basis="《城市道路管理条例》第三十条"),
+        ],
+        fee=("《城市道路管理条例》第三十七条；《山东省物价局 山东省财政厅关于城市道路占用挖掘收费标准的通知》",
+             "占道费、道路挖掘修复费按占用面积、时间和路面类型计收"),
+        result="占用、挖掘城市道路许可决定书", validity="按批准期限",
+        faq=[("紧急抢修也要先审批吗？", "管线紧急抢修可以先行挖掘，同时通知城管和公安交管部门，24小时内补办手续。")],
+        keywords=("挖路", "占道", "马路开挖"),
+    )
+    return c
+
+
+def culture_items() -> dict[str, str]:
+    c: dict[str, str] = {}
+    c["performance"] = add(
+        dept="wl", main_name="营业性演出审批", name="营业性演出许可", item_type="行政许可", objects=("法人",),
+        legal=3, promised=2, visits=0, basis="《营业性演出管理条例》第十三条；《营业性演出管理条例实施细则》",
+        situations=[
+            sit("S1", "境内营业性演出", "演出举办单位持有营业性演出许可证", "演出内容不含《营业性演出管理条例》第二十五条禁止的内容"),
+            sit("S2", "大型营业性演出（观众5000人以上）", "已制定安全工作方案和应急预案", "演出场所已通过公安部门安全许可"),
+        ],
+        materials=[
+            apply_form("performance_apply", "营业性演出申请登记表", "《营业性演出管理条例实施细则》第十六条"),
+            business_licence(),
+            mat("performance_program", "演出节目内容材料及演员名单", basis="《营业性演出管理条例实施细则》第十六条"),
+            mat("venue_agreement", "演出场所合同或协议", basis="《营业性演出管理条例实施细则》第十六条"),
+        ],
+        result="营业性演出准予许可决定书", validity="限本次演出",
+        faq=[("在烧烤店搞驻唱要审批吗？", "餐饮场所举办的营业性演出也需要审批，或由演出经纪机构申请。")],
+        keywords=("办演唱会", "演出审批", "搞演出", "商演"),
+    )
+    c["entertainment"] = add(
+        dept="wl", main_name="娱乐场所经营许可", name="娱乐场所经营许可（新设）", handling="新设", item_type="行政许可",
+        objects=("法人", "自然人"), level="县", region=ZHANGDIAN, legal=20, promised=5, visits=1,
+        basis="《娱乐场所管理条例》第九条、第十一条；《娱乐场所管理办法》",
+        conditions=("场所位置不在居民楼、博物馆、图书馆和被核定为文物保护单位的建筑物内", "包厢、包间内不得设置隔断，并有透明门窗",
+                    "歌舞娱乐场所的歌曲点播系统接入全国娱乐场所监管平台"),
+        materials=[
+            apply_form("entertainment_apply", "娱乐场所经营许可申请书", "《娱乐场所管理办法》第七条"),
+            business_licence(),
+            operator_id(),
+            premises(),
+            mat("entertainment_layout", "场所平面图及包厢分布示意图", basis="《娱乐场所管理办法》第七条"),
+        ],
+        extra=(("现场核查", 5), ("听证", 10)),
+        result="娱乐经营许可证", validity="2年",
+        faq=[("开KTV为什么要听证？", "娱乐场所经营许可涉及周边居民重大利益的，应当举行听证，听证时间不计入审批时限。")],
+        keywords=("开KTV", "开歌厅", "娱乐场所许可证"),
+    )
+    c["travel_agency"] = add(
+        dept="wl", main_name="旅行社业务经营许可", name="旅行社设立许可", handling="新设", item_type="行政许可", objects=("法人",),
+        legal=20, promised=5, visits=0, basis="《中华人民共和国旅游法》第二十八条；《旅行社条例》第六条、第七条",
+        conditions=("有固定的经营场所和必要的营业设施", "有必要的经营管理人员和导游", "按规定交纳旅游服务质量保证金"),
+        materials=[
+            apply_form("travel_apply", "旅行社业务经营许可申请书", "《旅行社条例实施细则》第七条"),
+            business_licence(),
+            premises(),
+            mat("deposit_proof", "旅游服务质量保证金交存证明（或保险、银行担保）", basis="《旅行社条例》第十三条"),
+        ],
+        result="旅行社业务经营许可证", validity="长期有效",
+        faq=[("开旅行社要交多少保证金？", "经营国内和入境旅游业务的交存20万元，可以用银行保函或保证保险替代现金。")],
+        keywords=("开旅行社", "旅行社许可", "办旅行社"),
+    )
+    c["internet_cafe"] = add(
+        dept="wl", main_name="互联网上网服务营业场所经营许可", name="互联网上网服务营业场所经营许可（新设）", handling="新设",
+        item_type="行政许可", objects=("法人",), level="县", region=ZHANGDIAN, legal=20, promised=5, visits=1,
+        basis="《互联网上网服务营业场所管理条例》第七条、第十一条",
+        conditions=("营业场所距中学、小学校园出入口最近距离不少于200米", "计算机台数和营业面积符合规定", "已通过消防安全检查"),
+        materials=[
+            apply_form("cafe_apply", "互联网上网服务营业场所经营许可申请表", "《互联网上网服务营业场所管理条例》第十一条"),
+            business_licence(),
+            premises(),
+            mat("cafe_tech", "网络安全技术措施落实情况说明", basis="《互联网上网服务营业场所管理条例》第十一条"),
+        ],
+        extra=(("现场核查", 5),),
+        result="网络文化经营许可证", validity="2年",
+        faq=[("网吧可以离学校多近？", "网吧与中小学校园出入口的直线距离不得少于200米。")],
+        keywords=("开网吧", "开网咖", "网吧许可证"),
+    )
+    return c
+
+
+def education_items() -> dict[str, str]:
+    c: dict[str, str] = {}
+    school = dict(dept="jy", main_name="民办学校设立", item_type="行政许可", objects=("自然人", "法人"), handling="新设",
+                  basis="《中华人民共和国民办教育促进法》第十二条、第十七条；《中华人民共和国民办教育促进法实施条例》",
+                  result="中华人民共和国民办学校办学许可证", validity="长期有效（按规定年检）")
+    c["kindergarten"] = add(
+        name="民办学校设立（实施学前教育的民办幼儿园）", sub=("A", "民办幼儿园设立"), level="县", region=ZHANGDIAN, legal=90,
+        promised=30, visits=1, **school,
+        conditions=("园舍符合《山东省幼儿园办园基本标准》，生均建筑面积、户外活动场地达标", "园长、教师具备相应资格",
+                    "举办者有相应的资金保障"),
+        materials=[
+            apply_form("school_apply", "民办学校设立申请书", "《中华人民共和国民办教育促进法》第十三条"),
+            mat("school_articles", "民办学校章程", basis="《中华人民共和国民办教育促进法》第十四条"),
+            mat("school_premises", "校舍、园舍产权证明或10年以上租赁合同", basis="《中华人民共和国民办教育促进法实施条例》"),
+            mat("staff_qualification", "校（园）长、教师资格证明", form="电子", source="部门共享", basis=E_LICENCE_BASIS),
+            mat("school_funds", "资产来源、资金数额及有效证明文件", basis="《中华人民共和国民办教育促进法》第十三条"),
+        ],
+        extra=(("专家评审", 15), ("现场核查", 5)),
+        faq=[("开幼儿园要先办营业执照吗？", "不要。先取得办学许可证，再到民政（非营利性）或市场监管（营利性）部门登记。")],
+        keywords=("开幼儿园", "办幼儿园", "办学校", "民办学校"),
+    )
+    c["private_school"] = add(
+        name="民办学校设立（实施中等学历教育）", sub=("B", "民办中等学历教育学校设立"), legal=90, promised=45, visits=1,
+        **school,
+        conditions=("符合本市教育事业发展规划和学校布局", "办学规模、校舍、设施设备达到省定办学条件标准",
+                    "有符合条件的校长和专任教师队伍"),
+        materials=[
+            apply_form("school_apply", "民办学校设立申请书", "《中华人民共和国民办教育促进法》第十三条"),
+            mat("school_articles", "民办学校章程", basis="《中华人民共和国民办教育促进法》第十四条"),
+            mat("school_premises", "校舍、园舍产权证明或10年以上租赁合同", basis="《中华人民共和国民办教育促进法实施条例》"),
+            mat("staff_qualification", "校（园）长、教师资格证明", form="电子", source="部门共享", basis=E_LICENCE_BASIS),
+            mat("school_funds", "资产来源、资金数额及有效证明文件", basis="《中华人民共和国民办教育促进法》第十三条"),
+        ],
+        extra=(("专家评审", 20), ("现场核查", 5)),
+        faq=[("民办学校要先筹设吗？", "具备办学条件的可直接申请正式设立；不具备的先申请筹设，筹设期不超过3年。")],
+        keywords=("办学校", "民办学校", "开私立学校"),
+    )
+    c["training"] = add(
+        dept="jy", main_name="非学科类校外培训机构设立", name="非学科类校外培训机构设立审批", handling="新设", item_type="行政许可",
+        objects=("自然人", "法人"), level="县", region=ZHANGDIAN, legal=30, promised=10, visits=1,
+        basis="《中华人民共和国民办教育促进法》；《山东省校外培训机构设置标准》",
+        conditions=("培训场所人均面积不少于3平方米，不在地下室、居民楼内", "培训人员具备相应专业能力证明", "属于体育、文化艺术、科技等非学科类"),
+        materials=[
+            apply_form("training_apply", "校外培训机构设立申请表", "《山东省校外培训机构设置标准》"),
+            operator_id(),
+            premises(),
+            mat("trainer_list", "培训人员名单及资格证明", basis="《山东省校外培训机构设置标准》"),
+        ],
+        extra=(("现场核查", 5),),
+        result="民办学校办学许可证（非学科类培训）", validity="长期有效（按规定年检）",
+        faq=[("开舞蹈班、美术班要审批吗？", "面向中小学生的文化艺术类校外培训机构需要取得办学许可后再办理法人登记。")],
+        keywords=("开培训班", "办培训机构", "开舞蹈班", "开美术班"),
+    )
+    c["teacher_cert"] = add(
+        dept="jy", main_name="教师资格认定", name="教师资格认定（初级中学及以下）", item_type="行政许可", objects=("自然人",),
+        level="县", region=ZHANGDIAN, legal=30, promised=20, visits=0,
+        basis="《中华人民共和国教师法》第十三条；《教师资格条例》；《〈教师资格条例〉实施办法》",
+        conditions=("具备《中华人民共和国教师法》规定的学历或通过国家教师资格考试", "普通话水平达到二级乙等以上", "体检合格"),
+        materials=[
+            id_card(),
+            mat("exam_cert", "中小学教师资格考试合格证明", form="电子", source="部门共享", basis="《教师资格条例》"),
+            mat("mandarin_cert", "普通话水平测试等级证书", form="电子", source="部门共享", basis="《〈教师资格条例〉实施办法》"),
+            mat("medical_exam", "教师资格认定体格检查表", basis="《〈教师资格条例〉实施办法》"),
+            photo(),
+        ],
+        result="教师资格证书", validity="长期有效",
+        faq=[("教师资格认定一年有几次？", "我市每年春季、秋季各集中受理一次，具体时间以中国教师资格网公告为准。")],
+        keywords=("教师资格证", "考教资", "认定教师资格"),
+    )
+    return c
+
+
+# ---------------------------------------------------------------------------
 # Assemble
 # ---------------------------------------------------------------------------
 
@@ -1828,7 +2344,8 @@ def build() -> dict[str, Any]:
     codes: dict[str, str] = {}
     for declare in (
         market_items, tax_items, police_items, health_items, medical_insurance_items, labour_items,
-        civil_affairs_items, construction_items,
+        civil_affairs_items, construction_items, real_estate_items, utility_items, transport_items,
+        commerce_items, city_management_items, culture_items, education_items,
     ):
         codes.update(declare())
     return {

@@ -45,7 +45,7 @@ SPECIAL_STEPS = {
     "离婚冷静期",
 }
 
-MIN_ITEMS = 80  # stage 2 in progress
+MIN_ITEMS = 90
 MIN_DEPARTMENTS = 12
 MIN_BUNDLES = 0  # stage 1: raised when bundles land
 MIN_POINTS = 0  # stage 1: raised when service points land
