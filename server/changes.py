@@ -63,8 +63,13 @@ def emit(scope: str, kind: str, entity_id: str, op: str, data: Any = None) -> in
     return seq
 
 
-def emit_many(rows: Iterable[tuple[str, str, str, str, Any]], *, chunk: int = 500) -> int:
-    """Write many change rows (scope, kind, id, op, data) in order; returns how many."""
+def emit_many(
+    rows: Iterable[tuple[str, str, str, str, Any]], *, chunk: int = 500, encoded: bool = False
+) -> int:
+    """Write many change rows (scope, kind, id, op, data) in order; returns how many.
+
+    ``encoded``: ``data`` is already JSON text (copied from another change row).
+    """
     db.lock_changes()
     now = utcnow()
     batch: list[dict[str, Any]] = []
@@ -76,7 +81,7 @@ def emit_many(rows: Iterable[tuple[str, str, str, str, Any]], *, chunk: int = 50
                 "kind": kind,
                 "entity_id": str(entity_id),
                 "op": op,
-                "data": None if op == DELETE else _dumps(data),
+                "data": None if op == DELETE else (data if encoded else _dumps(data)),
                 "at": now,
             }
         )
@@ -149,7 +154,7 @@ def compact() -> dict[str, int]:
             .order_by(Change.seq)
             .tuples()
         )
-        copied = emit_many(list(live))  # read fully before writing to the same table
+        copied = emit_many(list(live), encoded=True)  # read fully before writing to the same table
         if copied:
             first = Change.select(peewee.fn.MIN(Change.seq)).where(Change.seq > max_seq).scalar()
             floor = int(first)

@@ -1,0 +1,94 @@
+"""Pull: scoped to the city and the token's own site, paged, reset after compaction."""
+
+from __future__ import annotations
+
+from server import admin, changes
+from server.testing import LiveServer
+from tests.server.conftest import Workstation, enroll, new_site
+
+
+def test_a_site_sees_city_data_and_its_own_never_another_sites(server: LiveServer) -> None:
+    a, b = new_site("甲"), new_site("乙")
+    admin.add_window(a, "A01", "综合窗口")
+    admin.add_staff("SA1", "王丽", a, "clerk", pin="123456", window="A01")
+    admin.add_staff("SB1", "李强", b, "clerk", pin="654321")
+    admin.set_policy(b, enable=["about"])
+    station_a, station_b = enroll(server, a), enroll(server, b)
+    seen_a, _ = station_a.pull_all()
+    seen_b, _ = station_b.pull_all()
+    ids_a = {(c["kind"], c["id"]) for c in seen_a}
+    ids_b = {(c["kind"], c["id"]) for c in seen_b}
+    assert {("site", a), ("window", f"{a}/A01"), ("staff", "SA1"), ("site.policy", a)} <= ids_a
+    assert not {k for k in ids_a if b in k[1] or k == ("staff", "SB1")}
+    assert ("staff", "SB1") in ids_b and ("site.policy", b) in ids_b
+    assert not {k for k in ids_b if a in k[1] or k == ("staff", "SA1")}
+    staff = next(c for c in seen_a if c["kind"] == "staff" and c["id"] == "SA1")["data"]
+    assert staff["site"] == a and staff["window"] == "A01" and staff["active"] is True
+    assert staff["pin_hash"].startswith("scrypt$") and "123456" not in staff["pin_hash"]
+
+
+def test_a_site_cannot_write_another_sites_entities(server: LiveServer) -> None:
+    a, b = new_site("甲"), new_site("乙")
+    station_a, station_b = enroll(server, a), enroll(server, b)
+    mine = station_b.mutation()
+    assert station_b.push([mine]).json()["results"][0]["status"] == "applied"
+    forged = station_a.mutation(entity_id=mine["entity_id"], payload={"text": "改写"})
+    fine = station_a.mutation()
+    answer = station_a.push([forged, fine]).json()["results"]
+    assert answer[0]["status"] == "rejected"
+    assert "another site" in answer[0]["reason"]
+    assert answer[1]["status"] == "applied"
+
+
+def test_paging_returns_every_change_once_in_order(ws: Workstation) -> None:
+    for number in range(1, 24):
+        admin.add_window(ws.site, f"W{number:02d}", f"窗口{number}")
+    first = ws.pull(0, 5).json()
+    assert len(first["changes"]) == 5 and first["has_more"] is True
+    assert first["next"] == first["changes"][-1]["seq"]
+    pages, since = [], 0
+    while True:
+        page = ws.pull(since, 5).json()
+        pages.append(page)
+        since = page["next"]
+        if not page["has_more"]:
+            break
+    seqs = [c["seq"] for p in pages for c in p["changes"]]
+    assert seqs == sorted(set(seqs))
+    windows = [c["id"] for p in pages for c in p["changes"] if c["kind"] == "window"]
+    assert windows == [f"{ws.site}/W{n:02d}" for n in range(1, 24)]
+    empty = ws.pull(since, 5).json()
+    assert empty == {"changes": [], "next": since, "has_more": False, "reset": False}
+    assert ws.pull(0, 1001).status_code == 422
+    assert ws.pull(-1, 5).status_code == 422
+
+
+def test_a_cursor_behind_compacted_history_gets_a_reset_snapshot(ws: Workstation) -> None:
+    admin.add_window(ws.site, "A01", "旧名称")
+    admin.add_staff("PX1", "赵敏", ws.site, "steward", pin="123456", window="A01")
+    admin.add_staff("PX2", "孙伟", ws.site, "clerk", pin="123456")
+    _, cursor = ws.pull_all()
+    admin.add_window(ws.site, "A01", "新名称")
+    admin.add_staff("PX2", "孙伟", ws.site, "clerk", pin="123456")  # changes again
+    admin.add_staff("PX2", "孙伟", new_site("别处"), "clerk")  # moves away: a tombstone here
+    result = changes.compact()
+    assert result["copied"] > 0 and result["floor"] > cursor
+
+    page = ws.pull(cursor, 1000).json()
+    assert page["reset"] is True
+    snapshot = {(c["kind"], c["id"]): c for c in page["changes"]}
+    assert snapshot[("window", f"{ws.site}/A01")]["data"]["name"] == "新名称"
+    assert ("staff", "PX1") in snapshot and ("site", ws.site) in snapshot
+    assert ("staff", "PX2") not in snapshot  # gone from this site, tombstone compacted away
+    assert all(c["op"] == "upsert" for c in page["changes"])
+    # Paged the same way; a cursor inside the snapshot continues without another reset.
+    small = ws.pull(cursor, 2).json()
+    assert small["reset"] is True and small["has_more"] is True
+    after = ws.pull(small["next"], 1000).json()
+    assert after["reset"] is False
+    assert [c["seq"] for c in small["changes"] + after["changes"]] == [
+        c["seq"] for c in page["changes"]
+    ]
+    # A workstation that is up to date is not reset.
+    _, latest = ws.pull_all(page["next"])
+    assert ws.pull(latest).json()["reset"] is False
