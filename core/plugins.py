@@ -40,6 +40,7 @@ ENTRY_POINT_GROUP = "sihao.plugins"
 # name -> module holding the hookimpls. The shell never imports these itself.
 BUILTIN_PLUGINS: dict[str, str] = {
     "about": "plugins.about.plugin",
+    "feedback": "plugins.feedback.plugin",
     "sync": "plugins.sync.plugin",
 }
 

@@ -1,0 +1,242 @@
+"""Hook implementations of the 好评 plugin: screens, settings, record kinds, sync, CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import Any
+
+import click
+
+from core.i18n import _
+from core.plugins import hookimpl
+from core.registry import Command, ItemAction, TileBadge
+from core.roles import Role
+from plugins.feedback import cases, models, ratings, reference
+
+log = logging.getLogger(__name__)
+
+PLUGIN = "feedback"
+RATING_SCREEN = "feedback.rating_entry"
+CASES_SCREEN = "feedback.cases"
+INSPECTION_SCREEN = "feedback.inspection"
+WALK_SCREEN = "feedback.walk"
+STATS_SCREEN = "feedback.stats"
+
+RATING_ROLES = (Role.CLERK, Role.SUPERVISOR, Role.OFFICER)
+CASE_ROLES = (Role.CLERK, Role.SUPERVISOR)
+INSPECTION_ROLES = (Role.SUPERVISOR, Role.OFFICER)
+STATS_ROLES = (Role.SUPERVISOR, Role.OFFICER, Role.IT_ADMIN)
+
+REFERENCE_KIND = "feedback.reference"
+
+
+@hookimpl
+def sihao_models() -> list[Any]:
+    return list(models.MODELS)
+
+
+@hookimpl
+def sihao_migrations() -> Path:
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def sihao_settings() -> dict[str, Any]:
+    return {**ratings.DEFAULT_SETTINGS, **cases.DEFAULT_SETTINGS}
+
+
+def _rating_screen(runtime: Any) -> Any:
+    from plugins.feedback.ui.rating_entry import RatingEntryScreen  # Textual only when shown
+
+    return RatingEntryScreen(runtime)
+
+
+def _cases_screen(runtime: Any) -> Any:
+    from plugins.feedback.ui.cases_screen import CasesScreen
+
+    return CasesScreen(runtime)
+
+
+def _inspection_screen(runtime: Any) -> Any:
+    from plugins.feedback.ui.inspection_screen import InspectionScreen
+
+    return InspectionScreen(runtime)
+
+
+def _walk_screen(runtime: Any) -> Any:
+    from plugins.feedback.ui.walk_screen import WalkScreen
+
+    return WalkScreen(runtime)
+
+
+def _stats_screen(runtime: Any) -> Any:
+    from plugins.feedback.ui.stats_screen import StatsScreen
+
+    return StatsScreen(runtime)
+
+
+def cases_badge(runtime: Any) -> TileBadge | None:
+    overdue, open_ = cases.overdue_count(runtime.config.site_code, dt.date.today())
+    if overdue:
+        return TileBadge(_("{n} overdue").format(n=overdue), alert=True)
+    if open_:
+        return TileBadge(_("{n} open").format(n=open_))
+    return None
+
+
+@hookimpl
+def sihao_screens(registry: Any) -> None:
+    registry.add(
+        RATING_SCREEN,
+        lambda: _("Rating entry"),
+        _rating_screen,
+        roles=RATING_ROLES,
+        description=lambda: _("Key in rating cards (好差评)"),
+        order=300,
+    )
+    registry.add(
+        CASES_SCREEN,
+        lambda: _("Rectification cases"),
+        _cases_screen,
+        roles=CASE_ROLES,
+        description=lambda: _("Call back, rectify and report back on bad reviews and findings"),
+        order=310,
+        badge=cases_badge,
+    )
+    registry.add(
+        INSPECTION_SCREEN,
+        lambda: _("Inspection"),
+        _inspection_screen,
+        roles=INSPECTION_ROLES,
+        description=lambda: _("Score the hall against the indicators, record findings"),
+        order=320,
+    )
+    registry.add(
+        WALK_SCREEN,
+        lambda: _("Walk the process"),
+        _walk_screen,
+        roles=INSPECTION_ROLES,
+        description=lambda: _("Time each step as an applicant lives it (走流程)"),
+        order=330,
+    )
+    registry.add(
+        STATS_SCREEN,
+        lambda: _("Rating statistics"),
+        _stats_screen,
+        roles=STATS_ROLES,
+        description=lambda: _("Satisfaction, bad-review, callback and rectification rates"),
+        order=340,
+    )
+
+
+@hookimpl
+def sihao_commands(context: Any) -> list[Command]:
+    return [
+        Command(
+            id="feedback.rate",
+            title=_("Rating entry"),
+            help=_("Key in rating cards (好差评)"),
+            run=lambda runtime: runtime.ui.open_screen(RATING_SCREEN),
+            roles=frozenset(RATING_ROLES),
+        ),
+        Command(
+            id="feedback.cases",
+            title=_("Rectification cases"),
+            help=_("Call back, rectify and report back on bad reviews and findings"),
+            run=lambda runtime: runtime.ui.open_screen(CASES_SCREEN),
+            roles=frozenset(CASE_ROLES),
+        ),
+    ]
+
+
+@hookimpl
+def sihao_item_actions(item: Any, context: Any) -> list[ItemAction]:
+    def rate(item: Any, runtime: Any) -> None:
+        runtime.extras["feedback.rate_item"] = getattr(item, "code", str(item))
+        runtime.ui.open_screen(RATING_SCREEN)
+
+    return [
+        ItemAction(
+            id="feedback.rate_item",
+            label=_("Key in a rating of this item"),
+            run=rate,
+            roles=frozenset(RATING_ROLES),
+        )
+    ]
+
+
+@hookimpl
+def sihao_record_kinds(registry: Any) -> None:
+    registry.add(ratings.RATING_KIND, description="好差评 rating")
+    registry.add(cases.CASE_KIND, description="rectification case")
+    registry.add(cases.EVENT_KIND, description="rectification case state change")
+    registry.add("feedback.inspection", description="inspection with scores, findings, steps")
+
+
+@hookimpl
+def sihao_apply_change(kind: str, id: str, op: str, data: Any) -> bool | None:
+    """Cases routed here from another site, their events, and new reference sets."""
+    if op != "upsert" or not isinstance(data, dict):
+        return True if kind.startswith("feedback.") else None
+    if kind == cases.CASE_KIND:
+        cases.apply_remote_case(data)
+        return True
+    if kind == cases.EVENT_KIND:
+        cases.apply_remote_event(data)
+        return True
+    if kind == REFERENCE_KIND:
+        reference.store(str(data.get("kind", "")), data.get("data", {}))
+        return True
+    return None
+
+
+@hookimpl
+def sihao_server_record_applied(record: Any, emit: Any) -> None:
+    from plugins.feedback import server  # server side only
+
+    server.record_applied(record, emit)
+
+
+@hookimpl
+def sihao_server_routes(router: Any) -> None:
+    from plugins.feedback import server
+
+    server.add_routes(router)
+
+
+@hookimpl
+def sihao_cli(group: click.Group) -> None:
+    @group.command("ratings-export")
+    @click.option(
+        "--by",
+        default="window,month",
+        help="Dimensions: site, window, staff, item, department, day, month, year.",
+    )
+    @click.option("--without-default", is_flag=True, help="Leave default ratings out.")
+    @click.argument("path", type=click.Path(dir_okay=False))
+    @click.pass_context
+    def ratings_export(ctx: click.Context, by: str, without_default: bool, path: str) -> None:
+        """Export rating statistics to PATH (.csv or .xlsx)."""
+        from plugins.feedback import export, stats
+
+        ctx.find_root().obj["runtime"]  # the store is open and bound
+        dims = tuple(d.strip() for d in by.split(",") if d.strip())
+        unknown = [d for d in dims if d not in stats.DIMENSIONS]
+        if unknown:
+            click.echo(
+                _("Unknown dimension {names}; use {known}.").format(
+                    names=", ".join(unknown), known=", ".join(stats.DIMENSIONS)
+                ),
+                err=True,
+            )
+            raise click.exceptions.Exit(2)
+        rows = stats.breakdown(dims, include_default=not without_default)
+        lines = export.table(dims, rows)
+        target = Path(path)
+        if target.suffix.lower() == ".xlsx":
+            export.to_xlsx(target, lines)
+        else:
+            export.to_csv(target, lines)
+        click.echo(_("Exported {n} rows to {path}.").format(n=len(rows), path=target))

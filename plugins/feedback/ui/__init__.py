@@ -1,0 +1,1 @@
+"""Textual screens of the 好评 plugin, one per module."""

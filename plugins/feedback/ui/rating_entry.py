@@ -1,0 +1,339 @@
+"""Rating entry: a stack of paper cards (评议卡), SMS or kiosk ratings keyed in fast.
+
+Keys (shown in the footer):
+- on the pad (focused on every new card): 1–5 the level, a, b, c… the tags,
+  Enter saves and opens the next blank card;
+- anywhere: F2 target, F3 channel, F4 kind (主动/默认/追评), F5 real-name or
+  anonymous, F6 back to the pad; Enter in any text field saves as well.
+
+Sticky fields (channel, window, staff, date, target, kind) stay from card to card.
+A refused card keeps everything as typed; the error line says what to fix and the
+fields at fault are outlined.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
+
+from core.catalog.models import Item
+from core.i18n import N_, _
+from core.identifiers import check_mobile, check_resident_id
+from core.masking import mask_id, mask_phone
+from core.models import Staff, Window
+from plugins.feedback import ratings, reference
+from plugins.feedback.ratings import LEVEL_NAMES, Kind, RatingDraft, Target
+from plugins.feedback.ui.rating_pad import RatingPad
+from workstation.screens.base import SihaoScreen
+
+FIELD_WIDGETS = {
+    "level": "#pad",
+    "tags": "#pad",
+    "channel": "#channel",
+    "case_no": "#case-no",
+    "item": "#item-code",
+    "window": "#window",
+    "staff": "#staff",
+    "applicant_name": "#applicant-name",
+    "applicant_id": "#applicant-id",
+    "applicant_phone": "#applicant-phone",
+    "kind": "#kind",
+    "rated_on": "#rated-on",
+}
+
+
+class RatingEntryScreen(SihaoScreen):
+    CSS_PATH = "rating_entry.tcss"
+    BINDINGS = [
+        Binding("f2", "cycle_target", N_("Target"), priority=True),
+        Binding("f3", "cycle_channel", N_("Channel"), priority=True),
+        Binding("f4", "cycle_kind", N_("Kind"), priority=True),
+        Binding("f5", "toggle_real_name", N_("Real-name"), priority=True),
+        Binding("f6", "focus_pad", N_("Level/tags"), priority=True),
+    ]
+
+    def __init__(self, runtime: Any) -> None:
+        super().__init__(runtime, id="rating-entry")
+        self.tagset = reference.tag_set()
+        self.site_code = runtime.config.site_code
+        session = runtime.session
+        self.draft = RatingDraft(
+            window_no=self._own_window(session),
+            staff_no="",
+            channel="card",
+        )
+        self.saved = 0
+
+    @staticmethod
+    def _own_window(session: Any) -> str:
+        if session is None or session.window_id is None:
+            return ""
+        window = Window.get_or_none(Window.id == session.window_id)
+        return window.number if window is not None else ""
+
+    # -- layout --------------------------------------------------------------------
+    def compose_body(self) -> Iterable[Widget]:
+        windows = list(Window.select().where(Window.site == self.site_code).order_by(Window.number))
+        staff = list(
+            Staff.select()
+            .where((Staff.site == self.site_code) & Staff.active)
+            .order_by(Staff.staff_no)
+        )
+        with Vertical(id="rating-body"):
+            yield Static(self._title(), id="rating-title", classes="screen-title")
+            with Horizontal(classes="rating-row"):
+                yield Label(_("Channel"))
+                yield Select(
+                    [(c.name, c.code) for c in self.tagset.channels],
+                    value=self.draft.channel,
+                    allow_blank=False,
+                    id="channel",
+                )
+                yield Label(_("Window"))
+                yield Select(
+                    [(f"{w.number} {w.name}", w.number) for w in windows],
+                    value=self.draft.window_no or Select.NULL,
+                    prompt=_("(none)"),
+                    id="window",
+                )
+                yield Label(_("Staff"))
+                yield Select(
+                    [(f"{s.staff_no} {s.name}", s.staff_no) for s in staff],
+                    prompt=_("(none)"),
+                    id="staff",
+                )
+                yield Label(_("Date"))
+                yield Input(self.draft.rated_on.isoformat(), id="rated-on")
+            with Horizontal(classes="rating-row"):
+                yield Label(_("Target"))
+                yield Select(
+                    [(t.label, t.value) for t in Target],
+                    value=self.draft.target.value,
+                    allow_blank=False,
+                    id="target",
+                )
+                yield Label(_("Kind"))
+                yield Select(
+                    [(k.label, k.value) for k in Kind],
+                    value=self.draft.kind.value,
+                    allow_blank=False,
+                    id="kind",
+                )
+            yield RatingPad(self.tagset, self.draft.channel, id="pad")
+            with Horizontal(classes="rating-row"):
+                yield Label(_("Case number"))
+                yield Input(placeholder=_("from the card, if any"), id="case-no")
+                yield Label(_("Item code"))
+                yield Input(str(self.runtime.extras.pop("feedback.rate_item", "")), id="item-code")
+                yield Static("", id="item-name")
+            with Horizontal(classes="rating-row"):
+                yield Label(_("Comment"))
+                yield Input(id="comment")
+            with Horizontal(classes="rating-row"):
+                yield Checkbox(_("Real name"), id="real-name")
+                yield Input(placeholder=_("Name"), id="applicant-name", disabled=True)
+                yield Input(placeholder=_("ID number"), id="applicant-id", disabled=True)
+                yield Input(placeholder=_("Mobile"), id="applicant-phone", disabled=True)
+            yield Static("", id="person-masked")
+            yield Static("", id="rating-error")
+            yield DataTable(id="recent", cursor_type="row")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#recent", DataTable)
+        table.add_columns(
+            _("Saved at"), _("Level"), _("Tags"), _("Window"), _("Channel"), _("Person")
+        )
+        self._show_item_name()
+        self.query_one("#pad", RatingPad).focus()
+
+    def _title(self) -> str:
+        return _("Rating entry: {n} cards saved in this batch").format(n=self.saved)
+
+    # -- reading the card ----------------------------------------------------------
+    def _select(self, selector: str) -> str:
+        value = self.query_one(selector, Select).value
+        return "" if value is Select.NULL or value is Select.BLANK else str(value)
+
+    def _input(self, selector: str) -> str:
+        return self.query_one(selector, Input).value
+
+    def read_draft(self) -> tuple[RatingDraft, list[ratings.Problem]]:
+        pad = self.query_one("#pad", RatingPad)
+        problems: list[ratings.Problem] = []
+        raw_date = self._input("#rated-on").strip()
+        try:
+            rated_on = dt.date.fromisoformat(raw_date)
+        except ValueError:
+            rated_on = dt.date.today()
+            problems.append(
+                ratings.Problem(
+                    "rated_on",
+                    _("The date {value} is not a date: write it as 2026-11-28.").format(
+                        value=raw_date
+                    ),
+                )
+            )
+        draft = RatingDraft(
+            target=Target(self._select("#target") or Target.STAFF.value),
+            case_no=self._input("#case-no"),
+            item_code=self._input("#item-code"),
+            window_no=self._select("#window"),
+            staff_no=self._select("#staff"),
+            channel=self._select("#channel"),
+            level=pad.level,
+            tags=list(pad.tags),
+            text=self._input("#comment"),
+            real_name=self.query_one("#real-name", Checkbox).value,
+            applicant_name=self._input("#applicant-name"),
+            applicant_id=self._input("#applicant-id"),
+            applicant_phone=self._input("#applicant-phone"),
+            kind=Kind(self._select("#kind") or Kind.ACTIVE.value),
+            rated_on=rated_on,
+        )
+        return draft, problems
+
+    # -- saving --------------------------------------------------------------------
+    def save_card(self) -> bool:
+        draft, problems = self.read_draft()
+        settings = self.runtime.settings("feedback")
+        checked = ratings.validate(draft, self.tagset, settings, self.site_code)
+        problems = [*problems, *checked.problems]
+        self._mark(problems)
+        if problems:
+            self.query_one("#rating-error", Static).update(
+                "\n".join(f"✗ {p.message}" for p in problems)
+            )
+            return False
+        session = self.runtime.session
+        rating = ratings.save(
+            checked,
+            actor=session.staff_no if session else "",
+            site_code=self.site_code,
+            tagset=self.tagset,
+            calendar=self.runtime.calendar,
+            case_settings=settings,
+        )
+        self.saved += 1
+        self._add_recent(rating)
+        self._next_card()
+        message = _("Card {n} saved.").format(n=self.saved)
+        if rating.level in ratings.BAD_LEVELS:
+            message += " " + _("A rectification case was opened for this bad review.")
+        if checked.warnings:
+            message += " " + " ".join(checked.warnings)
+        self.query_one("#rating-error", Static).update(message)
+        return True
+
+    def _mark(self, problems: list[ratings.Problem]) -> None:
+        at_fault = {FIELD_WIDGETS.get(p.field, "") for p in problems}
+        for selector in set(FIELD_WIDGETS.values()):
+            self.query_one(selector).set_class(selector in at_fault, "invalid")
+
+    def _add_recent(self, rating: Any) -> None:
+        table = self.query_one("#recent", DataTable)
+        channel = self.tagset.channel(rating.channel)
+        table.add_row(
+            dt.datetime.now().strftime("%H:%M:%S"),
+            f"{rating.level} {LEVEL_NAMES[rating.level]}",
+            "、".join(json.loads(rating.tags)),
+            rating.window_no,
+            channel.name if channel else rating.channel,
+            ratings.masked_person(rating),
+            key=rating.id,
+        )
+        table.move_cursor(row=table.row_count - 1)
+
+    def _next_card(self) -> None:
+        for selector in ("#case-no", "#item-code", "#comment"):
+            self.query_one(selector, Input).value = ""
+        for selector in ("#applicant-name", "#applicant-id", "#applicant-phone"):
+            self.query_one(selector, Input).value = ""
+        self.query_one("#real-name", Checkbox).value = False
+        self.query_one("#pad", RatingPad).clear()
+        self.query_one("#rating-title", Static).update(self._title())
+        self.query_one("#person-masked", Static).update("")
+        self.query_one("#pad", RatingPad).focus()
+
+    # -- events --------------------------------------------------------------------
+    def on_rating_pad_save(self, event: RatingPad.Save) -> None:
+        self.save_card()
+
+    def on_rating_pad_refused(self, event: RatingPad.Refused) -> None:
+        self.query_one("#rating-error", Static).update(f"✗ {event.reason}")
+
+    def on_rating_pad_changed(self, event: RatingPad.Changed) -> None:
+        self.query_one("#rating-error", Static).update("")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.save_card()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "channel" and event.value is not Select.NULL:
+            self.query_one("#pad", RatingPad).set_channel(str(event.value))
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        if event.checkbox.id == "real-name":
+            for selector in ("#applicant-name", "#applicant-id", "#applicant-phone"):
+                self.query_one(selector, Input).disabled = not event.value
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "item-code":
+            self._show_item_name()
+        elif event.input.id in ("applicant-id", "applicant-phone"):
+            self._show_person()
+
+    def _show_item_name(self) -> None:
+        code = self._input("#item-code").strip()
+        item = Item.get_or_none(Item.code == code) if code else None
+        self.query_one("#item-name", Static).update(item.name if item is not None else "")
+
+    def _show_person(self) -> None:
+        """The ID and phone as the record will show them: masked, with the check result."""
+        parts = []
+        raw_id = self._input("#applicant-id").strip()
+        if raw_id:
+            check = check_resident_id(raw_id)
+            parts.append(
+                f"{mask_id(check.value)} ✓"
+                if check.ok
+                else f"{mask_id(check.value)} ✗ {check.error}"
+            )
+        raw_phone = self._input("#applicant-phone").strip()
+        if raw_phone:
+            phone = check_mobile(raw_phone)
+            parts.append(f"{mask_phone(phone.value)} ✓" if phone.ok else f"✗ {phone.error}")
+        self.query_one("#person-masked", Static).update("    ".join(parts))
+
+    # -- actions -------------------------------------------------------------------
+    def _cycle(self, selector: str, values: list[str]) -> None:
+        select = self.query_one(selector, Select)
+        current = "" if select.value is Select.NULL else str(select.value)
+        index = values.index(current) if current in values else -1
+        select.value = values[(index + 1) % len(values)]
+
+    def action_cycle_target(self) -> None:
+        self._cycle("#target", [t.value for t in Target])
+
+    def action_cycle_channel(self) -> None:
+        self._cycle("#channel", [c.code for c in self.tagset.channels])
+
+    def action_cycle_kind(self) -> None:
+        self._cycle("#kind", [k.value for k in Kind])
+
+    def action_toggle_real_name(self) -> None:
+        box = self.query_one("#real-name", Checkbox)
+        box.value = not box.value
+        if box.value:
+            self.query_one("#applicant-name", Input).disabled = False
+            self.query_one("#applicant-name", Input).focus()
+
+    def action_focus_pad(self) -> None:
+        self.query_one("#pad", RatingPad).focus()

@@ -1,0 +1,133 @@
+"""The level-and-tags pad: one key for the level, one letter per tag, Enter to save.
+
+Focused on every new card, so a paper card with no case number is three or four
+keys: the level digit, a tag letter or two, Enter. Letters follow the order of the
+tag set for the card's channel and level (a, b, c…), shown beside each tag.
+"""
+
+from __future__ import annotations
+
+import string
+
+from rich.text import Text
+from textual.message import Message
+from textual.widget import Widget
+
+from core.i18n import _
+from plugins.feedback.ratings import LEVEL_NAMES
+from plugins.feedback.reference import TagSet
+
+TAG_KEYS = string.ascii_lowercase
+
+
+class RatingPad(Widget, can_focus=True):
+    """Holds the level and the ticked tags of the card being keyed."""
+
+    class Save(Message):
+        """Enter on the pad: save the card."""
+
+    class Refused(Message):
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
+    class Changed(Message):
+        """Level or tags changed (clears the error line)."""
+
+    def __init__(self, tagset: TagSet, channel: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.tagset = tagset
+        self.channel = channel
+        self.level: int | None = None
+        self.tags: list[str] = []
+
+    # -- state ---------------------------------------------------------------------
+    def available(self) -> tuple[str, ...]:
+        if self.level is None:
+            return ()
+        return self.tagset.tags_for(self.channel, self.level)
+
+    def set_channel(self, channel: str) -> None:
+        self.channel = channel
+        self.tags = [t for t in self.tags if t in self.available()]
+        self.refresh(layout=True)
+
+    def set_level(self, level: int | None) -> None:
+        self.level = level
+        self.tags = [t for t in self.tags if t in self.available()]
+        self.refresh(layout=True)
+
+    def toggle(self, tag: str) -> None:
+        if tag in self.tags:
+            self.tags.remove(tag)
+        else:
+            self.tags.append(tag)
+        self.refresh()
+
+    def clear(self) -> None:
+        self.level = None
+        self.tags = []
+        self.refresh(layout=True)
+
+    # -- keys ----------------------------------------------------------------------
+    def on_key(self, event: object) -> None:
+        key = getattr(event, "key", "")
+        character = getattr(event, "character", None) or ""
+        handled = True
+        if key == "enter":
+            self.post_message(self.Save())
+        elif character in "12345" and character:
+            self.set_level(int(character))
+            self.post_message(self.Changed())
+        elif character.isdigit():
+            self.post_message(
+                self.Refused(
+                    _("Level {key} does not exist: press 1 to 5 (5 is very satisfied).").format(
+                        key=character
+                    )
+                )
+            )
+        elif character and character in TAG_KEYS:
+            tags = self.available()
+            index = TAG_KEYS.index(character)
+            if self.level is None:
+                self.post_message(self.Refused(_("Press the level (1 to 5) before the tags.")))
+            elif index >= len(tags):
+                self.post_message(
+                    self.Refused(
+                        _("No tag has the key {key} for this level and channel.").format(
+                            key=character
+                        )
+                    )
+                )
+            else:
+                self.toggle(tags[index])
+                self.post_message(self.Changed())
+        elif key == "backspace":
+            self.tags = self.tags[:-1]
+            self.refresh()
+        else:
+            handled = False
+        if handled:
+            event.stop()  # type: ignore[attr-defined]
+            event.prevent_default()  # type: ignore[attr-defined]
+
+    # -- drawing -------------------------------------------------------------------
+    def render(self) -> Text:
+        text = Text()
+        text.append(_("Level") + "  ", style="bold")
+        for level in (5, 4, 3, 2, 1):
+            style = "reverse bold" if self.level == level else ""
+            if level <= 2 and self.level == level:
+                style += " red"
+            text.append(f" {level} {LEVEL_NAMES[level]} ", style=style)
+            text.append(" ")
+        text.append("\n" + _("Tags") + "  ", style="bold")
+        tags = self.available()
+        if not tags:
+            text.append(_("(press a level first)"), style="dim")
+        for index, tag in enumerate(tags):
+            ticked = tag in self.tags
+            text.append(f"[{TAG_KEYS[index]}]", style="bold")
+            text.append(f"{'☑' if ticked else '☐'}{tag}  ", style="reverse" if ticked else "")
+        return text

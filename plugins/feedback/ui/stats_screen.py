@@ -1,0 +1,162 @@
+"""Rating statistics: rates by site, window, staff, item, department and period.
+
+Choose the grouping and the period, whether default ratings count, and a date
+range; F5 recomputes. The trend below is the satisfaction rate month by month (a
+sparkline and a bar per month). Ctrl+E exports to CSV, Ctrl+X to Excel, both
+into the exports directory and safe against formula injection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Checkbox, DataTable, Input, Label, Select, Sparkline, Static
+
+from core.i18n import N_, _
+from plugins.feedback import export, stats
+from plugins.feedback.export import dimension_label
+from workstation.screens.base import SihaoScreen
+
+GROUPS = ("window", "staff", "item", "department", "site")
+
+
+class StatsScreen(SihaoScreen):
+    CSS_PATH = "stats.tcss"
+    BINDINGS = [
+        Binding("f5", "refresh_stats", N_("Recompute"), priority=True),
+        Binding("ctrl+e", "export('csv')", N_("Export CSV"), priority=True),
+        Binding("ctrl+x", "export('xlsx')", N_("Export Excel"), priority=True),
+    ]
+
+    def __init__(self, runtime: Any) -> None:
+        super().__init__(runtime, id="stats")
+        self.group_by: tuple[str, ...] = ("window",)
+        self.rows: list[stats.StatRow] = []
+
+    def compose_body(self) -> Iterable[Widget]:
+        with Vertical(id="stats-body"):
+            yield Static(_("Rating statistics"), classes="screen-title")
+            with Horizontal(classes="stats-row"):
+                yield Label(_("By"))
+                yield Select(
+                    [(dimension_label(g), g) for g in GROUPS],
+                    value="window",
+                    allow_blank=False,
+                    id="group-by",
+                )
+                yield Label(_("Period"))
+                yield Select(
+                    [(dimension_label(p), p) for p in stats.PERIODS],
+                    prompt=_("(whole range)"),
+                    value="month",
+                    id="period",
+                )
+                yield Label(_("From"))
+                yield Input(placeholder="2026-01-01", id="date-from")
+                yield Label(_("To"))
+                yield Input(placeholder="2026-12-31", id="date-to")
+                yield Checkbox(_("Count default ratings"), value=True, id="include-default")
+            yield Static("", id="stats-totals")
+            yield DataTable(id="stats-table", cursor_type="row")
+            yield Sparkline([], id="trend")
+            yield Static("", id="bars")
+            yield Static("", id="stats-message")
+
+    def on_mount(self) -> None:
+        self.action_refresh_stats()
+
+    def _date(self, selector: str) -> dt.date | None:
+        raw = self.query_one(selector, Input).value.strip()
+        if not raw:
+            return None
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            self.query_one("#stats-message", Static).update(
+                "✗ "
+                + _("The date {value} is not a date: write it as 2026-11-28.").format(value=raw)
+            )
+            return None
+
+    def filters(self) -> dict[str, Any]:
+        return {
+            "include_default": self.query_one("#include-default", Checkbox).value,
+            "date_from": self._date("#date-from"),
+            "date_to": self._date("#date-to"),
+        }
+
+    def action_refresh_stats(self) -> None:
+        group = str(self.query_one("#group-by", Select).value)
+        period = self.query_one("#period", Select).value
+        self.group_by = (group,) if period is Select.NULL else (group, str(period))
+        filters = self.filters()
+        self.rows = stats.breakdown(self.group_by, **filters)
+        overall = stats.total(**filters)
+        lines = export.table(self.group_by, self.rows)
+        table = self.query_one("#stats-table", DataTable)
+        table.clear(columns=True)
+        table.add_columns(*[str(h) for h in lines[0]])
+        for row in self.rows:
+            table.add_row(
+                *row.key,
+                str(row.total),
+                str(row.satisfied),
+                str(row.bad),
+                stats.percent(row.satisfaction_rate),
+                stats.percent(row.bad_rate),
+                str(row.real_name_bad),
+                stats.percent(row.callback_rate),
+                stats.percent(row.rectification_rate),
+                str(row.active),
+                str(row.cases),
+                stats.percent(row.active_rate),
+            )
+        self.query_one("#stats-totals", Static).update(
+            _(
+                "All: {n} ratings. Satisfaction {sat}, bad reviews {bad}, callback {cb}, rectification {rect}, active rating {act}."
+            ).format(
+                n=overall.total,
+                sat=stats.percent(overall.satisfaction_rate),
+                bad=stats.percent(overall.bad_rate),
+                cb=stats.percent(overall.callback_rate),
+                rect=stats.percent(overall.rectification_rate),
+                act=stats.percent(overall.active_rate),
+            )
+        )
+        trend = stats.breakdown(("month",), **filters)
+        self.query_one("#trend", Sparkline).data = [
+            (r.satisfaction_rate or 0.0) * 100 for r in trend
+        ]
+        self.query_one("#bars", Static).update(
+            "\n".join(stats.bars([(r.key[0], r.satisfaction_rate) for r in trend[-12:]]))
+        )
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if self.is_mounted:
+            self.action_refresh_stats()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self.action_refresh_stats()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_refresh_stats()
+
+    def action_export(self, fmt: str) -> None:
+        directory = self.runtime.paths.exports_dir
+        directory.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = directory / f"ratings-{'-'.join(self.group_by)}-{stamp}.{fmt}"
+        lines = export.table(self.group_by, self.rows)
+        if fmt == "xlsx":
+            export.to_xlsx(path, lines)
+        else:
+            export.to_csv(path, lines)
+        self.query_one("#stats-message", Static).update(
+            _("Exported {n} rows to {path}.").format(n=len(self.rows), path=path)
+        )

@@ -1,0 +1,156 @@
+"""Keying in rating cards with the keyboard alone, as a clerk with a stack of cards."""
+
+from __future__ import annotations
+
+import json
+
+from textual.widgets import DataTable, Input, Select, Static
+
+from core.outbox import Outbox
+from core.runtime import Runtime
+from plugins.feedback.models import Case, Rating
+from plugins.feedback.ui.rating_entry import RatingEntryScreen
+from plugins.feedback.ui.rating_pad import RatingPad
+from tests.workstation.helpers import sign_in
+from workstation.app import SihaoApp
+
+GOOD_ID = "370303198001011234"  # passes core.identifiers.check_resident_id
+
+
+async def _open_entry(app: SihaoApp, pilot, staff_no: str = "1001") -> RatingEntryScreen:  # type: ignore[no-untyped-def]
+    await sign_in(pilot, staff_no)
+    app.open_screen("feedback.rating_entry")
+    await pilot.pause()
+    assert isinstance(app.screen, RatingEntryScreen)
+    return app.screen
+
+
+def _error(screen: RatingEntryScreen) -> str:
+    return str(screen.query_one("#rating-error", Static).render())
+
+
+async def test_anonymous_cards_by_keys_keep_sticky_fields(fb_runtime: Runtime) -> None:
+    app = SihaoApp(fb_runtime, watch=False)
+    async with app.run_test(size=(150, 50)) as pilot:
+        screen = await _open_entry(app, pilot)
+        # The clerk's own window is preselected; the pad has the focus.
+        assert screen.query_one("#window", Select).value == "A01"
+        assert isinstance(app.focused, RatingPad)
+        await pilot.press("f3")  # 政务服务网 -> … the channel cycles; back to 评议卡 below
+        assert screen.query_one("#channel", Select).value != "card"
+        for _ in range(5):
+            await pilot.press("f3")
+        assert screen.query_one("#channel", Select).value == "card"
+        # Card 1: 5 非常满意 with tags a and c, Enter.
+        await pilot.press("5", "a", "c", "enter")
+        await pilot.pause()
+        # Card 2: 4 满意, no tags.
+        await pilot.press("4", "enter")
+        await pilot.pause()
+        rows = list(Rating.select().order_by(Rating.created_at, Rating.id))
+        assert [r.level for r in rows] == [5, 4]
+        assert json.loads(rows[0].tags) == ["服务效率高", "服务态度热情"]
+        assert all(r.channel == "card" and r.mode == "onsite" for r in rows)
+        assert all(r.window_no == "A01" and not r.real_name for r in rows)
+        assert rows[0].tagset_version == "2026.1" and rows[0].kind == "active"
+        assert rows[0].actor == "1001"
+        # Sticky: channel and window stay, level and tags cleared, pad focused again.
+        assert screen.query_one("#channel", Select).value == "card"
+        assert screen.query_one("#window", Select).value == "A01"
+        pad = screen.query_one("#pad", RatingPad)
+        assert pad.level is None and pad.tags == []
+        assert isinstance(app.focused, RatingPad)
+        assert "2" in str(screen.query_one("#rating-title", Static).render())
+        assert screen.query_one("#recent", DataTable).row_count == 2
+        # Good reviews open no case; both are queued for the server.
+        assert Case.select().count() == 0
+        assert Outbox.select().where(Outbox.kind == "feedback.rating").count() == 2
+
+
+async def test_real_name_bad_review_is_masked_and_opens_a_case(fb_runtime: Runtime) -> None:
+    app = SihaoApp(fb_runtime, watch=False)
+    async with app.run_test(size=(150, 50)) as pilot:
+        screen = await _open_entry(app, pilot)
+        await pilot.press("f5")  # real name: focus goes to the name
+        await pilot.press(*"张三")
+        await pilot.press("tab", *GOOD_ID, "tab", *"13812345678")
+        await pilot.pause()
+        masked = str(screen.query_one("#person-masked", Static).render())
+        assert "370303********1234" in masked and "138****5678" in masked
+        assert GOOD_ID not in masked
+        await pilot.press("f6", "2", "a", "b")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert Rating.select().count() == 1, (_error(screen), screen.read_draft())
+        rating = Rating.get()
+        assert rating.real_name and rating.applicant_id == GOOD_ID
+        assert rating.level == 2 and json.loads(rating.tags) == ["等候时间长", "业务不熟练"]
+        case = Case.get()
+        assert case.source_id == rating.id and case.real_name and case.unit_site == "370303-ZWFW"
+        assert "已为这条差评生成整改工单" in _error(screen)
+        # The list shows the person masked; the next card is anonymous again.
+        table = screen.query_one("#recent", DataTable)
+        person = str(table.get_row_at(0)[-1])
+        assert person == "张* 370303********1234 138****5678"
+        assert screen.query_one("#applicant-id", Input).value == ""
+        assert screen.query_one("#applicant-id", Input).disabled
+
+
+async def test_bad_input_is_refused_and_the_card_kept(fb_runtime: Runtime) -> None:
+    app = SihaoApp(fb_runtime, watch=False)
+    async with app.run_test(size=(150, 50)) as pilot:
+        screen = await _open_entry(app, pilot)
+        pad = screen.query_one("#pad", RatingPad)
+        await pilot.press("7")
+        assert "等级 7 不存在" in _error(screen) and pad.level is None
+        await pilot.press("enter")  # no level yet
+        assert "请选择评价等级" in _error(screen)
+        await pilot.press("4", "z")
+        assert "没有键为 z 的标签" in _error(screen)
+        await pilot.press("b")
+        # A case number in the wrong format, then Enter from the field.
+        await pilot.click("#case-no")
+        await pilot.press(*"12345", "enter")
+        await pilot.pause()
+        assert "办件编号 12345 格式不对" in _error(screen)
+        assert "3703 开头" in _error(screen)
+        assert screen.query_one("#case-no").has_class("invalid")
+        # Everything else stays as keyed.
+        assert pad.level == 4 and pad.tags == ["服务水平较好"]
+        assert screen.query_one("#case-no", Input).value == "12345"
+        assert Rating.select().count() == 0
+        # A real-name card with an ID failing its check: refused, fields kept.
+        await pilot.press("f5", *"李四", "tab", *"370303198001011238")
+        await pilot.click("#case-no")
+        screen.query_one("#case-no", Input).value = "370303202611280001"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "校验位不正确" in _error(screen)
+        assert screen.query_one("#applicant-id", Input).value == "370303198001011238"
+        assert screen.query_one("#applicant-name", Input).value == "李四"
+        assert pad.level == 4
+        assert Rating.select().count() == 0
+        # Fixed: saved.
+        screen.query_one("#applicant-id", Input).value = GOOD_ID
+        await pilot.press("f6", "enter")
+        await pilot.pause()
+        rating = Rating.get()
+        assert rating.case_no == "370303202611280001" and rating.applicant_name == "李四"
+
+
+async def test_case_number_format_is_a_site_setting(fb_runtime: Runtime) -> None:
+    fb_runtime.config.plugin_settings["feedback"] = {
+        "case_number_pattern": r"^ZB-\d{6}$",
+        "case_number_hint": "ZB- 加 6 位数字",
+    }
+    app = SihaoApp(fb_runtime, watch=False)
+    async with app.run_test(size=(150, 50)) as pilot:
+        screen = await _open_entry(app, pilot)
+        screen.query_one("#case-no", Input).value = "370303202611280001"
+        await pilot.press("3", "enter")
+        await pilot.pause()
+        assert "ZB- 加 6 位数字" in _error(screen)
+        screen.query_one("#case-no", Input).value = "ZB-000123"
+        await pilot.press("f6", "enter")
+        await pilot.pause()
+        assert Rating.get().case_no == "ZB-000123"
