@@ -2332,6 +2332,60 @@ def education_items() -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------
+# One-thing bundles (一件事): items in the order the applicant goes through them
+# ---------------------------------------------------------------------------
+
+
+def bundles(c: dict[str, str]) -> list[dict[str, Any]]:
+    def bundle(code: str, name: str, description: str, keywords: tuple[str, ...], *handles: str) -> dict[str, Any]:
+        return {"code": code, "name": name, "description": description, "keywords": list(keywords),
+                "items": [c[h] for h in handles]}
+
+    return [
+        bundle("yjs-kbqy", "开办企业",
+               "企业设立登记、公章刻制、发票申领、社会保险和医疗保险参保登记一表申请、一窗受理，全程网办0.5个工作日办结，"
+               "新开办企业首套印章免费刻制。营业执照、法定代表人身份证件只需提交一次，其余事项共享使用。",
+               ("开公司", "注册公司", "开办企业", "办执照"),
+               "company_new", "seal", "invoice", "employee_insurance", "employer_insurance"),
+        bundle("yjs-kfd", "开饭店",
+               "个体工商户注册登记（或企业设立登记）、食品经营许可、城镇污水排入排水管网许可、门头招牌设置、"
+               "公众聚集场所营业前消防安全检查一次告知、一表申请、并联审批，现场核查一次完成。",
+               ("开饭店", "开餐馆", "开饭馆", "开小吃店"),
+               "gt_new", "food_new", "drainage", "outdoor_ad", "fire_check"),
+        bundle("yjs-xsecs", "新生儿出生",
+               "宝宝出生后，出生医学证明、预防接种证、出生登记（户口）、城乡居民医保参保登记、社会保障卡申领"
+               "在助产机构或政务服务中心一次申请，出生医学证明、父母身份证件各部门共享，证件免费邮寄到家。",
+               ("生孩子", "新生儿", "宝宝出生", "上户口"),
+               "birth_cert", "vaccination_card", "birth_register", "newborn_insurance", "social_card"),
+        bundle("yjs-esf", "二手房买卖与水电气过户",
+               "存量房买卖的契税申报、不动产转移登记和供水、供电、燃气、有线电视过户在不动产登记综合窗口一次办结，"
+               "买卖双方身份证件、不动产权证书、买卖合同只提交一次。",
+               ("买房", "卖房", "二手房", "过户"),
+               "deed_tax", "transfer", "water_transfer", "power_transfer", "gas_transfer", "tv_transfer"),
+        bundle("yjs-wykg", "我要开工",
+               "社会投资项目从立项到开工的7个环节：项目备案、用地预审与选址、建设用地规划许可、建设工程规划许可、"
+               "施工图审查、建筑垃圾处置核准、施工许可，一家牵头、并联审批、限时办结，由45天压缩到3天。",
+               ("开工", "拿地即开工", "工程审批", "项目开工"),
+               "project_filing", "site_selection", "land_planning", "building_planning", "drawing_review",
+               "construction_waste", "construction_permit"),
+        bundle("yjs-kyd", "开药店",
+               "企业设立登记、药品零售许可、第二类医疗器械经营备案、食品经营许可（销售保健食品）一次申请，"
+               "现场核查一次完成；营业满3个月后可申请医保定点。",
+               ("开药店", "开药房", "卖药"),
+               "company_new", "drug_new", "device_filing", "food_new", "pharmacy_designation"),
+        bundle("yjs-tx", "退休",
+               "职工退休审批、基本养老金待遇核定和职工医保退休人员待遇核定一次申请，退休审批表各部门共享，"
+               "次月起发放养老金。",
+               ("退休", "办退休", "领养老金"),
+               "retirement", "pension", "retiree_insurance"),
+        bundle("yjs-sy", "失业保障",
+               "失业登记和失业保险金申领一次申请，同步享受职业介绍、技能培训和创业扶持服务。",
+               ("失业", "领失业金", "没工作了"),
+               "unemployment", "unemployment_benefit", "startup_loan"),
+    ]
+
+
+# ---------------------------------------------------------------------------
 # Assemble
 # ---------------------------------------------------------------------------
 
@@ -2352,7 +2406,7 @@ def build() -> dict[str, Any]:
         "version": 1,
         "departments": [{"code": d.code, "name": d.name, "short": d.short} for d in DEPARTMENTS],
         "items": list(ITEMS),
-        "bundles": [],
+        "bundles": bundles(codes),
         "service_points": [],
     }
 

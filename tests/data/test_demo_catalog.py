@@ -47,7 +47,7 @@ SPECIAL_STEPS = {
 
 MIN_ITEMS = 90
 MIN_DEPARTMENTS = 12
-MIN_BUNDLES = 0  # stage 1: raised when bundles land
+MIN_BUNDLES = 6
 MIN_POINTS = 0  # stage 1: raised when service points land
 
 
@@ -250,3 +250,59 @@ def test_handling_types_of_food_licence() -> None:
     new = item_named("食品经营许可（新设）")
     assert {s["name"] for s in new["situations"]} >= {"含热食类食品制售"}
     assert any("仅销售预包装食品" in s["name"] for s in new["situations"])
+
+
+REQUIRED_BUNDLES = ["开办企业", "开饭店", "新生儿出生", "二手房买卖与水电气过户", "我要开工"]
+
+
+def test_bundles_refer_to_items() -> None:
+    codes = {i["code"] for i in items()}
+    for b in catalog()["bundles"]:
+        assert b["name"].strip() and b["description"].strip() and b["keywords"], b["code"]
+        assert len(b["items"]) >= 2, b["code"]
+        assert len(set(b["items"])) == len(b["items"]), b["code"]
+        assert set(b["items"]) <= codes, b["code"]
+
+
+@pytest.mark.parametrize("name", REQUIRED_BUNDLES)
+def test_required_bundles_exist(name: str) -> None:
+    bundle_named(name)
+
+
+def test_start_work_bundle_has_seven_procedures_in_order() -> None:
+    by_code = {i["code"]: i for i in items()}
+    names = [by_code[c]["name"] for c in bundle_named("我要开工")["items"]]
+    assert len(names) == 7
+    assert names[0] == "企业投资项目备案" and names[-1] == "建筑工程施工许可证核发"
+
+
+def shared_keys(bundle: dict[str, Any]) -> set[str]:
+    by_code = {i["code"]: i for i in items()}
+    counts = Counter(m["key"] for c in bundle["items"] for m in by_code[c]["materials"])
+    return {key for key, n in counts.items() if n >= 2}
+
+
+@pytest.mark.parametrize(
+    "name, keys",
+    [
+        ("开办企业", {"business_licence", "legal_rep_id"}),
+        ("新生儿出生", {"birth_cert", "parent_id"}),
+        ("开饭店", {"operator_id", "business_licence"}),
+        ("二手房买卖与水电气过户", {"buyer_id", "property_cert"}),
+        ("我要开工", {"project_code"}),
+    ],
+)
+def test_bundle_items_share_materials_by_key(name: str, keys: set[str]) -> None:
+    assert keys <= shared_keys(bundle_named(name))
+
+
+def test_every_bundle_shares_some_material() -> None:
+    assert [b["name"] for b in catalog()["bundles"] if not shared_keys(b)] == []
+
+
+def test_birth_certificate_comes_first_in_newborn_bundle() -> None:
+    by_code = {i["code"]: i for i in items()}
+    first = by_code[bundle_named("新生儿出生")["items"][0]]
+    assert first["name"] == "出生医学证明（首次签发）"
+    later = [by_code[c] for c in bundle_named("新生儿出生")["items"][1:]]
+    assert all(any(m["key"] == "birth_cert" for m in i["materials"]) for i in later)
