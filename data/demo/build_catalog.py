@@ -2386,6 +2386,111 @@ def bundles(c: dict[str, str]) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------------
+# Service points: 市 → 区县 → 镇街 → 村社区
+# ---------------------------------------------------------------------------
+
+TOWN_HOURS = "周一至周五 上午8:30—12:00，下午13:30—17:30（法定节假日除外）"
+VILLAGE_HOURS = "周一至周五 上午8:30—11:30，下午14:00—17:00；行动不便群众可预约上门代办"
+
+# code, name, hall address, phone. 高新区, 经济开发区 and 文昌湖 have no GB/T 2260 code: local codes.
+DISTRICTS = [
+    ("370302", "淄川区", "淄博市淄川区般阳路36号", "0533-5182345"),
+    ("370303", "张店区", "淄博市张店区华光路366号", "0533-2186001"),
+    ("370304", "博山区", "淄博市博山区中心路86号", "0533-4182345"),
+    ("370305", "临淄区", "淄博市临淄区晏婴路128号", "0533-7182345"),
+    ("370306", "周村区", "淄博市周村区正阳路189号", "0533-6182345"),
+    ("370321", "桓台县", "淄博市桓台县张北路2号", "0533-8182345"),
+    ("370322", "高青县", "淄博市高青县青城路88号", "0533-6962345"),
+    ("370323", "沂源县", "淄博市沂源县振兴路16号", "0533-3242345"),
+    ("370371", "高新区", "淄博市高新区柳泉路125号 高新区政务服务中心", "0533-3582345"),
+    ("370372", "经济开发区", "淄博经济开发区傅山路55号", "0533-2322345"),
+    ("370373", "文昌湖省级旅游度假区", "淄博市文昌湖区萌山路6号", "0533-6512345"),
+]
+
+# Streets (街道) and towns (镇) of 张店区 and 周村区 (DOMAIN.md), with the address of their hall.
+TOWNS = {
+    "370303": [
+        ("车站街道", "淄博市张店区联通路158号"),
+        ("公园街道", "淄博市张店区共青团西路66号"),
+        ("和平街道", "淄博市张店区和平路91号"),
+        ("科苑街道", "淄博市张店区柳泉路东首科苑街道办事处一楼"),
+        ("体育场街道", "淄博市张店区新村西路178号"),
+        ("湖田街道", "淄博市张店区湖田路59号"),
+        ("四宝山街道", "淄博市张店区北西五路88号"),
+        ("马尚街道", "淄博市张店区马尚大道26号"),
+        ("南定镇", "淄博市张店区南定镇政府驻地华润路6号"),
+        ("沣水镇", "淄博市张店区沣水镇沣水大道12号"),
+        ("傅家镇", "淄博市张店区傅家镇政府驻地鲁泰大道98号"),
+        ("中埠镇", "淄博市张店区中埠镇中埠大道36号"),
+        ("房镇镇", "淄博市张店区房镇镇人民路168号"),
+    ],
+    "370306": [
+        ("城北路街道", "淄博市周村区城北路88号"),
+        ("丝绸路街道", "淄博市周村区丝绸路102号"),
+        ("青年路街道", "淄博市周村区青年路66号"),
+        ("大街街道", "淄博市周村区大街83号"),
+        ("永安街街道", "淄博市周村区永安街36号"),
+        ("北郊镇", "淄博市周村区北郊镇政府驻地萌山路1号"),
+        ("南郊镇", "淄博市周村区南郊镇政府驻地南郊大道18号"),
+        ("王村镇", "淄博市周村区王村镇王村大街56号"),
+        ("萌水镇", "淄博市周村区萌水镇萌水大道8号"),
+    ],
+}
+
+# Communities (社区) and villages (村) with a 便民服务站: town name → [(name, address)].
+VILLAGES = {
+    "车站街道": [("华侨城社区", "淄博市张店区华侨城小区服务楼一楼"), ("新华社区", "淄博市张店区新华街17号")],
+    "公园街道": [("金茵社区", "淄博市张店区金茵小区东门综合服务楼"), ("花园社区", "淄博市张店区花园路56号")],
+    "和平街道": [("和平社区", "淄博市张店区和平路和平小区2号楼")],
+    "科苑街道": [("华润社区", "淄博市张店区华润大厦北侧服务中心")],
+    "南定镇": [("南定村", "淄博市张店区南定镇南定村委会")],
+    "傅家镇": [("傅家村", "淄博市张店区傅家镇傅家村委会")],
+    "中埠镇": [("中埠村", "淄博市张店区中埠镇中埠村委会")],
+    "大街街道": [("丝市街社区", "淄博市周村区丝市街18号")],
+    "青年路街道": [("正阳社区", "淄博市周村区正阳路东首正阳社区服务中心")],
+    "王村镇": [("王村村", "淄博市周村区王村镇王村村委会")],
+    "萌水镇": [("萌水村", "淄博市周村区萌水镇萌水村委会")],
+}
+
+DISTRICT_HANDLES = ["市场监管", "税务", "人社", "公安", "卫健", "医保", "民政", "住建", "自然资源和规划", "不动产登记",
+                    "交通运输", "城管", "文旅", "教育"]
+# 镇街: social affairs plus the items delegated to streets and towns.
+TOWN_ITEMS = ["gt_new", "dibao", "tekun", "temporary_aid", "resident_insurance", "newborn_insurance", "social_card",
+              "resident_pension", "employment", "unemployment", "birth_registration"]
+# 村社区: public services and 代办 of applications the station forwards to the town (低保, 临时救助).
+VILLAGE_ITEMS = ["resident_insurance", "resident_pension", "social_card", "birth_registration", "employment",
+                 "unemployment", "dibao", "temporary_aid"]
+
+
+def point(code: str, name: str, level: str, parent: str, district: str, town: str, village: str,
+          address: str, hours: str, phone: str, handles: list[str]) -> dict[str, Any]:
+    return {"code": code, "name": name, "level": level, "region_code": code, "parent": parent,
+            "district": district, "town": town, "village": village, "address": address, "hours": hours,
+            "phone": phone, "handles": handles}
+
+
+def service_points(c: dict[str, str]) -> list[dict[str, Any]]:
+    points = [point(CITY, "淄博市政务服务中心", "市", "", "", "", "", "淄博市张店区人民西路228号 淄博市民中心",
+                    HOURS, COMPLAINT_PHONE, [d.short for d in DEPARTMENTS])]
+    for dcode, dname, address, phone in DISTRICTS:
+        points.append(point(dcode, f"{dname}政务服务中心", "区县", CITY, dname, "", "", address, HOURS, phone,
+                            list(DISTRICT_HANDLES)))
+        prefix = phone[:-4]  # towns and villages share the district's exchange
+        for n, (town, town_address) in enumerate(TOWNS.get(dcode, []), start=1):
+            tcode = f"{dcode}{n:03d}"
+            handles = ["民政", "人社", "医保", "卫健"] + [c[h] for h in TOWN_ITEMS]
+            if town.endswith("镇"):
+                handles.append(c["rural_planning"])
+            points.append(point(tcode, f"{dname}{town}便民服务中心", "镇街", dcode, dname, town, "", town_address,
+                                TOWN_HOURS, f"{prefix}{n:02d}01", handles))
+            for m, (village, village_address) in enumerate(VILLAGES.get(town, []), start=1):
+                points.append(point(f"{tcode}{m:03d}", f"{town}{village}便民服务站", "村社区", tcode, dname, town, village,
+                                    village_address, VILLAGE_HOURS, f"{prefix}{n:02d}{m + 1:02d}",
+                                    [c[h] for h in VILLAGE_ITEMS]))
+    return points
+
+
+# ---------------------------------------------------------------------------
 # Assemble
 # ---------------------------------------------------------------------------
 
@@ -2407,7 +2512,7 @@ def build() -> dict[str, Any]:
         "departments": [{"code": d.code, "name": d.name, "short": d.short} for d in DEPARTMENTS],
         "items": list(ITEMS),
         "bundles": bundles(codes),
-        "service_points": [],
+        "service_points": service_points(codes),
     }
 
 

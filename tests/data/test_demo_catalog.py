@@ -48,7 +48,7 @@ SPECIAL_STEPS = {
 MIN_ITEMS = 90
 MIN_DEPARTMENTS = 12
 MIN_BUNDLES = 6
-MIN_POINTS = 0  # stage 1: raised when service points land
+MIN_POINTS = 36
 
 
 @cache
@@ -306,3 +306,97 @@ def test_birth_certificate_comes_first_in_newborn_bundle() -> None:
     assert first["name"] == "出生医学证明（首次签发）"
     later = [by_code[c] for c in bundle_named("新生儿出生")["items"][1:]]
     assert all(any(m["key"] == "birth_cert" for m in i["materials"]) for i in later)
+
+
+DISTRICT_CODES = {
+    "370302",
+    "370303",
+    "370304",
+    "370305",
+    "370306",
+    "370321",
+    "370322",
+    "370323",
+    "370371",
+    "370372",
+}
+ZHANGDIAN_TOWNS = {
+    "车站街道",
+    "公园街道",
+    "和平街道",
+    "科苑街道",
+    "体育场街道",
+    "湖田街道",
+    "四宝山街道",
+    "马尚街道",
+    "南定镇",
+    "沣水镇",
+    "傅家镇",
+    "中埠镇",
+    "房镇镇",
+}
+ZHOUCUN_TOWNS = {
+    "城北路街道",
+    "丝绸路街道",
+    "青年路街道",
+    "大街街道",
+    "永安街街道",
+    "北郊镇",
+    "南郊镇",
+    "王村镇",
+    "萌水镇",
+}
+
+
+def points() -> list[dict[str, Any]]:
+    return catalog()["service_points"]  # type: ignore[no-any-return]
+
+
+def test_service_points_form_a_four_level_tree() -> None:
+    by_code = {p["code"]: p for p in points()}
+    roots = [p for p in points() if p["parent"] == ""]
+    assert [(p["code"], p["level"]) for p in roots] == [("370300", "市")]
+    for p in points():
+        assert p["level"] in POINT_LEVELS, p["code"]
+        for field in ("name", "region_code", "address", "hours", "phone"):
+            assert p[field].strip(), (p["code"], field)
+        if p["parent"]:
+            parent = by_code[p["parent"]]
+            assert POINT_LEVELS.index(p["level"]) == POINT_LEVELS.index(parent["level"]) + 1, p[
+                "code"
+            ]
+            if p["level"] in ("镇街", "村社区"):
+                assert p["region_code"].startswith(parent["region_code"]), p["code"]
+                assert p["district"] == parent["district"], p["code"]
+        level = POINT_LEVELS.index(p["level"])
+        assert bool(p["district"]) == (level >= 1), p["code"]
+        assert bool(p["town"]) == (level >= 2), p["code"]
+        assert bool(p["village"]) == (level == 3), p["code"]
+
+
+def test_every_district_and_the_domain_towns_have_a_point() -> None:
+    codes = {p["code"] for p in points() if p["level"] == "区县"}
+    assert DISTRICT_CODES <= codes
+    towns = {(p["district"], p["town"]) for p in points() if p["level"] == "镇街"}
+    assert {("张店区", t) for t in ZHANGDIAN_TOWNS} <= towns
+    assert {("周村区", t) for t in ZHOUCUN_TOWNS} <= towns
+    assert sum(p["level"] == "村社区" for p in points()) >= 6
+
+
+def test_service_point_handles_refer_to_departments_or_items() -> None:
+    shorts = {d["short"] for d in catalog()["departments"]}
+    by_code = {i["code"]: i for i in items()}
+    for p in points():
+        assert p["handles"], p["code"]
+        assert set(p["handles"]) <= shorts | set(by_code), p["code"]
+        if p["level"] == "村社区":  # only public services and 代办 of benefits the town decides
+            kinds = {by_code[h]["item_type"] for h in p["handles"]}
+            assert kinds <= {"公共服务", "行政给付"}, p["code"]
+
+
+def test_json_is_the_output_of_the_script() -> None:
+    """catalog.json is generated: edit data/demo/build_catalog.py and run it, never the JSON."""
+    from data.demo.build_catalog import build
+
+    built = json.dumps(build(), ensure_ascii=False, indent=1) + "\n"
+    assert built == CATALOG.read_text(encoding="utf-8"), "run: python data/demo/build_catalog.py"
