@@ -349,7 +349,7 @@ def add(
             "result_validity": validity,
             "online": online,
             "online_url": f"{ONLINE_BASE}{code}" if online else "",
-            "visits": 0 if online and visits == 0 else visits,
+            "visits": visits if online else max(visits, 1),  # offline items need the applicant on site
             "faq": [{"q": q, "a": a} for q, a in faq],
             "keywords": list(keywords),
         }
@@ -763,7 +763,6 @@ def tax_items() -> dict[str, str]:
             mat("family_housing", "家庭住房情况书面查询结果或承诺书", form="电子", source="部门共享",
                 basis="《财政部 税务总局 住房城乡建设部关于促进房地产市场平稳健康发展有关税收政策的公告》", situations=("S1", "S2")),
         ],
-        fee=("《中华人民共和国契税法》", "不收取行政事业性收费；契税按成交价格适用税率缴纳"),
         result="契税完税凭证",
         faq=[
             ("买二手房契税谁交？", "契税由买受人（承受方）缴纳；卖方涉及的增值税、个人所得税在同一窗口一并申报。"),
@@ -800,9 +799,9 @@ def police_items() -> dict[str, str]:
             handler_id(),
             apply_form("seal_form", "印章刻制备案申请表", "《印铸刻字业暨公章刻制治安管理办法》"),
         ],
-        fee=("《淄博市进一步优化营商环境若干措施》", "不收费（新开办企业首套印章由政府购买服务免费刻制）"),
         result="印章及印章备案信息",
-        faq=[("刻章要去派出所吗？", "不用。办理营业执照时一并申请，刻章企业直接在系统备案，印章可与执照一起领取或邮寄。")],
+        faq=[("刻章要去派出所吗？", "不用。办理营业执照时一并申请，刻章企业直接在系统备案，印章可与执照一起领取或邮寄。"),
+            ("刻章要花钱吗？", "新开办企业首套印章（公章、财务章、发票专用章等）由政府购买服务免费刻制。")],
         keywords=("刻章", "刻公章", "公章备案", "刻印章"),
     )
     c["birth_register"] = add(
@@ -833,7 +832,7 @@ def police_items() -> dict[str, str]:
                   region=ZHANGDIAN, body="淄博市公安局张店分局", legal=60, basis="《中华人民共和国居民身份证法》第八条、第十一条",
                   result="中华人民共和国居民身份证", place=f"户籍所在地公安派出所或{ZHANGDIAN_HALL}户政窗口")
     c["idcard_new"] = add(
-        name="居民身份证申领（首次）", handling="新设", promised=10, visits=1, **idcard,
+        name="居民身份证申领（首次）", online=False, handling="新设", promised=10, visits=1, **idcard,
         conditions=("申请人为本地常住户口的中国公民", "未满十六周岁的由监护人陪同申领"),
         materials=[
             hukou_book(),
@@ -849,7 +848,7 @@ def police_items() -> dict[str, str]:
         keywords=("办身份证", "小孩办身份证", "第一次办身份证", "领身份证"),
     )
     c["idcard_renew"] = add(
-        name="居民身份证换领（有效期满）", handling="延续", promised=10, visits=1, **idcard,
+        name="居民身份证换领（有效期满）", online=False, handling="延续", promised=10, visits=1, **idcard,
         conditions=("居民身份证有效期满或即将满（提前三个月内）", "申请人为本地常住户口，或符合异地受理条件"),
         materials=[mat("old_idcard", "原居民身份证", basis="《中华人民共和国居民身份证法》第十一条")],
         fee=("《国家发展改革委 财政部关于居民身份证收费标准及有关问题的通知》（发改价格〔2003〕2322号）", "工本费20元"),
@@ -858,7 +857,7 @@ def police_items() -> dict[str, str]:
         keywords=("换身份证", "身份证过期", "身份证到期"),
     )
     c["passport"] = add(
-        dept="ga", main_name="普通护照签发", name="普通护照签发", item_type="行政许可", objects=("自然人",),
+        dept="ga", main_name="普通护照签发", name="普通护照签发", online=False, item_type="行政许可", objects=("自然人",),
         body="淄博市公安局出入境管理支队", legal=15, promised=7, visits=1, place=f"{CITY_HALL}一楼B区出入境窗口",
         basis="《中华人民共和国护照法》第四条、第五条",
         situations=[
@@ -930,7 +929,7 @@ def health_items() -> dict[str, str]:
         keywords=("出生证丢了", "补办出生证", "出生证改名"),
     )
     c["vaccination_card"] = add(
-        dept="wj", main_name="预防接种证办理", name="预防接种证办理", item_type="公共服务", objects=("自然人",),
+        dept="wj", main_name="预防接种证办理", name="预防接种证办理", online=False, item_type="公共服务", objects=("自然人",),
         level="县", region=ZHANGDIAN, body="淄博市张店区卫生健康局（辖区社区卫生服务中心预防接种门诊）", legal=1, promised=0,
         visits=1, kind="service", basis="《中华人民共和国疫苗管理法》第四十七条",
         place="居住地社区卫生服务中心（乡镇卫生院）预防接种门诊",
@@ -1047,7 +1046,6 @@ def medical_insurance_items() -> dict[str, str]:
     c: dict[str, str] = {}
     resident = dict(dept="yb", main_name="城乡居民基本医疗保险参保登记", item_type="公共服务", objects=("自然人",),
                     basis=RESIDENT_INSURANCE_BASIS, legal=5, promised=0, visits=0, kind="service",
-                    fee=("《淄博市居民基本医疗保险实施办法》", "不收费（按年度标准缴纳居民医保个人缴费）"),
                     result="城乡居民基本医疗保险参保信息", validity="按年度参保缴费")
     c["newborn_insurance"] = add(
         name="城乡居民医保参保登记（新生儿）", sub=("A", "城乡居民医保参保登记（新生儿）"), **resident,
@@ -1312,7 +1310,7 @@ def civil_affairs_items() -> dict[str, str]:
                     phone="0533-2186095")
     couple_ids = id_card("couple_id", "男女双方")
     c["marriage"] = add(
-        name="结婚登记", sub=("A", "结婚登记"), legal=0, promised=0, visits=1, **marriage,
+        name="结婚登记", online=False, sub=("A", "结婚登记"), legal=0, promised=0, visits=1, **marriage,
         situations=[
             sit("S1", "双方均为初婚", "男年满二十二周岁，女年满二十周岁", "双方完全自愿，均无配偶",
                 "双方没有直系血亲和三代以内旁系血亲关系"),
@@ -1347,7 +1345,7 @@ def civil_affairs_items() -> dict[str, str]:
         keywords=("离婚", "协议离婚", "离婚登记"),
     )
     c["marriage_reissue"] = add(
-        name="补领婚姻登记证", sub=("C", "补领婚姻登记证"), legal=0, promised=0, visits=1, **marriage,
+        name="补领婚姻登记证", online=False, sub=("C", "补领婚姻登记证"), legal=0, promised=0, visits=1, **marriage,
         conditions=("婚姻登记证遗失或损毁", "婚姻登记档案可查或能够证明婚姻关系"),
         materials=[id_card(), photo("cert_photo", "当事人近期半身免冠照片（2寸红底）", copies=2)],
         result="结婚证或离婚证（补发）",
@@ -1388,7 +1386,7 @@ def civil_affairs_items() -> dict[str, str]:
         keywords=("低保", "申请低保", "吃低保", "生活困难"),
     )
     c["tekun"] = add(
-        main_name="特困人员认定", name="特困人员救助供养审核确认", legal=30, promised=20, visits=1, **assistance,
+        main_name="特困人员认定", name="特困人员救助供养审核确认", online=False, legal=30, promised=20, visits=1, **assistance,
         basis="《社会救助暂行办法》第十四条；《特困人员认定办法》",
         conditions=("无劳动能力、无生活来源", "无法定赡养、抚养、扶养义务人，或者其法定义务人无履行义务能力"),
         materials=[
@@ -1403,7 +1401,7 @@ def civil_affairs_items() -> dict[str, str]:
         keywords=("五保户", "特困供养", "没人养老"),
     )
     c["temporary_aid"] = add(
-        main_name="临时救助", name="临时救助", legal=15, promised=5, visits=1, **assistance,
+        main_name="临时救助", name="临时救助", online=False, legal=15, promised=5, visits=1, **assistance,
         basis="《社会救助暂行办法》第四十七条；《山东省临时救助办法》",
         situations=[
             sit("S1", "急难型救助", "因火灾、交通事故、突发重大疾病等意外导致基本生活陷入困境"),
@@ -1588,7 +1586,6 @@ def construction_items() -> dict[str, str]:
             mat("survey_report", "岩土工程勘察报告", form="电子", basis="住房城乡建设部令第13号第九条"),
         ],
         extra=(("技术审查", 10),),
-        fee=("《淄博市工程建设项目施工图审查政府购买服务实施办法》", "不收费（审查费用由政府购买服务承担）"),
         result="施工图设计文件审查合格书",
         faq=[("施工图审查要交审图费吗？", "不用。我市施工图审查实行政府购买服务，建设单位不承担审查费用。"),
              ("消防、人防图纸要分别送审吗？", "不用。施工图联合审查一次完成消防、人防、技防等专项审查，出具一份审查合格书。")],
@@ -1757,9 +1754,9 @@ def construction_items() -> dict[str, str]:
             mat("water_assessment", "建设项目水资源论证报告书（表）", form="电子", basis="《取水许可和水资源费征收管理条例》第十一条"),
         ],
         extra=(("专家评审", 10), ("现场核查", 5)),
-        fee=("《山东省水资源税改革试点实施办法》", "不收费（取用水依法缴纳水资源税）"),
         result="取水许可证", validity="5年至10年",
-        faq=[("自家院里打井浇菜要办取水许可吗？", "家庭生活和零星散养、圈养畜禽饮用等少量取水的，不需要申请取水许可。")],
+        faq=[("自家院里打井浇菜要办取水许可吗？", "家庭生活和零星散养、圈养畜禽饮用等少量取水的，不需要申请取水许可。"),
+             ("取水许可收费吗？", "许可本身不收费；取得许可后按实际取水量依法缴纳水资源税。")],
         keywords=("取水许可", "打井", "抽地下水"),
     )
     c["soil_conservation"] = add(
