@@ -254,7 +254,7 @@ def flow(promised: int, kind: str = "licence", extra: tuple[tuple[str, int], ...
         days[last] = 1 if promised >= 2 and last != middle else 0
         days[middle] = promised - days[first] - days[last]
     steps = [{"name": n, "days": days[n], "counts": True} for n in names]
-    at = len(names) - 2  # before 决定/办结
+    at = len(names) - 2 if kind == "licence" else len(names) - 1  # before 决定, or before 办结/送达
     for name, d in extra:
         steps.insert(at, {"name": name, "days": d, "counts": False})
         at += 1
