@@ -55,3 +55,17 @@ async def test_demo_accounts_hidden_outside_demo_mode(runtime: Runtime) -> None:
     app = SihaoApp(runtime, watch=False)
     async with app.run_test(size=(120, 40)):
         assert not app.screen.query("#demo-accounts")
+
+
+async def test_small_counter_terminal_shows_form_status_and_keys(runtime: Runtime) -> None:
+    """80x24, the smallest terminal at a counter: nothing the clerk needs is hidden."""
+    app = SihaoApp(runtime, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        button = app.screen.query_one("#sign-in-button")
+        assert button.region.bottom <= 22
+        status = app.screen.query_one("#status-bar")
+        assert status.region.y == 22 and status.region.height == 1
+        await sign_in(pilot, "1001")
+        status = app.screen.query_one("#status-bar")
+        footer = app.screen.query_one("Footer")
+        assert status.region.y == 22 and footer.region.y == 23

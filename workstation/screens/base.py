@@ -11,6 +11,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Container
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header
@@ -30,7 +31,8 @@ class SihaoScreen(Screen[Any]):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=True)
-        yield from self.compose_body()
+        with Container(classes="screen-body"):
+            yield from self.compose_body()
         yield StatusBar(self.runtime)
         yield Footer()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import Center, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
@@ -26,7 +26,7 @@ class SignInScreen(Screen[Any]):
 
     def compose(self) -> ComposeResult:
         site = Site.get_or_none(Site.code == self.runtime.config.site_code)
-        with Center():
+        with VerticalScroll(classes="screen-body"), Horizontal(id="sign-in-row"):
             with Vertical(id="sign-in-box"):
                 yield Static(_("Sihao staff workstation"), id="sign-in-title")
                 yield Static(
@@ -39,7 +39,8 @@ class SignInScreen(Screen[Any]):
                 yield Input(id="pin", password=True, placeholder=_("PIN"))
                 yield Button(_("Sign in"), id="sign-in-button", variant="primary")
                 yield Static("", id="sign-in-error")
-                if self.runtime.config.demo:
+            if self.runtime.config.demo:
+                with Vertical(id="demo-box"):
                     yield Static(_("Demo accounts (demo mode only):"), id="demo-title")
                     yield DataTable(id="demo-accounts", cursor_type="row")
         yield StatusBar(self.runtime)

@@ -23,8 +23,10 @@ def sync_state_text(runtime: Any) -> str:
 
 
 class StatusBar(Static):
+    """Sits between the screen body (height 1fr) and the docked footer."""
+
     DEFAULT_CSS = """
-    StatusBar { dock: bottom; height: 1; background: $panel; color: $foreground; padding: 0 1; }
+    StatusBar { height: 1; background: $panel; color: $foreground; padding: 0 1; }
     """
 
     def __init__(self, runtime: Any) -> None:
