@@ -96,14 +96,18 @@ def enroll(runtime: Runtime, server: Any, site: str = DEMO_SITE) -> None:
     Syncer(runtime).enroll(server.url, admin.issue_enroll_code(site), "test counter")
 
 
-def write_notes(n: int, *, start: int = 0, kind: str = NOTE) -> list[str]:
-    """Make ``n`` records the way a plugin does: in a transaction with their outbox row."""
+def write_notes(
+    n: int, *, start: int = 0, kind: str = NOTE, per_transaction: int = 100
+) -> list[str]:
+    """Make ``n`` records the way a plugin does: in a transaction with their outbox row
+    (several per transaction here: each commit is an fsync, and tests make thousands)."""
     ids = []
-    for i in range(start, start + n):
-        entity = new_id()
+    for first in range(start, start + n, per_transaction):
         with atomic():
-            outbox.enqueue(kind, entity, {"text": f"第{i}号备注", "n": i})
-        ids.append(entity)
+            for i in range(first, min(first + per_transaction, start + n)):
+                entity = new_id()
+                outbox.enqueue(kind, entity, {"text": f"第{i}号备注", "n": i})
+                ids.append(entity)
     return ids
 
 
