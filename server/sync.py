@@ -276,6 +276,8 @@ def push(
                 if hook_plugins and inserted:
                     _run_hooks(host, hook_plugins, caller, rows, inserted)
             if rejections:
+                # One row per mutation (a batch may repeat a refused mutation).
+                rejections = list({r["mutation_id"]: r for r in rejections}.values())
                 Rejection.insert_many(rejections).on_conflict(
                     conflict_target=[Rejection.workstation, Rejection.mutation_id],
                     update={Rejection.reason: peewee.EXCLUDED.reason, Rejection.at: now},

@@ -47,6 +47,9 @@ def test_the_same_mutation_twice_in_one_batch_is_stored_once(ws: Workstation) ->
     answer = ws.push([m, m])
     assert [r["status"] for r in answer.json()["results"]] == ["applied", "duplicate"]
     assert len(_stored(ws)) == 1
+    refused = ws.mutation(kind="nobody.registers")
+    answer = ws.push([refused, refused])  # found by schemathesis: a 500 on PostgreSQL once
+    assert [r["status"] for r in answer.json()["results"]] == ["rejected", "rejected"]
 
 
 def test_concurrent_duplicate_requests_store_each_mutation_once(ws: Workstation) -> None:
