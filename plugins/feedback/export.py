@@ -93,6 +93,7 @@ def to_csv(path: Path, lines: list[list[Any]]) -> Path:
 
 def to_xlsx(path: Path, lines: list[list[Any]], title: str = "好差评统计") -> Path:
     from openpyxl import Workbook  # ~120 ms to import: only when exporting
+    from openpyxl.styles import Font
 
     book = Workbook()
     sheet = book.active
@@ -100,6 +101,6 @@ def to_xlsx(path: Path, lines: list[list[Any]], title: str = "好差评统计") 
     for line in lines:
         sheet.append([safe_cell(v) for v in line])
     for cell in sheet[1]:
-        cell.font = cell.font.copy(bold=True)
+        cell.font = Font(bold=True)
     book.save(path)
     return Path(path)

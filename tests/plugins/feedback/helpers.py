@@ -1,0 +1,51 @@
+"""Saving ratings through the real service, as the entry screen does."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.runtime import Runtime
+from plugins.feedback import ratings, reference
+from plugins.feedback.models import Rating
+from plugins.feedback.ratings import Kind, RatingDraft
+
+GOOD_ID = "370303198001011234"  # passes core.identifiers.check_resident_id
+
+
+def rate(
+    runtime: Runtime,
+    level: int,
+    *,
+    kind: Kind = Kind.ACTIVE,
+    real_name: bool = False,
+    window: str = "A01",
+    on: dt.date = dt.date(2026, 10, 12),
+    opened: dt.date | None = None,
+    item_code: str = "",
+    tags: list[str] | None = None,
+) -> Rating:
+    tagset = reference.tag_set()
+    draft = RatingDraft(
+        window_no=window,
+        level=level,
+        kind=kind,
+        tags=tags or [],
+        item_code=item_code,
+        real_name=real_name,
+        applicant_name="张三" if real_name else "",
+        applicant_phone="13812345678" if real_name else "",
+        applicant_id=GOOD_ID if real_name else "",
+        rated_on=on,
+    )
+    settings = runtime.settings("feedback")
+    checked = ratings.validate(draft, tagset, settings, runtime.config.site_code)
+    assert checked.ok, checked.problems
+    return ratings.save(
+        checked,
+        actor="1001",
+        site_code=runtime.config.site_code,
+        tagset=tagset,
+        calendar=runtime.calendar,
+        case_settings=settings,
+        today=opened or on,
+    )

@@ -1,0 +1,165 @@
+"""The rectification loop: deadlines in working days, every state by key, overdue tiles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import Button, Input, Static
+
+from core.outbox import Outbox
+from core.runtime import Runtime
+from plugins.feedback import cases
+from plugins.feedback.cases import CaseError, CaseState
+from plugins.feedback.models import Case, CaseEvent
+from plugins.feedback.ui.cases_screen import CasesScreen
+from tests.plugins.feedback.helpers import rate
+from tests.workstation.helpers import sign_in
+from workstation.app import SihaoApp
+from workstation.screens.home import HomeScreen
+
+
+def test_deadlines_skip_national_day_and_count_make_up_saturdays(fb_runtime: Runtime) -> None:
+    # Opened Wed 2026-09-30. National Day 10-01..10-07 is off; Sat 10-10 is a
+    # make-up working day; Sun 10-11 is off. Callback within 1 working day:
+    # Thu 10-08. Rectify within 5: 10-08, 10-09, 10-10 (Sat), 10-12, 10-13.
+    rating = rate(fb_runtime, 2, real_name=True, on=dt.date(2026, 9, 30))
+    case = Case.get(Case.source_id == rating.id)
+    assert case.callback_due == dt.date(2026, 10, 8)
+    assert case.rectify_due == dt.date(2026, 10, 13)
+    assert not case.due_estimate
+    # Opened Fri 2026-09-18: the next working day is Sun 09-20 (make-up day).
+    # Rectify: 09-20, 09-21, 09-22, 09-23, 09-24 (Fri 09-25 starts 中秋).
+    rating = rate(fb_runtime, 1, on=dt.date(2026, 9, 18))
+    case = Case.get(Case.source_id == rating.id)
+    assert (case.callback_due, case.rectify_due) == (dt.date(2026, 9, 20), dt.date(2026, 9, 24))
+
+
+def test_settings_change_the_deadlines(fb_runtime: Runtime) -> None:
+    fb_runtime.config.plugin_settings["feedback"] = {
+        "callback_within_working_days": 2,
+        "rectify_within_working_days": 15,
+    }
+    rating = rate(fb_runtime, 2, on=dt.date(2026, 9, 30))
+    case = Case.get(Case.source_id == rating.id)
+    # 2 working days: 10-08, 10-09. 15: 10-08, 09, 10 (Sat), 12–16, 19–23, 26, 27.
+    assert case.callback_due == dt.date(2026, 10, 9)
+    assert case.rectify_due == dt.date(2026, 10, 27)
+
+
+def test_a_year_without_a_calendar_is_flagged_as_an_estimate(fb_runtime: Runtime) -> None:
+    rating = rate(fb_runtime, 1, on=dt.date(2026, 11, 1), opened=dt.date(2027, 3, 1))
+    case = Case.get(Case.source_id == rating.id)
+    assert case.due_estimate
+    assert case.rectify_due == dt.date(2027, 3, 8)  # weekends only: Tue..Fri, Mon
+
+
+async def test_walk_a_case_through_every_state_by_keys(fb_runtime: Runtime) -> None:
+    rating = rate(fb_runtime, 2, real_name=True, on=dt.date(2026, 9, 30))
+    case = Case.get(Case.source_id == rating.id)
+    app = SihaoApp(fb_runtime, watch=False)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await sign_in(pilot, "3001")  # supervisor: may also review (复核)
+        screen = CasesScreen(fb_runtime, today=dt.date(2026, 10, 9))
+        await app.push_screen(screen)
+        await pilot.pause()
+        title = str(screen.query_one("#cases-title", Static).render())
+        assert "逾期 1 件" in title  # callback was due Thu 10-08
+        detail = str(screen.query_one("#case-detail", Static).render())
+        assert "[1] 已回访" in detail
+        await pilot.press("1")  # 待回访 → 已回访
+        await pilot.press("1")  # → 整改中
+        await pilot.press("1")  # → 已整改
+        await pilot.press("1")  # → 已反馈
+        await pilot.press("1")  # → 已复核
+        await pilot.pause()
+        assert cases.state_of(case.id) is CaseState.REVIEWED
+        assert "已办结" in str(screen.query_one("#case-detail", Static).render())
+        await pilot.press("1")
+        assert "没有第 1 个下一步" in str(screen.query_one("#case-error", Static).render())
+    events = cases.history(case.id)
+    assert [e.to_state for e in events] == [
+        "pending_callback",
+        "called_back",
+        "rectifying",
+        "rectified",
+        "fed_back",
+        "reviewed",
+    ]
+    assert [e.from_state for e in events[1:]] == [e.to_state for e in events[:-1]]
+    assert all(e.actor == "3001" for e in events[1:])
+    # One row per change, each queued for the server with the unit to route to.
+    queued = Outbox.select().where(Outbox.kind == "feedback.case_event")
+    assert queued.count() == 6
+    assert all('"unit_site": "370303-ZWFW"' in row.payload for row in queued)
+
+
+async def test_explanation_needs_a_note_and_appeal_branches(fb_runtime: Runtime) -> None:
+    first = Case.get(Case.source_id == rate(fb_runtime, 1, on=dt.date(2026, 10, 12)).id)
+    app = SihaoApp(fb_runtime, watch=False)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await sign_in(pilot, "3001")
+        screen = CasesScreen(fb_runtime, today=dt.date(2026, 10, 12))
+        await app.push_screen(screen)
+        await pilot.pause()
+        await pilot.press("1")  # 已回访
+        await pilot.press("3")  # 解释说明 without a note: refused
+        error = str(screen.query_one("#case-error", Static).render())
+        assert "需要说明" in error
+        assert cases.state_of(first.id) is CaseState.CALLED_BACK
+        await pilot.click("#case-note")
+        await pilot.press(*"无法律依据", "enter")
+        await pilot.press("3")
+        await pilot.pause()
+        assert cases.state_of(first.id) is CaseState.EXPLAINED
+        assert screen.query_one("#case-note", Input).value == ""
+        assert CaseEvent.get(CaseEvent.to_state == "explained").note == "无法律依据"
+    # Appeal: rejected on review, so the unit rectifies after all.
+    second = Case.get(Case.source_id == rate(fb_runtime, 2, on=dt.date(2026, 10, 12)).id)
+    today = dt.date(2026, 10, 13)
+    cases.transition(second.id, CaseState.CALLED_BACK, actor="1001", role="clerk", today=today)
+    with pytest.raises(CaseError):
+        cases.transition(second.id, CaseState.APPEALED, actor="1001", role="clerk", today=today)
+    cases.transition(
+        second.id, CaseState.APPEALED, actor="1001", role="clerk", today=today, note="恶意差评"
+    )
+    cases.transition(second.id, CaseState.RECTIFYING, actor="3001", role="supervisor", today=today)
+    cases.transition(second.id, CaseState.RECTIFIED, actor="1001", role="clerk", today=today)
+    cases.transition(second.id, CaseState.FED_BACK, actor="1001", role="clerk", today=today)
+    # Only a supervisor reviews.
+    with pytest.raises(CaseError, match="只有督查人员"):
+        cases.transition(second.id, CaseState.REVIEWED, actor="1001", role="clerk", today=today)
+    # 立行立改: fixed on the spot straight after the callback.
+    third = Case.get(Case.source_id == rate(fb_runtime, 2, on=dt.date(2026, 10, 12)).id)
+    cases.transition(third.id, CaseState.CALLED_BACK, actor="1001", role="clerk", today=today)
+    cases.transition(third.id, CaseState.RECTIFIED, actor="1001", role="clerk", today=today)
+    # No skipping: a new case cannot jump to 已整改.
+    fourth = Case.get(Case.source_id == rate(fb_runtime, 2, on=dt.date(2026, 10, 12)).id)
+    with pytest.raises(CaseError, match="待回访"):
+        cases.transition(fourth.id, CaseState.RECTIFIED, actor="1001", role="clerk", today=today)
+    states = cases.current_states()
+    assert states[second.id] is CaseState.FED_BACK
+    assert states[third.id] is CaseState.RECTIFIED
+    assert states[fourth.id] is CaseState.PENDING_CALLBACK
+
+
+async def test_overdue_cases_light_up_the_home_tile(fb_runtime: Runtime) -> None:
+    rate(fb_runtime, 2, on=dt.date(2026, 9, 30))  # long overdue by now (2026-11-28)
+    app = SihaoApp(fb_runtime, watch=False)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await sign_in(pilot, "1001")
+        assert isinstance(app.screen, HomeScreen)
+        tile = app.screen.query_one("#" + HomeScreen.tile_id("feedback.cases"), Button)
+        assert tile.has_class("alert")
+        assert "逾期 1 件" in str(tile.label)
+
+
+async def test_estimated_deadlines_are_marked_on_screen(fb_runtime: Runtime) -> None:
+    rate(fb_runtime, 1, on=dt.date(2026, 11, 1), opened=dt.date(2027, 3, 1))
+    app = SihaoApp(fb_runtime, watch=False)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await sign_in(pilot, "1001")
+        screen = CasesScreen(fb_runtime, today=dt.date(2027, 3, 2))
+        await app.push_screen(screen)
+        await pilot.pause()
+        assert "仅按周末估算" in str(screen.query_one("#case-detail", Static).render())
