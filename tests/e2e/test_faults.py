@@ -12,6 +12,7 @@ every record exactly once and the workstation the server's latest changes.
 from __future__ import annotations
 
 import random
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -106,5 +107,39 @@ def test_nothing_lost_nothing_duplicated_under_faults(
         assert "drop_response" in proxy.log and "duplicate" in proxy.log
         assert duplicates > 0  # answers were lost after commits, and the resends were known
         syncer.close()
+    finally:
+        runtime.shutdown()
+
+
+def test_the_worker_backs_off_no_sooner_than_retry_after(
+    server: Any, proxy: FaultProxy, tmp_path: Path
+) -> None:
+    from core.sync.worker import SyncWorker
+
+    runtime = workstation(tmp_path / "ws")
+    try:
+        proxy.set_schedule([])
+        Syncer(runtime).enroll(proxy.url, admin.issue_enroll_code(DEMO_SITE), "busy counter")
+        write_notes(3)
+        proxy.set_schedule(["busy"])
+        errors: list[BaseException | None] = []
+        worker = SyncWorker(
+            lambda: Syncer(runtime), interval=60, base=0.01, cap=0.05, on_cycle=errors.append
+        )
+        worker.start()
+        for _ in range(200):
+            if errors:
+                break
+            time.sleep(0.01)
+        assert isinstance(errors[0], Retryable) and errors[0].status == 503
+        assert worker.failures == 1 and worker.next_delay >= 2.0  # cap 0.05 s, Retry-After 2 s
+        assert pending() == 3 and "503" in engine.status().last_error
+        worker.trigger()  # "retry now" does not wait for Retry-After: a person asked
+        for _ in range(300):
+            if pending() == 0:
+                break
+            time.sleep(0.01)
+        worker.stop()
+        assert pending() == 0 and worker.failures == 0
     finally:
         runtime.shutdown()

@@ -16,7 +16,8 @@ to act per request. Each request takes the next action of the current schedule
 - ``stall``: forward, let the server commit, hold the answer past the client's
   timeout, then close;
 - ``duplicate``: forward the request twice at once on two connections (a retry
-  racing the original), answer with one of the two.
+  racing the original), answer with one of the two;
+- ``busy``: answer 503 with ``Retry-After: 2`` without forwarding (load shedding).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ ACTIONS = (
     "cut_response",
     "stall",
     "duplicate",
+    "busy",
 )
 
 
@@ -157,6 +159,13 @@ class FaultProxy:
                 if action == "drop":
                     client.close()
                     return
+                if action == "busy":
+                    body = b'{"detail":"busy"}'
+                    client.sendall(
+                        b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                        b"Retry-After: 2\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+                    )
+                    continue
                 if action == "reset_mid_body":
                     upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
                     head_end = request.find(b"\r\n\r\n") + 4

@@ -1,0 +1,116 @@
+"""The Sync plugin as people meet it: tiles, the Sync and Enroll screens, the status bar,
+and site policy from the server applied live (a real server on loopback, SQLite)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Button, DataTable, Input, Static
+
+from core.sync import engine
+from core.sync.engine import Syncer
+from plugins.sync import service
+from server import admin
+from tests.sync_support.world import DEMO_SITE, central_server, enroll, workstation, write_notes
+from tests.workstation.helpers import sign_in, wait_for
+from workstation.app import SihaoApp
+from workstation.widgets.status_bar import StatusBar
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    with central_server("sqlite", tmp_path_factory.mktemp("server")) as srv:
+        yield srv
+
+
+def tile_ids(app: SihaoApp) -> set[str]:
+    return {b.id or "" for b in app.screen.query(".tile").results(Button)}
+
+
+def status_line(app: SihaoApp) -> str:
+    return app.screen.query_one(StatusBar).describe()
+
+
+async def test_it_disables_a_plugin_on_the_server_and_its_tile_goes(
+    server: Any, tmp_path: Path
+) -> None:
+    runtime = workstation(tmp_path / "ws")  # nothing local: staff and policy come by sync
+    enroll(runtime, server)
+    Syncer(runtime).sync_once()
+    admin.set_policy(DEMO_SITE, enable=["about"])
+    app = SihaoApp(runtime, watch=False)
+    try:
+        async with app.run_test(size=(140, 40)) as pilot:
+            await sign_in(pilot, "1001")  # a clerk whose PIN hash came from the server
+            assert await wait_for(pilot, lambda: "tile-about-site" in tile_ids(app))
+            assert "tile-sync-status" in tile_ids(app)
+            assert await wait_for(pilot, lambda: "同步：已是最新" in status_line(app))
+
+            admin.set_policy(DEMO_SITE, disable=["about"])
+            service.retry_now(runtime)  # the worker's next round, without waiting 30 s
+            assert await wait_for(pilot, lambda: "tile-about-site" not in tile_ids(app), timeout=10)
+            assert "tile-sync-status" in tile_ids(app)  # sync itself always stays on
+
+            admin.set_policy(DEMO_SITE, enable=["about"])
+            service.retry_now(runtime)
+            assert await wait_for(pilot, lambda: "tile-about-site" in tile_ids(app), timeout=10)
+    finally:
+        admin.set_policy(DEMO_SITE, enable=["about"])
+
+
+async def test_sync_screen_shows_waiting_and_rejected_records(server: Any, tmp_path: Path) -> None:
+    runtime = workstation(tmp_path / "ws")
+    enroll(runtime, server)
+    Syncer(runtime).sync_once()
+    app = SihaoApp(runtime, watch=False)
+    async with app.run_test(size=(160, 45)) as pilot:
+        service.stop_worker(runtime)  # this test drives the rounds itself
+        await sign_in(pilot, "9001")  # IT
+        write_notes(3)
+        write_notes(1, kind="e2e.unknown")
+        await pilot.click("#tile-sync-status")
+        await pilot.pause()
+        assert app.screen.id == "sync"
+        summary = str(app.screen.query_one("#sync-summary", Static).render())
+        assert "待上传：4 条" in summary and DEMO_SITE in summary
+        assert "4 条待上传" in status_line(app)
+
+        await pilot.press("r")  # retry now: the worker runs a round
+        assert await wait_for(pilot, lambda: engine.status().rejected == 1, timeout=10)
+        table = app.screen.query_one("#sync-rejected", DataTable)
+        assert await wait_for(pilot, lambda: table.row_count == 1, timeout=5)
+        row = table.get_row_at(0)
+        assert row[1] == "e2e.unknown" and "e2e.unknown" in str(row[4])
+        assert "1 条被拒" in status_line(app)
+
+        await pilot.press("q")  # IT sends it again (still unknown: rejected again, kept)
+        assert await wait_for(pilot, lambda: engine.status().pending == 0, timeout=10)
+        assert engine.status().rejected == 1
+    service.stop_worker(runtime)
+
+
+async def test_it_enrolls_from_the_enroll_screen(server: Any, tmp_path: Path) -> None:
+    runtime = workstation(tmp_path / "ws", seed=True)  # a demo site, not enrolled yet
+    app = SihaoApp(runtime, watch=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await sign_in(pilot, "9001")
+        assert "同步：未注册" in status_line(app)
+        await pilot.click("#tile-sync-enroll")
+        await pilot.pause()
+        app.screen.query_one("#enroll-server", Input).value = server.url
+        app.screen.query_one("#enroll-code", Input).value = "WRONG-CODE"
+        await pilot.click("#enroll-submit")
+        result = app.screen.query_one("#enroll-result", Static)
+        assert await wait_for(pilot, lambda: "服务器拒绝了请求" in str(result.render()))
+        assert not engine.status().enrolled
+
+        app.screen.query_one("#enroll-code", Input).value = admin.issue_enroll_code(DEMO_SITE)
+        await pilot.click("#enroll-submit")
+        assert await wait_for(pilot, lambda: "已在" in str(result.render()), timeout=10)
+        assert engine.status().enrolled and engine.status().site_code == DEMO_SITE
+        assert await wait_for(
+            pilot, lambda: engine.status().last_pull_at is not None, timeout=10
+        )  # the worker started syncing at once
