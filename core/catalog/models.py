@@ -81,7 +81,7 @@ class Item(BaseModel):
     visits = peewee.IntegerField(default=0)
     faq = JSONTextField(default=list)
     keywords = JSONTextField(default=list)
-    pinyin = peewee.CharField(default="")  # derived: full pinyin of the name, no spaces
+    pinyin = peewee.CharField(default="")  # derived: pinyin syllables of the name, space-separated
     initials = peewee.CharField(default="")  # derived: pinyin initials of the name
     updated_at = peewee.DateTimeField(default=utcnow)
 

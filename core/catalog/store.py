@@ -18,6 +18,7 @@ file or a sync payload carries, so plugins never touch the peewee rows.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -65,14 +66,19 @@ def _changed(kind: str, code: str | None) -> None:
 
 
 # -- pinyin ------------------------------------------------------------------------
+@functools.lru_cache(maxsize=8192)  # catalogs repeat a name in every district
 def name_pinyin(name: str) -> tuple[str, str]:
-    """(full pinyin, initials) of a name, lower case, hanzi and letters/digits only."""
+    """(full pinyin, initials) of a name's hanzi, lower case; syllables space-separated.
+
+    The spaces tell the search index where syllables start (``zhizhao`` finds
+    营业执照, ``ezhi`` does not).
+    """
     from pypinyin import Style, lazy_pinyin  # ≈ 55 MB and 0.3 s: only when items are written
 
     # Hanzi only: the lookup matches letters and digits in names through the name itself.
     full = lazy_pinyin(name, errors="ignore")
     initials = [p[:1] for p in lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")]
-    return "".join(full), "".join(initials)
+    return " ".join(full), "".join(initials)
 
 
 # -- rows and dicts ----------------------------------------------------------------
@@ -92,6 +98,21 @@ def _row_values(kind: str, entity: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _insert_many(model: type[peewee.Model], rows: list[dict[str, Any]]) -> None:
+    """Plain ``executemany``: peewee's insert_many spends ≈ 1.5 ms per row building SQL
+    (100,000 items took 120 s; this takes a few seconds)."""
+    if not rows:
+        return
+    fields = [model._meta.fields[name] for name in rows[0]]
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        model._meta.table_name,
+        ", ".join(f'"{f.column_name}"' for f in fields),
+        ", ".join("?" for _f in fields),
+    )
+    cursor = database.cursor()
+    cursor.executemany(sql, ([f.db_value(row[f.name]) for f in fields] for row in rows))
+
+
 def _checked(kind: str, data: Any) -> dict[str, Any]:
     entity, problems = schema.normalise(kind, data)
     if problems:
@@ -107,10 +128,7 @@ def replace_catalog(doc: CatalogDocument, *, actor: str = "", source: str = "") 
         for kind in reversed(list(SECTIONS)):
             MODEL_OF[kind].delete().execute()
         for kind in SECTIONS:
-            rows = [_row_values(kind, entity) for entity in doc.entities(kind)]
-            model = MODEL_OF[kind]
-            for start in range(0, len(rows), 200):
-                model.insert_many(rows[start : start + 200]).execute()
+            _insert_many(MODEL_OF[kind], [_row_values(kind, e) for e in doc.entities(kind)])
         counts = doc.counts()
         audit.record("catalog.imported", actor=actor, detail={"source": source, **counts})
     _changed("*", None)

@@ -18,7 +18,7 @@ def test_replace_then_export_gives_the_same_catalog(catalog_db: peewee.SqliteDat
     assert counts == {"departments": 3, "items": 6, "bundles": 2, "service_points": 5}
     assert store.export_catalog().to_json() == _sorted(doc.to_json())
     row = Item.get_by_id("370300-SCJG-DJ-002-01")
-    assert row.initials.startswith("yyzz") and row.pinyin.startswith("yingyezhizhao")
+    assert row.initials.startswith("yyzz") and row.pinyin.startswith("ying ye zhi zhao")
 
 
 def store_replace(doc):  # type: ignore[no-untyped-def]
