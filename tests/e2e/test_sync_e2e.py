@@ -17,7 +17,7 @@ from core.sync.engine import Syncer
 from core.sync.models import Blocked
 from plugins.sync import service
 from server import admin
-from tests.sync_support.data import demo_catalog
+from tests.sync_support.data import ROOT, demo_catalog
 from tests.sync_support.world import (
     DEMO_SITE,
     NOTE,
@@ -183,6 +183,39 @@ def test_pulled_policy_and_plugin_changes_apply_live(server: Any, tmp_path: Path
         plugin = runtime.host.pm.get_plugin(PLUGIN)
         assert plugin.pulled["routed-1"] == {"text": "转来"}
         assert Outbox.select().where(Outbox.state == OutboxState.REJECTED.value).count() == 0
+        syncer.close()
+    finally:
+        runtime.shutdown()
+
+
+def test_compacted_history_resets_and_the_snapshot_replaces_what_is_gone(
+    server: Any, tmp_path: Path
+) -> None:
+    import json
+
+    from server import changes
+
+    runtime = workstation(tmp_path / "ws")
+    try:
+        enroll(runtime, server)
+        syncer = Syncer(runtime, page_size=7)  # the snapshot spans many pages
+        syncer.sync_once()
+        catalog = demo_catalog()
+        gone = catalog["items"][-1]["code"]
+        assert store.get_item(gone) is not None
+        # IT removes an item, and later compacts the history: the tombstone is dropped.
+        smaller = dict(catalog, items=catalog["items"][:-1])
+        path = tmp_path / "smaller.json"
+        path.write_text(json.dumps(smaller, ensure_ascii=False), encoding="utf-8")
+        admin.import_catalog(path, replace=True)
+        changes.compact()
+        _pushed, pulled = syncer.sync_once()
+        assert pulled.pages > 1
+        assert store.get_item(gone) is None
+        assert store.count_items() == len(smaller["items"])
+        assert not engine.sync_state().resetting
+        # Put the server's catalog back for the other tests of this module.
+        admin.import_catalog(ROOT / "data" / "demo" / "catalog.json")
         syncer.close()
     finally:
         runtime.shutdown()
