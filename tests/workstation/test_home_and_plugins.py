@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.command import CommandList
 from textual.widgets import Button, DataTable
 
 from core.config import load_site_config
@@ -117,4 +118,24 @@ async def test_palette_lists_plugin_commands_for_the_role(data_dir: Path) -> Non
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Call next number" not in titles and "插件管理" in titles
         assert "主题：sihao-light" in titles
+    runtime.shutdown()
+
+
+async def test_palette_runs_a_plugin_command_and_switches_theme(data_dir: Path) -> None:
+    runtime = make_runtime(data_dir, plugins=["about", "queue_board"])
+    app = SihaoApp(runtime, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, "1001")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Call next")
+        assert await wait_for(pilot, lambda: app.screen.query_one(CommandList).option_count > 0)
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: "Calling A017" in notifications(app))
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"sihao-light")
+        assert await wait_for(pilot, lambda: app.screen.query_one(CommandList).option_count > 0)
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: app.theme == "sihao-light")
     runtime.shutdown()
