@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-STORE_VERSION = 4  # bump when the generator, the query mix or the catalog tables change
+STORE_VERSION = 5  # bump when the generator, the query mix or the catalog tables change
 QUERIES = 1000
 
 

@@ -41,6 +41,7 @@ ENTRY_POINT_GROUP = "sihao.plugins"
 BUILTIN_PLUGINS: dict[str, str] = {
     "about": "plugins.about.plugin",
     "feedback": "plugins.feedback.plugin",
+    "lookup": "plugins.lookup.plugin",
     "sync": "plugins.sync.plugin",
 }
 

@@ -27,6 +27,7 @@ its own, so nothing a clerk types can raise or match everything.
 from __future__ import annotations
 
 import gc
+import heapq
 import json
 import logging
 import threading
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 
 PREFIX_MAX = 4  # prefix posting lists for the first 1..4 characters
 USED_MAX = 2000  # the most-used items considered for the usage boost
+BUNDLE_RANK = 50  # a bundle's words rank after an item's own keywords
 
 
 def _is_hanzi(ch: str) -> bool:
@@ -149,27 +151,37 @@ class _TextIndex:
 
 
 class _KeywordIndex:
-    """Colloquial words (item keywords, bundle names and keywords) → items."""
+    """Colloquial words (item keywords, main item names, bundle words) → items.
 
-    def __init__(self, keywords_of: list[list[str]]) -> None:
-        items_of: dict[str, list[int]] = {}
+    A word's items are ranked by where the word stands in each item's list (an
+    item's first keyword describes it best; its main item's name and its bundles'
+    words come after its own keywords), then by static rank.
+    """
+
+    def __init__(self, keywords_of: list[list[tuple[int, str]]]) -> None:
+        items_of: dict[str, dict[int, int]] = {}
         for ordinal, words in enumerate(keywords_of):
-            for word in words:
-                bucket = items_of.setdefault(word, [])
-                if not bucket or bucket[-1] != ordinal:
-                    bucket.append(ordinal)
+            for position, word in words:
+                items_of.setdefault(word, {}).setdefault(ordinal, position)
         self.words = sorted(items_of)
-        self.items = [array("i", items_of[w]) for w in self.words]
+        self.items: list[array[int]] = []
+        self.positions: list[array[int]] = []
+        for word in self.words:
+            ranked = sorted((position, o) for o, position in items_of[word].items())
+            self.positions.append(array("i", (p for p, _o in ranked)))
+            self.items.append(array("i", (o for _p, o in ranked)))
         self.text = _TextIndex(self.words, 2, unigrams=False)
         self.keywords_of = keywords_of
 
     def _items_of_words(self, word_ids: Iterable[int]) -> Iterator[int]:
-        # A handful of words match; merge their item lists in rank order.
-        lists = [self.items[w] for w in word_ids]
+        lists = list(word_ids)
         if len(lists) == 1:
-            yield from lists[0]
+            yield from self.items[lists[0]]
             return
-        yield from sorted({o for postings in lists for o in postings})
+        # Several words match: merge their lists lazily, best position first.
+        merged = heapq.merge(*(zip(self.positions[w], self.items[w], strict=True) for w in lists))
+        for _position, ordinal in merged:
+            yield ordinal
 
     def leading_matches(self, q: str) -> Iterator[int]:
         """Items with a keyword equal to q, then those with a keyword starting with q."""
@@ -187,10 +199,10 @@ class _KeywordIndex:
                 yield from self._items_of_words(words)
 
     def starts(self, ordinal: int, q: str) -> bool:
-        return any(word.startswith(q) for word in self.keywords_of[ordinal])
+        return any(word.startswith(q) for _p, word in self.keywords_of[ordinal])
 
     def contains(self, ordinal: int, q: str) -> bool:
-        return len(q) >= 2 and any(q in word for word in self.keywords_of[ordinal])
+        return len(q) >= 2 and any(q in word for _p, word in self.keywords_of[ordinal])
 
 
 class CatalogIndex:
@@ -212,7 +224,7 @@ class CatalogIndex:
             value = str(text or "")
             return strings.setdefault(value, value)
 
-        words_of: dict[str, list[str]] = {}
+        words_of: dict[str, list[tuple[int, str]]] = {}
         entries = []
         for row in rows:
             (code, name, main, keywords, pinyin, initials, dept, level, online, objects, region) = (
@@ -220,8 +232,17 @@ class CatalogIndex:
             )
             key = keywords if isinstance(keywords, str) else json.dumps(keywords or [])
             if key not in words_of:
-                raw = json.loads(key)
-                words_of[key] = [same(normalise(w)) for w in raw if normalise(w)]
+                # Each keyword as typed, and its full pinyin and initials (kept in the
+                # derived columns after the name's, "|"-separated), at its position.
+                spoken = (pinyin or "").split("|")[1:]
+                letters = (initials or "").split("|")[1:]
+                pairs: list[tuple[int, str]] = []
+                for position, word in enumerate(json.loads(key)):
+                    variants = [normalise(word)]
+                    if position < len(spoken):
+                        variants += [spoken[position].replace(" ", ""), letters[position]]
+                    pairs.extend((position, same(v)) for v in dict.fromkeys(variants) if v)
+                words_of[key] = pairs
             words = words_of[key]
             wanted = set(json.loads(objects) if isinstance(objects, str) else objects or [])
             entries.append(
@@ -230,8 +251,8 @@ class CatalogIndex:
                     same(name),
                     str(code),
                     words,
-                    same(pinyin),
-                    same(initials),
+                    same((pinyin or "").split("|")[0]),
+                    same((initials or "").split("|")[0]),
                     same(dept),
                     same(level),
                     bool(online),
@@ -279,22 +300,33 @@ class CatalogIndex:
                     _TextIndex._add(self.syllable_starts, key, group)
 
         # Colloquial words: the item's keywords, its main item's name, its bundles.
-        keywords_of: list[list[str]] = []
+        keywords_of: list[list[tuple[int, str]]] = []
         for entry in entries:
             words = entry[3]
             main = normalised.setdefault(entry[11], normalise(entry[11]))
-            keywords_of.append(words + [main] if main and main not in words else words)
+            if main and all(w != main for _p, w in words):
+                words = [*words, (len(words), main)]
+            keywords_of.append(words)
         for bundle in bundles:  # "开饭店" finds every item of the 开饭店 bundle
-            words = [normalise(w) for w in [bundle.get("name", ""), *bundle.get("keywords", [])]]
+            extra = [normalise(w) for w in [bundle.get("name", ""), *bundle.get("keywords", [])]]
             for code in bundle.get("items", []):
                 member = self.ordinal_of.get(code)
                 if member is not None:
-                    keywords_of[member] = keywords_of[member] + [w for w in words if w]
+                    keywords_of[member] = keywords_of[member] + [
+                        (BUNDLE_RANK, w) for w in extra if w
+                    ]
         self.keywords = _KeywordIndex(keywords_of)
 
+        # Codes: exact and prefix by bisection over the sorted normalised codes,
+        # anywhere inside by trigram postings (people type the 001-01 end too).
         code_keys = [normalise(code) for code in self.codes]
         self.code_sorted = array("i", sorted(range(len(code_keys)), key=code_keys.__getitem__))
         self.code_keys = [code_keys[i] for i in self.code_sorted]
+        self.code_of = code_keys
+        self.code_grams: dict[str, array[int]] = {}
+        for ordinal, code in enumerate(code_keys):
+            for start in range(len(code) - 2):
+                _TextIndex._add(self.code_grams, code[start : start + 3], ordinal)
         self.usage: dict[int, int] = {}
         self._used: list[int] = []
 
@@ -352,11 +384,7 @@ class CatalogIndex:
         keywords = self.keywords
         codes = self.code_keys
 
-        def code_is(o: int) -> bool:
-            return normalise(self.codes[o]) == q
-
-        def code_starts(o: int) -> bool:
-            return normalise(self.codes[o]).startswith(q)
+        code_of = self.code_of
 
         hanzi = any(_is_hanzi(ch) for ch in q)
         letters = q.isascii() and q.isalpha()
@@ -369,7 +397,7 @@ class CatalogIndex:
             )
         ]
         if coded:
-            tiers.append(("code", code_is, lambda: self._exact_code(q)))
+            tiers.append(("code", lambda o: code_of[o] == q, lambda: self._exact_code(q)))
         tiers.append(
             (
                 "name",
@@ -377,8 +405,8 @@ class CatalogIndex:
                 lambda: self._items(self.name.prefix_matches(q)),
             )
         )
-        if coded and len(q) >= 4 and any(ch.isdigit() for ch in q):
-            tiers.append(("code", code_starts, lambda: self._code_prefix(q)))
+        if coded and len(q) >= 3 and any(ch.isdigit() for ch in q):
+            tiers.append(("code", lambda o: code_of[o].startswith(q), lambda: self._code_prefix(q)))
         if letters:
             tiers.append(
                 (
@@ -435,7 +463,22 @@ class CatalogIndex:
                 tiers.append(
                     ("pinyin", lambda o: q in pinyin[group_of[o]], lambda: self._pinyin_inner(q))
                 )
+        if coded and len(q) >= 3:
+            tiers.append(("code", lambda o: q in code_of[o], lambda: self._code_inside(q)))
         return tiers
+
+    def _code_inside(self, q: str) -> Iterator[int]:
+        rarest: array[int] | None = None
+        for start in range(len(q) - 2):
+            postings = self.code_grams.get(q[start : start + 3])
+            if postings is None:
+                return
+            if rarest is None or len(postings) < len(rarest):
+                rarest = postings
+        code_of = self.code_of
+        for ordinal in rarest or ():
+            if q in code_of[ordinal]:
+                yield ordinal
 
     def _filter(self, filters: Filters) -> Callable[[int], bool] | None:
         if not filters.active():

@@ -81,6 +81,16 @@ def name_pinyin(name: str) -> tuple[str, str]:
     return " ".join(full), "".join(initials)
 
 
+def derived_pinyin(name: str, keywords: list[str]) -> tuple[str, str]:
+    """The ``pinyin`` and ``initials`` columns: the name's, then each keyword's, "|"-joined.
+
+    ``yyzz`` then finds items whose everyday words include 营业执照, and ``dibao``
+    those with 低保, without the search loading pypinyin.
+    """
+    parts = [name_pinyin(name), *(name_pinyin(k) for k in keywords)]
+    return "|".join(p for p, _i in parts), "|".join(i for _p, i in parts)
+
+
 # -- rows and dicts ----------------------------------------------------------------
 def _columns(kind: str) -> list[str]:
     return [key for key, _check in schema.FIELDS[kind]]
@@ -94,7 +104,7 @@ def _row_values(kind: str, entity: dict[str, Any]) -> dict[str, Any]:
     values = {key: entity[key] for key in _columns(kind)}
     values["updated_at"] = utcnow()
     if kind == ITEM:
-        values["pinyin"], values["initials"] = name_pinyin(entity["name"])
+        values["pinyin"], values["initials"] = derived_pinyin(entity["name"], entity["keywords"])
     return values
 
 

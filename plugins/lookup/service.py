@@ -1,0 +1,286 @@
+"""What the lookup screens show, without any UI: situations, bundles, the directory.
+
+Items, bundles and points are catalog dicts (``core.catalog.store`` readers), the
+same shape files and sync carry. The search itself is ``core.catalog.search``; the
+shared instance lives in ``runtime.extras["catalog.search"]`` for every plugin.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from core.catalog import store
+from core.catalog.formats import CatalogImportError, load_catalog
+from core.catalog.search import SearchService, normalise
+from core.i18n import _
+
+log = logging.getLogger(__name__)
+
+EXTRAS_KEY = "catalog.search"
+SHARED = "部门共享"
+
+
+def search_service(runtime: Any) -> SearchService:
+    """The shared lookup, created on first use and parked in ``runtime.extras``."""
+    service = runtime.extras.get(EXTRAS_KEY)
+    if not isinstance(service, SearchService):
+        service = SearchService()
+        runtime.extras[EXTRAS_KEY] = service
+    return service
+
+
+# -- an item and its situations ------------------------------------------------------
+@dataclass(frozen=True)
+class MaterialLine:
+    key: str
+    name: str
+    form: str
+    copies: int
+    source: str
+    required: bool
+    situations: list[str]  # names of the situations it is limited to ([] = every one)
+
+    @property
+    def bring(self) -> bool:
+        """The applicant brings it (departments share the others)."""
+        return self.source != SHARED
+
+
+def _applies(limited_to: list[str], chosen: set[str]) -> bool:
+    return not chosen or not limited_to or bool(chosen & set(limited_to))
+
+
+def conditions(item: dict[str, Any], chosen: set[str]) -> list[tuple[str, list[str]]]:
+    """(situation name, its conditions) for the chosen situations (all if none chosen)."""
+    return [
+        (s["name"], list(s["conditions"]))
+        for s in item.get("situations", [])
+        if not chosen or s["code"] in chosen
+    ]
+
+
+def materials(item: dict[str, Any], chosen: set[str]) -> list[MaterialLine]:
+    """The materials for the chosen situations: those limited to others are left out."""
+    names = {s["code"]: s["name"] for s in item.get("situations", [])}
+    return [
+        MaterialLine(
+            key=m["key"],
+            name=m["name"],
+            form=m["form"],
+            copies=int(m["copies"]),
+            source=m["source"],
+            required=bool(m["required"]),
+            situations=[names.get(c, c) for c in m["situations"]],
+        )
+        for m in item.get("materials", [])
+        if _applies(m["situations"], chosen)
+    ]
+
+
+def _material_line(n: int, m: MaterialLine) -> str:
+    extra = "" if m.required else _("(if applicable)")
+    if m.form == "电子":
+        amount = m.form
+    else:
+        amount = _("{form}, {copies} copy/copies").format(form=m.form, copies=m.copies)
+    return f"{n}. {m.name}（{amount}）{extra}"
+
+
+def materials_text(item: dict[str, Any], chosen: set[str]) -> str:
+    """The materials list as plain text, for the clipboard or a message to the applicant."""
+    lines = [_("Materials for {name}").format(name=item["name"])]
+    situation_names = [s["name"] for s in item.get("situations", []) if s["code"] in chosen]
+    if situation_names:
+        lines.append(_("Situation: {names}").format(names="、".join(situation_names)))
+    found = materials(item, chosen)
+    bring = [m for m in found if m.bring]
+    shared = [m for m in found if not m.bring]
+    lines.append(_("Please bring:"))
+    lines.extend(_material_line(n, m) for n, m in enumerate(bring, 1))
+    if shared:
+        lines.append(_("No need to bring (shared between departments):"))
+        lines.extend(f"- {m.name}" for m in shared)
+    if item.get("phone"):
+        lines.append(_("Enquiries: {phone}").format(phone=item["phone"]))
+    return "\n".join(lines)
+
+
+def days_text(item: dict[str, Any]) -> str:
+    if item.get("on_the_spot"):
+        return _("done on the spot")
+    return _("legal {legal} working days, promised {promised}").format(
+        legal=item.get("legal_days", 0), promised=item.get("promised_days", 0)
+    )
+
+
+# -- bundles -------------------------------------------------------------------------
+@dataclass
+class CombinedMaterial:
+    key: str
+    name: str
+    form: str
+    copies: int
+    source: str
+    items: list[str] = field(default_factory=list)  # names of the items needing it
+
+    @property
+    def bring(self) -> bool:
+        return self.source != SHARED
+
+
+@dataclass
+class BundleView:
+    code: str
+    name: str
+    description: str
+    items: list[dict[str, Any]]  # in the order they are done
+    missing: list[str]  # item codes the catalog no longer has
+    materials: list[CombinedMaterial]
+
+    @property
+    def promised_days(self) -> int:
+        return sum(int(i.get("promised_days", 0)) for i in self.items)
+
+
+def bundle_view(bundle: dict[str, Any]) -> BundleView:
+    """A bundle's items in order and one materials list: a shared key appears once."""
+    items = store.get_items(bundle["items"])
+    have = {i["code"] for i in items}
+    combined: dict[str, CombinedMaterial] = {}
+    for item in items:
+        for m in item.get("materials", []):
+            entry = combined.get(m["key"])
+            if entry is None:
+                entry = combined[m["key"]] = CombinedMaterial(
+                    m["key"], m["name"], m["form"], int(m["copies"]), m["source"]
+                )
+            else:
+                entry.copies = max(entry.copies, int(m["copies"]))
+                if m["source"] != SHARED:  # anyone needing it from the applicant wins
+                    entry.source = m["source"]
+            if item["name"] not in entry.items:
+                entry.items.append(item["name"])
+    return BundleView(
+        code=bundle["code"],
+        name=bundle["name"],
+        description=bundle.get("description", ""),
+        items=items,
+        missing=[c for c in bundle["items"] if c not in have],
+        materials=list(combined.values()),
+    )
+
+
+# -- the directory -------------------------------------------------------------------
+LEVEL_ORDER = {"市": 0, "区县": 1, "镇街": 2, "村社区": 3}
+
+
+def points_in_order() -> list[dict[str, Any]]:
+    """Every point, each followed by the points under it (city, districts, towns, villages)."""
+    points = store.service_points()
+    children: dict[str, list[dict[str, Any]]] = {}
+    known = {p["code"] for p in points}
+    roots = []
+    for point in points:
+        if point["parent"] and point["parent"] in known:
+            children.setdefault(point["parent"], []).append(point)
+        else:
+            roots.append(point)
+    ordered: list[dict[str, Any]] = []
+
+    def walk(point: dict[str, Any]) -> None:
+        ordered.append(point)
+        for child in sorted(children.get(point["code"], []), key=lambda p: p["code"]):
+            walk(child)
+
+    for root in sorted(roots, key=lambda p: (LEVEL_ORDER.get(p["level"], 9), p["code"])):
+        walk(root)
+    return ordered
+
+
+def chain(code: str) -> list[dict[str, Any]]:
+    """The point and its parents up to the city (stops on a loop or a missing parent)."""
+    found: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    current = store.get_point(code)
+    while current is not None and current["code"] not in seen:
+        found.append(current)
+        seen.add(current["code"])
+        current = store.get_point(current["parent"]) if current["parent"] else None
+    return found
+
+
+def find_places(text: str) -> list[dict[str, Any]]:
+    """Points whose name, district, town or village matches ``text``; lowest level first."""
+    q = normalise(text)
+    if not q:
+        return []
+    matches = []
+    for point in store.service_points():
+        fields = [point["name"], point["district"], point["town"], point["village"]]
+        if any(q in normalise(f) for f in fields if f):
+            exact = q in (normalise(point["village"]), normalise(point["town"]))
+            matches.append((not exact, -LEVEL_ORDER.get(point["level"], 0), point["code"], point))
+    return [m[-1] for m in sorted(matches, key=lambda m: m[:3])]
+
+
+def handles(point: dict[str, Any], item: dict[str, Any] | None) -> bool:
+    """Whether ``point`` handles ``item``: by item code, department code or short name."""
+    if item is None:
+        return True
+    wanted = set(point["handles"])
+    if item["code"] in wanted or item.get("department") in wanted:
+        return True
+    department = store.get_department(item.get("department", ""))
+    return department is not None and bool({department["short"], department["name"]} & wanted)
+
+
+@dataclass
+class NearestPoint:
+    place: dict[str, Any]  # the point where the person is
+    point: dict[str, Any]  # the nearest point that handles the item (or the place itself)
+    steps_up: int  # 0: right there; 1: its parent…
+    chain: list[dict[str, Any]]
+
+
+def nearest_point(place_code: str, item: dict[str, Any] | None = None) -> NearestPoint | None:
+    """Walk up from ``place_code`` to the first point that handles ``item``.
+
+    The city centre handles what no point below it does, so the walk ends at the
+    top of the chain when nothing nearer lists the item.
+    """
+    points = chain(place_code)
+    if not points:
+        return None
+    for steps, point in enumerate(points):
+        if handles(point, item):
+            return NearestPoint(points[0], point, steps, points)
+    return NearestPoint(points[0], points[-1], len(points) - 1, points)
+
+
+# -- the demo catalog ----------------------------------------------------------------
+def demo_catalog_path() -> Path | None:
+    try:
+        path = Path(str(resources.files("data.demo").joinpath("catalog.json")))
+    except (ModuleNotFoundError, FileNotFoundError):
+        return None
+    return path if path.is_file() else None
+
+
+def seed_demo_catalog(runtime: Any) -> bool:
+    """Import the demo catalog at a demo site whose catalog is empty. True if imported."""
+    if getattr(runtime.config, "mode", "") != "demo" or not store.is_empty():
+        return False
+    path = demo_catalog_path()
+    if path is None:
+        return False
+    try:
+        store.replace_catalog(load_catalog(path), source="demo")
+    except CatalogImportError as exc:
+        log.error("the demo catalog was refused: %s", exc.summary())
+        return False
+    log.info("demo catalog imported from %s", path)
+    return True

@@ -1,0 +1,102 @@
+"""One-thing (一件事) bundles: pick one, see its items in order and one materials list.
+
+Materials shared by several items (the same ``key``) are listed once, with the
+items that need them; the copies asked for are the most any item asks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
+
+from core.catalog import store
+from core.i18n import _
+from plugins.lookup import service
+from workstation.screens.base import SihaoScreen
+
+
+class BundlesScreen(SihaoScreen):
+    CSS_PATH = "lookup.tcss"
+
+    def __init__(self, runtime: Any) -> None:
+        super().__init__(runtime, id="lookup-bundles")
+        self.bundles = store.bundles()
+        self.view: service.BundleView | None = None
+
+    def compose_body(self) -> Iterable[Widget]:
+        yield Static(_("One-thing bundles"), classes="screen-title")
+        with Horizontal(id="bundles-main"):
+            yield DataTable(id="bundle-list", cursor_type="row")
+            with Vertical(id="bundle-detail"):
+                yield Static("", id="bundle-title")
+                yield Static(_("Items, in the order they are done"), classes="side-title")
+                yield DataTable(id="bundle-items", cursor_type="row")
+                yield Static(_("Materials (shared ones listed once)"), classes="side-title")
+                yield DataTable(id="bundle-materials", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        listing = self.query_one("#bundle-list", DataTable)
+        listing.add_columns(_("Bundle"), _("Items"))
+        for bundle in self.bundles:
+            listing.add_row(bundle["name"], str(len(bundle["items"])), key=bundle["code"])
+        self.query_one("#bundle-items", DataTable).add_columns(
+            _("Order"), _("Item"), _("Department"), _("Promised days")
+        )
+        self.query_one("#bundle-materials", DataTable).add_columns(
+            _("Material"), _("Form"), _("Copies"), _("Bring?"), _("Needed for")
+        )
+        if self.bundles:
+            self.show_bundle(self.bundles[0]["code"])
+            listing.focus()
+        else:
+            self.query_one("#bundle-title", Static).update(_("The catalog has no bundles."))
+
+    def show_bundle(self, code: str) -> None:
+        bundle = store.get_bundle(code)
+        if bundle is None:
+            return
+        view = self.view = service.bundle_view(bundle)
+        title = f"[b]{view.name}[/b]  {view.description}\n" + _(
+            "{n} items; promised working days added up: {days}"
+        ).format(n=len(view.items), days=view.promised_days)
+        if view.missing:
+            title += "\n" + _("Not in the local catalog: {codes}").format(
+                codes="、".join(view.missing)
+            )
+        self.query_one("#bundle-title", Static).update(title)
+        departments = {d["code"]: d["short"] or d["name"] for d in store.departments()}
+        items = self.query_one("#bundle-items", DataTable)
+        items.clear()
+        for n, item in enumerate(view.items, 1):
+            items.add_row(
+                str(n),
+                item["name"],
+                departments.get(item["department"], item["department"]),
+                _("on the spot") if item["on_the_spot"] else str(item["promised_days"]),
+                key=item["code"],
+            )
+        materials = self.query_one("#bundle-materials", DataTable)
+        materials.clear()
+        for m in view.materials:
+            materials.add_row(
+                m.name,
+                m.form,
+                str(m.copies),
+                _("bring") if m.bring else _("no need to bring (shared)"),
+                "、".join(m.items),
+                key=m.key,
+            )
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "bundle-list" and event.row_key.value:
+            self.show_bundle(str(event.row_key.value))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "bundle-items" and event.row_key.value:
+            from plugins.lookup.ui.item_screen import ItemScreen
+
+            self.app.push_screen(ItemScreen(self.runtime, str(event.row_key.value)))

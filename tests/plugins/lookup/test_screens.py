@@ -1,0 +1,147 @@
+"""The lookup screens driven through the real app with Pilot, on the demo catalog."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, SelectionList, Static, TabbedContent
+
+from core.runtime import Runtime
+from tests.workstation.helpers import sign_in, wait_for
+from workstation.app import SihaoApp
+
+FOOD = "食品经营许可（新设）"
+
+
+def _cells(table: DataTable, column: int = 0) -> list[str]:
+    return [str(table.get_row_at(r)[column]) for r in range(table.row_count)]
+
+
+async def test_typing_a_query_then_opening_the_item(lookup_runtime: Runtime) -> None:
+    app = SihaoApp(lookup_runtime, watch=False)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await sign_in(pilot, "1001")
+        app.open_screen("lookup.search")
+        await pilot.pause()
+        assert app.screen.id == "lookup"
+        table = app.screen.query_one("#lookup-results", DataTable)
+        await pilot.press(*"开饭")
+        await pilot.pause()
+        assert FOOD in _cells(table)[:3]
+        await pilot.press("店")
+        await pilot.pause()
+        names = _cells(table)
+        assert FOOD in names[:3] and "个体工商户注册登记" in names
+        # Every keystroke re-searches: initials narrow to the business licence items.
+        query = app.screen.query_one("#lookup-query", Input)
+        query.value = ""
+        await pilot.press(*"spjy")
+        await pilot.pause()
+        assert _cells(table)[0].startswith("食品经营许可")
+        query.value = ""
+        await pilot.press(*"开饭店")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.id == "lookup-item"
+        title = str(app.screen.query_one("#item-title", Static).render())
+        assert _cells(table)[0] in title
+        # Every field group is a tab.
+        tabs = app.screen.query_one("#item-tabs", TabbedContent)
+        assert tabs.tab_count == 7
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.id == "lookup"
+
+
+async def test_situation_picker_narrows_materials_and_copy(lookup_runtime: Runtime) -> None:
+    app = SihaoApp(lookup_runtime, watch=False)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await sign_in(pilot, "1001")
+        from core.catalog import store
+        from plugins.lookup.ui.item_screen import ItemScreen
+
+        item = next(
+            i
+            for i in store.iter_items()
+            if len(i["situations"]) >= 2
+            and any(m["situations"] for m in i["materials"])
+            and any(m["source"] == "部门共享" for m in i["materials"])
+        )
+        await app.push_screen(ItemScreen(lookup_runtime, item["code"]))
+        await pilot.pause()
+        table = app.screen.query_one("#item-materials", DataTable)
+        everything = _cells(table)
+        assert len(everything) == len(item["materials"])
+        bring_column = _cells(table, 4)
+        assert "无需提交（部门共享）" in bring_column
+        picker = app.screen.query_one("#situation-picker", SelectionList)
+        first = item["situations"][0]["code"]
+        picker.select(first)
+        await pilot.pause()
+        narrowed = _cells(table)
+        expected = [
+            m["name"] for m in item["materials"] if not m["situations"] or first in m["situations"]
+        ]
+        assert narrowed == expected and len(narrowed) < len(everything)
+        conditions = str(app.screen.query_one("#item-conditions", Static).render())
+        assert item["situations"][0]["name"] in conditions
+        assert item["situations"][1]["name"] not in conditions
+        # The lookup's own item action copies the narrowed list.
+        await pilot.click("#item-action-0")
+        await pilot.pause()
+        copied = app.clipboard
+        assert item["name"] in copied and "无需提交" in copied
+        for name in expected:
+            assert name in copied
+        left_out = set(m["name"] for m in item["materials"]) - set(expected)
+        assert not any(f". {name}（" in copied for name in left_out)
+
+
+async def test_bundle_lists_items_in_order_and_shared_materials_once(
+    lookup_runtime: Runtime,
+) -> None:
+    from core.catalog import store
+
+    app = SihaoApp(lookup_runtime, watch=False)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await sign_in(pilot, "1001")
+        app.open_screen("lookup.bundles")
+        await pilot.pause()
+        listing = app.screen.query_one("#bundle-list", DataTable)
+        assert "开办企业" in _cells(listing)
+        row = _cells(listing).index("开办企业")
+        listing.move_cursor(row=row)
+        await pilot.pause()
+        bundle = next(b for b in store.bundles() if b["name"] == "开办企业")
+        items = app.screen.query_one("#bundle-items", DataTable)
+        assert _cells(items, 1) == [i["name"] for i in store.get_items(bundle["items"])]
+        materials = app.screen.query_one("#bundle-materials", DataTable)
+        keys = [m["key"] for i in store.get_items(bundle["items"]) for m in i["materials"]]
+        assert materials.row_count == len(set(keys)) < len(keys)
+        names = _cells(materials)
+        assert len(names) == len(set(names)) or len(set(keys)) == materials.row_count
+
+
+async def test_directory_finds_a_village_and_the_nearest_point(lookup_runtime: Runtime) -> None:
+    from core.catalog import store
+
+    app = SihaoApp(lookup_runtime, watch=False)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await sign_in(pilot, "1001")  # startup has imported the demo catalog
+        village = next(p for p in store.service_points() if p["level"] == "村社区")
+        app.open_screen("lookup.directory")
+        await pilot.pause()
+        table = app.screen.query_one("#directory-points", DataTable)
+        assert table.row_count == len(store.service_points())
+        app.screen.query_one("#directory-query", Input).value = village["village"]
+        await pilot.pause()
+        assert _cells(table)[0] == village["name"]
+        detail = app.screen.query_one("#directory-detail", Static)
+        text = str(detail.render())
+        town = store.get_point(village["parent"])
+        assert town is not None and town["name"] in text and village["phone"] in text
+        # An item the village does not handle: the walk goes up to a point that does.
+        app.screen.query_one("#directory-item", Input).value = "建筑工程施工许可证核发"
+        await pilot.pause()
+        assert await wait_for(pilot, lambda: "施工许可" in str(detail.render()))
+        text = str(detail.render())
+        assert "最近" in text or "本网点" in text
