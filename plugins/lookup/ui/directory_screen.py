@@ -81,7 +81,7 @@ class DirectoryScreen(SihaoScreen):
             _("Address: {address}").format(address=point["address"] or "—"),
             _("Hours: {hours}").format(hours=point["hours"] or "—"),
             _("Phone: {phone}").format(phone=point["phone"] or "—"),
-            _("Handles: {handles}").format(handles="、".join(point["handles"]) or "—"),
+            _("Handles: {handles}").format(handles="、".join(self._handled(point)) or "—"),
         ]
         up = service.chain(code)[1:]
         if up:
@@ -109,6 +109,12 @@ class DirectoryScreen(SihaoScreen):
             lines.append("")
             lines.append(_("No item matches {text}.").format(text=item_text))
         self.query_one("#directory-detail", Static).update("\n".join(lines))
+
+    @staticmethod
+    def _handled(point: dict[str, Any]) -> list[str]:
+        """What a point handles, item codes shown as item names."""
+        names = {i["code"]: i["name"] for i in store.get_items(point["handles"])}
+        return list(dict.fromkeys(names.get(entry, entry) for entry in point["handles"]))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "directory-query":

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, SelectionList, Static, TabbedContent
+from typing import Any
 
+from textual.widgets import Button, DataTable, Input, SelectionList, Static, TabbedContent
+
+from core.plugins import hookimpl
+from core.registry import ItemAction
+from core.roles import ALL_ROLES
 from core.runtime import Runtime
 from tests.workstation.helpers import sign_in, wait_for
 from workstation.app import SihaoApp
@@ -52,7 +57,28 @@ async def test_typing_a_query_then_opening_the_item(lookup_runtime: Runtime) -> 
         assert app.screen.id == "lookup"
 
 
+class _OtherPlugin:
+    """Another plugin offering an action on every item (as guides or intake will)."""
+
+    def __init__(self) -> None:
+        self.ran: list[str] = []
+
+    @hookimpl
+    def sihao_item_actions(self, item: Any, context: Any) -> list[ItemAction]:
+        return [
+            ItemAction(
+                id="other.print",
+                label="打印指南",
+                run=lambda item, context: self.ran.append(item["code"]),
+                roles=ALL_ROLES,
+            )
+        ]
+
+
 async def test_situation_picker_narrows_materials_and_copy(lookup_runtime: Runtime) -> None:
+    other = _OtherPlugin()
+    lookup_runtime.host.register_object("other", other)
+    lookup_runtime.config.enabled_plugins.append("other")  # the policy keeps it on
     app = SihaoApp(lookup_runtime, watch=False)
     async with app.run_test(size=(160, 50)) as pilot:
         await sign_in(pilot, "1001")
@@ -86,7 +112,9 @@ async def test_situation_picker_narrows_materials_and_copy(lookup_runtime: Runti
         assert item["situations"][0]["name"] in conditions
         assert item["situations"][1]["name"] not in conditions
         # The lookup's own item action copies the narrowed list.
-        await pilot.click("#item-action-0")
+        labels = {str(b.label): b.id for b in app.screen.query(".item-action").results(Button)}
+        copy = next(i for label, i in labels.items() if "复制材料清单" in label)
+        await pilot.click(f"#{copy}")
         await pilot.pause()
         copied = app.clipboard
         assert item["name"] in copied and "无需提交" in copied
@@ -94,6 +122,11 @@ async def test_situation_picker_narrows_materials_and_copy(lookup_runtime: Runti
             assert name in copied
         left_out = set(m["name"] for m in item["materials"]) - set(expected)
         assert not any(f". {name}（" in copied for name in left_out)
+        # Another plugin's action is offered too, and gets the item.
+        printing = next(i for label, i in labels.items() if "打印指南" in label)
+        await pilot.click(f"#{printing}")
+        await pilot.pause()
+        assert other.ran == [item["code"]]
 
 
 async def test_bundle_lists_items_in_order_and_shared_materials_once(
