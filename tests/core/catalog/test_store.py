@@ -62,3 +62,15 @@ def test_get_items_keeps_order_and_drops_unknown(catalog_db: peewee.SqliteDataba
     store_replace(load_catalog(SMALL_CATALOG))
     codes = ["370300-WJW-QT-001-01", "NOPE", "370300-GA-QR-001-01"]
     assert [i["code"] for i in store.get_items(codes)] == [codes[0], codes[2]]
+
+
+def test_upsert_many_checks_all_before_writing(catalog_db: peewee.SqliteDatabase) -> None:
+    store_replace(load_catalog(SMALL_CATALOG))
+    items = [store.get_item(c) for c in ("370300-SCJG-DJ-003-01", "370300-SCJG-DJ-003-02")]
+    renamed = [{**i, "name": i["name"] + "（新）"} for i in items if i]  # type: ignore[union-attr]
+    with pytest.raises(CatalogImportError):
+        store.upsert_many(ITEM, [*renamed, {"code": "BAD"}])
+    assert store.get_item(renamed[0]["code"])["name"] == items[0]["name"]  # type: ignore[index]
+    assert store.upsert_many(ITEM, renamed) == 2
+    assert store.get_item(renamed[1]["code"])["name"].endswith("（新）")  # type: ignore[index]
+    assert store.count_items() == 6
