@@ -141,8 +141,10 @@ def open_case(
     department: str = "",
     level: int | None = None,
     real_name: bool = False,
+    rated_on: dt.date | None = None,
 ) -> Case:
     """Open a case and its first event (待回访); the caller holds the transaction."""
+    rated_on = rated_on or opened_on
     callback_due, rectify_due, estimate = deadlines(calendar, opened_on, settings)
     case = Case.create(
         source=source,
@@ -156,6 +158,8 @@ def open_case(
         summary=summary,
         level=level,
         real_name=real_name,
+        rated_on=rated_on,
+        rating_month=rated_on.strftime("%Y-%m"),
         opened_on=opened_on,
         callback_due=callback_due,
         rectify_due=rectify_due,

@@ -51,7 +51,7 @@ class Rating(BaseModel):
         indexes = (
             # Covers the breakdown by window and month (see module docstring).
             (("window_no", "rating_month", "level", "kind", "real_name"), False),
-            (("site_code", "rating_month"), False),
+            (("unit_site", "rating_month", "level", "kind", "real_name"), False),
         )
 
 
@@ -70,6 +70,10 @@ class Case(BaseModel):
     summary = peewee.TextField(default="")
     level = peewee.IntegerField(null=True)
     real_name = peewee.BooleanField(default=False)
+    # The rating's date (a finding's: the inspection's), so statistics group cases
+    # by period without reading the ratings.
+    rated_on = peewee.DateField(null=True)
+    rating_month = peewee.CharField(default="")
     opened_on = peewee.DateField()
     callback_due = peewee.DateField()
     rectify_due = peewee.DateField()
@@ -95,6 +99,8 @@ class CaseEvent(BaseModel):
 
     class Meta:
         table_name = "rectification_event"
+        # Covers "the latest event of a case" (statistics, case lists).
+        indexes = ((("case_id", "created_at", "id", "to_state"), False),)
 
 
 class Inspection(BaseModel):
@@ -146,6 +152,30 @@ class WalkStep(BaseModel):
     seconds = peewee.FloatField()
 
 
+class RatingTally(BaseModel):
+    """Ratings counted per unit, window, month, level, kind and real name.
+
+    Derived data, kept in the transaction that writes each rating, so the breakdown
+    by window and month reads a few thousand rows instead of scanning a million
+    index entries (0.36–1.0 s on a busy 2-core machine, against milliseconds).
+    ``tally.rebuild()`` recomputes it from the ratings.
+    """
+
+    unit_site = peewee.CharField()
+    window_no = peewee.CharField()
+    rating_month = peewee.CharField()
+    level = peewee.IntegerField()
+    kind = peewee.CharField()
+    real_name = peewee.BooleanField()
+    count = peewee.IntegerField(default=0)
+
+    class Meta:
+        table_name = "rating_tally"
+        indexes = (
+            (("unit_site", "window_no", "rating_month", "level", "kind", "real_name"), True),
+        )
+
+
 class ReferenceSet(BaseModel):
     """A tag set or indicator set distributed by the server (newer than the shipped one)."""
 
@@ -164,5 +194,6 @@ MODELS: list[type[BaseModel]] = [
     InspectionScore,
     Finding,
     WalkStep,
+    RatingTally,
     ReferenceSet,
 ]

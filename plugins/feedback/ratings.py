@@ -25,7 +25,7 @@ from core.identifiers import check_mobile, check_resident_id
 from core.masking import mask_id, mask_name, mask_phone
 from core.models import Staff, Window
 from core.workdays import WorkingCalendar
-from plugins.feedback import cases
+from plugins.feedback import cases, tally
 from plugins.feedback.models import Rating
 from plugins.feedback.reference import TagSet
 
@@ -299,6 +299,7 @@ def save(
         )
         audit.record(RATING_KIND, actor=actor, row=rating)
         outbox.enqueue(RATING_KIND, rating.id, rating_payload(rating))
+        tally.count(rating)
         if draft.level in BAD_LEVELS:
             cases.open_case(
                 source="rating",
@@ -316,6 +317,7 @@ def save(
                 department=checked.department,
                 level=draft.level,
                 real_name=draft.real_name,
+                rated_on=draft.rated_on,
             )
     log.info("rating %s saved: level %s, channel %s", rating.id, rating.level, rating.channel)
     return rating

@@ -12,9 +12,9 @@
 cases behind 主动评价率 (that would make it 100% by construction).
 
 One ``GROUP BY`` over the ratings for the counts (covered by the index on window,
-month, level, kind, real_name: bench/ratings.py), one over the real-name bad
-reviews joined to their cases' latest state (a window function) for the handled
-counts; the two are merged in Python.
+month, level, kind, real_name: bench/ratings.py), one pass over the real-name bad
+reviews' cases with their latest state for the handled counts; the two are merged
+in Python.
 """
 
 from __future__ import annotations
@@ -24,17 +24,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.db import database
+from plugins.feedback.cases import CALLED_BACK_STATES, HANDLED_STATES
 
+# name -> column, the same in ``rating`` and ``rectification_case`` (a case carries
+# its rating's grouping columns, so the handled counts never touch the ratings).
 DIMENSIONS: dict[str, str] = {
-    "site": "r.unit_site",
-    "window": "r.window_no",
-    "staff": "r.staff_no",
-    "item": "r.item_code",
-    "department": "r.department",
-    "day": "r.rated_on",
-    "month": "r.rating_month",
-    "year": "substr(r.rating_month, 1, 4)",
+    "site": "unit_site",
+    "window": "window_no",
+    "staff": "staff_no",
+    "item": "item_code",
+    "department": "department",
+    "day": "rated_on",
+    "month": "rating_month",
+    "year": "substr(rating_month, 1, 4)",
 }
+# Breakdowns the tally answers (plugins/feedback/tally.py).
+TALLY_DIMENSIONS = frozenset({"site", "window", "month", "year"})
 PERIODS = ("day", "month", "year")
 
 
@@ -81,19 +86,24 @@ def percent(rate: float | None) -> str:
 
 def _where(
     date_from: dt.date | None, date_to: dt.date | None, site: str | None
-) -> tuple[str, list[Any]]:
+) -> tuple[list[str], list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     if date_from is not None:
-        clauses.append("r.rated_on >= ?")
+        clauses.append("rated_on >= ?")
         params.append(date_from.isoformat())
     if date_to is not None:
-        clauses.append("r.rated_on <= ?")
+        clauses.append("rated_on <= ?")
         params.append(date_to.isoformat())
     if site:
-        clauses.append("r.unit_site = ?")
+        clauses.append("unit_site = ?")
         params.append(site)
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+    return clauses, params
+
+
+def _sql(table: str, keys: list[str], extra: list[str], clauses: list[str]) -> str:
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    return f"SELECT {', '.join([*keys, *extra])} FROM {table}{where}"
 
 
 def breakdown(
@@ -104,55 +114,81 @@ def breakdown(
     date_to: dt.date | None = None,
     site: str | None = None,
     db: Any = None,
+    use_tally: bool | None = None,
 ) -> list[StatRow]:
-    """Statistics grouped by ``group_by`` (names from DIMENSIONS), sorted by key."""
+    """Statistics grouped by ``group_by`` (names from DIMENSIONS), sorted by key.
+
+    SQL counts per (group, level, kind, real_name), a few thousand rows at most,
+    and Python folds them into the rates: summing CASE expressions in SQL costs
+    2.5 times as much over a million rows (0.92 s against 0.36 s here).
+    """
     for name in group_by:
         if name not in DIMENSIONS:
             raise ValueError(f"unknown dimension {name!r}")
     db = db or database
-    columns = [DIMENSIONS[name] for name in group_by]
-    select_keys = ", ".join(columns) + ", " if columns else ""
-    group = (" GROUP BY " + ", ".join(columns)) if columns else ""
-    where, params = _where(date_from, date_to, site)
-    counted = f"(r.kind != 'default' OR {1 if include_default else 0})"
-    sql = (
-        f"SELECT {select_keys}"
-        f"sum({counted}), sum({counted} AND r.level >= 3), sum({counted} AND r.level <= 2), "
-        "sum(r.kind = 'active'), sum(r.kind != 'follow_up'), "
-        f"sum({counted} AND r.real_name AND r.level <= 2) "
-        f"FROM rating r{where}{group}"
-    )
+    keys = [DIMENSIONS[name] for name in group_by]
+    width = len(keys)
+    clauses, params = _where(date_from, date_to, site)
+    if use_tally is None:
+        use_tally = set(group_by) <= TALLY_DIMENSIONS and date_from is None and date_to is None
+    fine = [*keys, "level", "kind", "real_name"]
+    if use_tally:
+        sql = _sql("rating_tally", keys, ["level", "kind", "real_name", "sum(count)"], clauses)
+    else:
+        sql = _sql("rating", keys, ["level", "kind", "real_name", "count(*)"], clauses)
+    sql += " GROUP BY " + ", ".join(fine)
     rows: dict[tuple[str, ...], dict[str, int]] = {}
     for record in db.execute_sql(sql, params).fetchall():
-        key = tuple(str(v) for v in record[: len(columns)])
-        total, satisfied, bad, active, cases, rn_bad = (int(v or 0) for v in record[len(columns) :])
-        if total == 0 and cases == 0:
+        key = tuple(str(v) for v in record[:width])
+        level, kind, real_name, count = record[width:]
+        counts = rows.setdefault(key, dict.fromkeys(_COUNTS, 0))
+        if kind != "follow_up":
+            counts["cases"] += count
+        if kind == "active":
+            counts["active"] += count
+        if kind == "default" and not include_default:
             continue
-        rows[key] = {
-            "total": total,
-            "satisfied": satisfied,
-            "bad": bad,
-            "active": active,
-            "cases": cases,
-            "real_name_bad": rn_bad,
-        }
-    handled_sql = (
-        f"SELECT {select_keys}"
-        "sum(s.to_state != 'pending_callback'), "
-        "sum(s.to_state IN ('rectified', 'fed_back', 'reviewed', 'explained')) "
-        "FROM rating r JOIN rectification_case c ON c.source = 'rating' AND c.source_id = r.id "
-        "JOIN (SELECT case_id, to_state, row_number() OVER "
-        "(PARTITION BY case_id ORDER BY created_at DESC, id DESC) AS n FROM rectification_event) s "
-        "ON s.case_id = c.id AND s.n = 1"
-        f"{where}{' AND' if where else ' WHERE'} r.real_name AND r.level <= 2"
-        f"{group}"
+        counts["total"] += count
+        if level >= 3:
+            counts["satisfied"] += count
+        else:
+            counts["bad"] += count
+            if real_name:
+                counts["real_name_bad"] += count
+    # The latest event of each real-name bad review's case: one index seek per case
+    # (covering index on case_id, created_at, id, to_state).
+    latest = (
+        "(SELECT e.to_state FROM rectification_event e WHERE e.case_id = rectification_case.id "
+        "ORDER BY e.created_at DESC, e.id DESC LIMIT 1)"
     )
-    for record in db.execute_sql(handled_sql, params).fetchall():
-        key = tuple(str(v) for v in record[: len(columns)])
-        if key in rows:
-            rows[key]["called_back"] = int(record[len(columns)] or 0)
-            rows[key]["handled"] = int(record[len(columns) + 1] or 0)
+    case_sql = _sql(
+        "rectification_case",
+        keys,
+        [latest],
+        ["source = 'rating'", "real_name", *clauses],
+    )
+    called_back = {s.value for s in CALLED_BACK_STATES}
+    handled = {s.value for s in HANDLED_STATES}
+    for record in db.execute_sql(case_sql, params).fetchall():
+        counts = rows.get(tuple(str(v) for v in record[:width]))
+        state = record[width]
+        if counts is None or state is None:
+            continue
+        counts["called_back"] += state in called_back
+        counts["handled"] += state in handled
     return [StatRow(key, **values) for key, values in sorted(rows.items())]
+
+
+_COUNTS = (
+    "total",
+    "satisfied",
+    "bad",
+    "active",
+    "cases",
+    "real_name_bad",
+    "called_back",
+    "handled",
+)
 
 
 def total(**kwargs: Any) -> StatRow:

@@ -137,3 +137,16 @@ async def test_statistics_screen_shows_rates_trend_and_exports(
         exported = list(fixture_ratings.paths.exports_dir.glob("ratings-*.xlsx"))
         assert len(exported) == 1
         assert load_workbook(exported[0]).active.max_row == 3
+
+
+def test_the_tally_agrees_with_the_ratings(fixture_ratings: Runtime) -> None:
+    from plugins.feedback import tally
+
+    for dims in (("window", "month"), ("site", "year"), ("month",), ()):
+        assert stats.breakdown(dims, use_tally=True) == stats.breakdown(dims, use_tally=False)
+        assert stats.breakdown(dims, use_tally=True, include_default=False) == stats.breakdown(
+            dims, use_tally=False, include_default=False
+        )
+    before = stats.breakdown(("window", "month"), use_tally=True)
+    assert tally.rebuild() > 0
+    assert stats.breakdown(("window", "month"), use_tally=True) == before

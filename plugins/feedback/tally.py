@@ -1,0 +1,40 @@
+"""The rating tally: counts per unit, window, month, level, kind and real name.
+
+Kept up to date by ``count()`` in the transaction that saves each rating, and
+recomputed by ``rebuild()`` (after a bulk load, or to repair it). Statistics use
+it when the question is only about units, windows, months and years without a date
+range; any other breakdown reads the ratings themselves.
+"""
+
+from __future__ import annotations
+
+from core.db import database
+from plugins.feedback.models import Rating, RatingTally
+
+KEY = ("unit_site", "window_no", "rating_month", "level", "kind", "real_name")
+
+
+def count(rating: Rating) -> None:
+    """Add one rating; the caller holds the rating's transaction."""
+    values = {name: getattr(rating, name) for name in KEY}
+    (
+        RatingTally.insert(**values, count=1)
+        .on_conflict(
+            conflict_target=[getattr(RatingTally, name) for name in KEY],
+            update={RatingTally.count: RatingTally.count + 1},
+        )
+        .execute()
+    )
+
+
+def rebuild() -> int:
+    """Recompute the tally from the ratings; return the number of tally rows."""
+    columns = ", ".join(KEY)
+    with database.atomic():
+        RatingTally.delete().execute()
+        database.execute_sql(
+            f"INSERT INTO rating_tally ({columns}, count) "
+            f"SELECT {columns}, count(*) FROM rating GROUP BY {columns}"
+        )
+    rows: int = RatingTally.select().count()
+    return rows
