@@ -16,7 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -262,10 +263,8 @@ def require_workstation(
     request: Request, credentials: Credentials, x_sihao_schema: SchemaHeader = None
 ) -> sync.Caller:
     """Dependency for plugin routes: the calling workstation, also on ``request.state``."""
-    try:
+    with db.request_connection():
         caller = _authenticate(credentials, x_sihao_schema)
-    finally:
-        db.release_connection()
     request.state.workstation = caller
     return caller
 
@@ -307,7 +306,20 @@ def create_app(
     plugin_host = host if host is not None else load_host()
     kinds = RecordKinds(plugin_host)
 
+    threads = int(os.environ.get("SIHAO_SERVER_THREADS", "8"))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Requests run on a thread pool, each thread with its own database connection.
+        # A few threads keep the database busy; dozens (anyio's default is 40) only
+        # add connections and lock contention on a small machine.
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Sihao central server",
         version=str(SCHEMA_VERSION),
         description="Enrollment and sync for Sihao workstations (docs/sync-protocol.md).",
@@ -320,6 +332,15 @@ def create_app(
     async def _malformed(request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": _validation_detail(exc)}, status_code=422)
 
+    @app.exception_handler(db.DatabaseUnavailable)
+    async def _unavailable(request: Request, exc: db.DatabaseUnavailable) -> JSONResponse:
+        log.warning("database unavailable: %s", exc)
+        return JSONResponse(
+            {"detail": "the server's database is unavailable: try again shortly"},
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
+
     @app.exception_handler(RecursionError)
     async def _too_deep(request: Request, exc: RecursionError) -> JSONResponse:
         return JSONResponse({"detail": "request body nested too deeply"}, status_code=422)
@@ -327,10 +348,8 @@ def create_app(
     @app.get("/v1/health", response_model=HealthOut, tags=["server"])
     def health() -> dict[str, Any]:
         """The server is up and reaches its database."""
-        try:
+        with db.request_connection():
             db.database.execute_sql("SELECT 1").fetchone()
-        finally:
-            db.release_connection()
         return {
             "status": "ok",
             "schema": SCHEMA_VERSION,
@@ -348,11 +367,10 @@ def create_app(
         """Trade a one-time enrollment code for a workstation token."""
         _check_schema(body.schema_version)
         try:
-            return sync.enroll(body.code, body.name)
+            with db.request_connection():
+                return sync.enroll(body.code, body.name)
         except sync.EnrollError as exc:
             raise HTTPException(400, detail=str(exc)) from exc
-        finally:
-            db.release_connection()
 
     @app.post(
         "/v1/sync/push",
@@ -363,7 +381,7 @@ def create_app(
     )
     def push(body: PushIn, credentials: Credentials, x_sihao_schema: SchemaHeader = None) -> Any:
         """Store up to 500 mutations; answer each as applied, duplicate, rejected or retryable."""
-        try:
+        with db.request_connection():
             caller = _authenticate(credentials, x_sihao_schema)
             if len(body.mutations) > sync.MAX_MUTATIONS:
                 raise HTTPException(
@@ -372,8 +390,6 @@ def create_app(
                 )
             mutations = [m.model_dump() for m in body.mutations]
             return sync.push(caller, mutations, kinds.registry(), plugin_host)
-        finally:
-            db.release_connection()
 
     @app.get("/v1/sync/pull", response_model=PullOut, responses=ERRORS, tags=["sync"])
     def pull(
@@ -383,12 +399,10 @@ def create_app(
         limit: Annotated[int, Query(ge=1, le=changes.MAX_PULL)] = 500,
     ) -> Any:
         """Changes in this workstation's scope after ``since`` (city-wide and its site)."""
-        try:
+        with db.request_connection():
             caller = _authenticate(credentials, x_sihao_schema)
             sync.touch(caller)
             return changes.pull(caller.site_code, since, limit)
-        finally:
-            db.release_connection()
 
     for name in plugin_host.loaded():
         router = APIRouter(

@@ -117,7 +117,29 @@ def lock_changes() -> None:
         database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_CHANGES_LOCK_KEY,))
 
 
-def release_connection() -> None:
-    """Give the thread's connection back to the pool (PostgreSQL) after a request."""
-    if is_postgres() and not database.is_closed():
-        database.close()
+class DatabaseUnavailable(Exception):
+    """The database could not be reached or failed mid-request; the client retries."""
+
+
+@contextmanager
+def request_connection() -> Iterator[None]:
+    """Around a request's database work.
+
+    Each request thread keeps its connection from one request to the next (checking
+    a pooled connection out and in around every request cost more than the push
+    itself under load). A connection that failed is dropped, so the thread's next
+    request opens a fresh one, and the failure becomes ``DatabaseUnavailable``.
+    """
+    try:
+        yield
+    except (peewee.InterfaceError, peewee.OperationalError) as exc:
+        discard_connection()
+        raise DatabaseUnavailable(str(exc)) from exc
+
+
+def discard_connection() -> None:
+    try:
+        if not database.is_closed():
+            database.close()
+    except Exception:  # already broken: forget it
+        database.obj._state.reset()

@@ -10,6 +10,7 @@ same batch cannot both apply), and one update of the workstation's cursor.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -209,6 +210,7 @@ def push(
                 "mutation_id": mutation_id,
                 "client_seq": m["client_seq"],
                 "payload": _dumps(m["payload"]),
+                "_payload": m["payload"],
                 "payload_version": version,
                 "created_at": _naive_utc(m.get("created_at")),
                 "received_at": now,
@@ -216,65 +218,59 @@ def push(
         )
 
     hook_plugins = _hook_plugins(host)
+    # On PostgreSQL a batch nobody reacts to is one statement in autocommit (each
+    # round trip to the database is what a loaded server waits on); otherwise one
+    # transaction holds the records, the plugins' change rows and the rejections.
+    atomic = bool(hook_plugins or rejections) or not db.is_postgres()
     try:
-        with db.transaction():
-            if rows:
-                foreign = _foreign_entities(caller.site_code, rows)
-                if foreign:
-                    kept = []
-                    for row in rows:
-                        if (row["kind"], row["entity_id"]) in foreign:
-                            position = row_index.pop(row["mutation_id"])
-                            results[position]["status"] = REJECTED
-                            reason = f"entity {row['entity_id']} belongs to another site"
-                            results[position]["reason"] = reason
-                            rejections.append(
-                                {
-                                    "workstation": caller.workstation_id,
-                                    "mutation_id": row["mutation_id"],
-                                    "client_seq": row["client_seq"],
-                                    "kind": row["kind"],
-                                    "reason": reason,
-                                    "at": now,
-                                }
-                            )
-                        else:
-                            kept.append(row)
-                    rows = kept
+        with db.transaction() if atomic else contextlib.nullcontext():
             inserted: dict[str, int] = {}
+            foreign: set[tuple[str, str]] = set()
             if rows:
-                cursor = (
-                    Record.insert_many(rows)
-                    .on_conflict_ignore()
-                    .returning(Record.mutation_id, Record.server_seq)
-                    .tuples()
-                    .execute()
-                )
-                inserted = {mutation_id: int(seq) for mutation_id, seq in cursor}
-                duplicates = [r["mutation_id"] for r in rows if r["mutation_id"] not in inserted]
-                existing: dict[str, int] = (
-                    dict(
-                        Record.select(Record.mutation_id, Record.server_seq)
-                        .where(
-                            (Record.workstation == caller.workstation_id)
-                            & Record.mutation_id.in_(duplicates)
-                        )
-                        .tuples()  # type: ignore[arg-type]
-                    )
-                    if duplicates
-                    else {}
-                )
+                inserted, foreign = _store(caller, rows, now)
+            else:
+                _touch_cursor(caller, now, caller.last_client_seq)
+            if foreign:
                 for row in rows:
-                    result = results[row_index[row["mutation_id"]]]
-                    if row["mutation_id"] in inserted:
-                        result["status"] = APPLIED
-                        result["server_seq"] = inserted[row["mutation_id"]]
-                    else:
-                        result["status"] = DUPLICATE
-                        if row["mutation_id"] in existing:
-                            result["server_seq"] = int(existing[row["mutation_id"]])
-                if hook_plugins and inserted:
-                    _run_hooks(host, hook_plugins, caller, rows, inserted)
+                    if (row["kind"], row["entity_id"]) in foreign:
+                        position = row_index.pop(row["mutation_id"])
+                        reason = f"entity {row['entity_id']} belongs to another site"
+                        results[position].update(status=REJECTED, reason=reason)
+                        rejections.append(
+                            {
+                                "workstation": caller.workstation_id,
+                                "mutation_id": row["mutation_id"],
+                                "client_seq": row["client_seq"],
+                                "kind": row["kind"],
+                                "reason": reason,
+                                "at": now,
+                            }
+                        )
+                rows = [r for r in rows if r["mutation_id"] in row_index]
+            duplicates = [r["mutation_id"] for r in rows if r["mutation_id"] not in inserted]
+            existing: dict[str, int] = (
+                dict(
+                    Record.select(Record.mutation_id, Record.server_seq)
+                    .where(
+                        (Record.workstation == caller.workstation_id)
+                        & Record.mutation_id.in_(duplicates)
+                    )
+                    .tuples()  # type: ignore[arg-type]
+                )
+                if duplicates
+                else {}
+            )
+            for row in rows:
+                result = results[row_index[row["mutation_id"]]]
+                if row["mutation_id"] in inserted:
+                    result["status"] = APPLIED
+                    result["server_seq"] = inserted[row["mutation_id"]]
+                else:
+                    result["status"] = DUPLICATE
+                    if row["mutation_id"] in existing:
+                        result["server_seq"] = int(existing[row["mutation_id"]])
+            if hook_plugins and inserted:
+                _run_hooks(host, hook_plugins, caller, rows, inserted)
             if rejections:
                 # One row per mutation (a batch may repeat a refused mutation).
                 rejections = list({r["mutation_id"]: r for r in rejections}.values())
@@ -282,19 +278,12 @@ def push(
                     conflict_target=[Rejection.workstation, Rejection.mutation_id],
                     update={Rejection.reason: peewee.EXCLUDED.reason, Rejection.at: now},
                 ).execute()
-            acknowledged = [r["client_seq"] for r in results if r["status"] in (APPLIED, DUPLICATE)]
-            last = max([caller.last_client_seq, *acknowledged])
-            Workstation.update(
-                last_seen=now,
-                last_client_seq=peewee.Case(
-                    None,
-                    [(Workstation.last_client_seq < last, last)],
-                    Workstation.last_client_seq,
-                ),
-            ).where(Workstation.id == caller.workstation_id).execute()
+        acknowledged = [r["client_seq"] for r in results if r["status"] in (APPLIED, DUPLICATE)]
+        last = max([caller.last_client_seq, *acknowledged])
     except peewee.OperationalError as exc:
         # Serialisation failures, deadlocks, a busy SQLite: nothing was kept; try again.
         log.warning("push from %s rolled back: %s", caller.workstation_id, exc)
+        db.discard_connection()  # it may be the connection that failed
         return {
             "results": [
                 {
@@ -311,19 +300,114 @@ def push(
     return {"results": results, "last_client_seq": last, "server_time": now.isoformat()}
 
 
-def _foreign_entities(site: str, rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
-    """(kind, entity id) pairs in the batch already stored by another site."""
+_RECORD_COLUMNS = (
+    "kind",
+    "entity_id",
+    "mutation_id",
+    "client_seq",
+    "payload",
+    "payload_version",
+    "created_at",
+)
+_PG_TYPES = ("text", "text", "text", "bigint", "text", "integer", "timestamp")
+
+# One statement for a whole batch on PostgreSQL: which entities belong to another
+# site, the insert of the rest (the unique index skips mutations stored before:
+# they come back missing from RETURNING, i.e. duplicates), and the workstation's
+# cursor. Columns travel as arrays through unnest: 7 parameters instead of 3,500
+# (half the time of a VALUES list: 33 against 60-80 ms for 500 rows, measured).
+_PG_STORE = f"""
+WITH batch AS (
+    SELECT * FROM unnest({", ".join(f"%(c{i})s::{t}[]" for i, t in enumerate(_PG_TYPES))})
+        AS b({", ".join(_RECORD_COLUMNS)})
+), foreign_entities AS (
+    SELECT DISTINCT r.kind, r.entity_id FROM records r
+    JOIN batch b ON r.entity_id = b.entity_id AND r.kind = b.kind
+    WHERE r.site <> %(site)s
+), stored AS (
+    INSERT INTO records (workstation, site, received_at, {", ".join(_RECORD_COLUMNS)})
+    SELECT %(workstation)s, %(site)s, %(now)s, {", ".join("b." + c for c in _RECORD_COLUMNS)}
+    FROM batch b
+    WHERE NOT EXISTS (
+        SELECT 1 FROM foreign_entities f WHERE f.kind = b.kind AND f.entity_id = b.entity_id
+    )
+    ON CONFLICT (workstation, mutation_id) DO NOTHING
+    RETURNING mutation_id, server_seq
+), cursor_moved AS (
+    UPDATE workstation SET last_seen = %(now)s, last_client_seq = GREATEST(
+        last_client_seq,
+        (SELECT max(b.client_seq) FROM batch b WHERE NOT EXISTS (
+            SELECT 1 FROM foreign_entities f WHERE f.kind = b.kind AND f.entity_id = b.entity_id
+        ))
+    )
+    WHERE id = %(workstation)s
+)
+SELECT 's', mutation_id, server_seq::text FROM stored
+UNION ALL
+SELECT 'f', kind, entity_id FROM foreign_entities
+"""
+
+
+def _store(
+    caller: Caller, rows: list[dict[str, Any]], now: dt.datetime
+) -> tuple[dict[str, int], set[tuple[str, str]]]:
+    """Store the batch; return (mutation id -> server seq stored now, foreign entities).
+
+    Written as SQL rather than ``Record.insert_many``: peewee builds a 500-row insert
+    in about 100 ms of Python, this in under 2 ms.
+    """
+    field = Record._meta.fields
+    values = [[field[c].db_value(row[c]) for row in rows] for c in _RECORD_COLUMNS]
+    inserted: dict[str, int] = {}
+    foreign: set[tuple[str, str]] = set()
+    if db.is_postgres():
+        named: dict[str, Any] = {f"c{i}": column for i, column in enumerate(values)}
+        named.update(site=caller.site_code, workstation=caller.workstation_id, now=now)
+        cursor = db.database.execute_sql(_PG_STORE, named)
+        for tag, first, second in cursor.fetchall():
+            if tag == "s":
+                inserted[first] = int(second)
+            else:
+                foreign.add((first, second))
+        return inserted, foreign
+    # SQLite: in-process, so three statements cost no more than one.
     ids = list({row["entity_id"] for row in rows})
-    found: set[tuple[str, str]] = set()
-    for start in range(0, len(ids), 500):
-        query: Any = (
-            Record.select(Record.kind, Record.entity_id)
-            .where(Record.entity_id.in_(ids[start : start + 500]) & (Record.site != site))
-            .distinct()
-            .tuples()
+    cursor = db.database.execute_sql(
+        f"SELECT DISTINCT kind, entity_id FROM records "
+        f"WHERE entity_id IN ({', '.join('?' * len(ids))}) AND site <> ?",
+        [*ids, caller.site_code],
+    )
+    foreign = {(kind, entity_id) for kind, entity_id in cursor.fetchall()}
+    kept = [r for r in rows if (r["kind"], r["entity_id"]) not in foreign]
+    if kept:
+        columns = ("workstation", "site", "received_at", *_RECORD_COLUMNS)
+        placeholders = "(" + ", ".join("?" * len(columns)) + ")"
+        params: list[Any] = []
+        for row in kept:
+            params.extend(
+                (caller.workstation_id, caller.site_code, field["received_at"].db_value(now))
+            )
+            params.extend(field[c].db_value(row[c]) for c in _RECORD_COLUMNS)
+        cursor = db.database.execute_sql(
+            f"INSERT INTO records ({', '.join(columns)}) VALUES "
+            + ", ".join([placeholders] * len(kept))
+            + " ON CONFLICT (workstation, mutation_id) DO NOTHING"
+            " RETURNING mutation_id, server_seq",
+            params,
         )
-        found.update((kind, entity_id) for kind, entity_id in query)
-    return found
+        inserted = {mutation_id: int(seq) for mutation_id, seq in cursor.fetchall()}
+    _touch_cursor(caller, now, max([0, *(r["client_seq"] for r in kept)]))
+    return inserted, foreign
+
+
+def _touch_cursor(caller: Caller, now: dt.datetime, last: int) -> None:
+    """last_seen, and last_client_seq raised to ``last`` (never lowered)."""
+    Workstation.update(
+        last_seen=now,
+        last_client_seq=peewee.Case(
+            None, [(Workstation.last_client_seq < last, last)], Workstation.last_client_seq
+        ),
+    ).where(Workstation.id == caller.workstation_id).execute()
 
 
 def _hook_plugins(host: PluginHost | None) -> list[str]:
@@ -342,17 +426,16 @@ def _run_hooks(
 ) -> None:
     """Tell plugins about each stored record, inside the push transaction.
 
-    Each plugin runs in a savepoint: one that raises is switched off by the host and
-    whatever it wrote is rolled back, while the records and other plugins' rows stay.
+    Each plugin sees the batch inside one savepoint (one per plugin, not per record:
+    a savepoint is a round trip to PostgreSQL). A plugin that raises is switched off
+    by the host and whatever it wrote for this batch is rolled back, while the
+    records and other plugins' rows stay.
     """
     assert host is not None
     emit: Callable[..., int] = changes.emit
-    for row in rows:
-        seq = inserted.get(row["mutation_id"])
-        if seq is None:
-            continue
-        record = AppliedRecord(
-            server_seq=seq,
+    records = [
+        AppliedRecord(
+            server_seq=inserted[row["mutation_id"]],
             workstation_id=caller.workstation_id,
             site_code=caller.site_code,
             kind=row["kind"],
@@ -360,15 +443,20 @@ def _run_hooks(
             mutation_id=row["mutation_id"],
             client_seq=row["client_seq"],
             payload_version=row["payload_version"],
-            payload=json.loads(row["payload"]),
+            payload=row["_payload"],
             created_at=row["created_at"],
             received_at=row["received_at"],
         )
-        for name in plugins:
-            info = host.plugins.get(name)
-            if info is None or not info.loaded:
-                continue
-            with db.database.savepoint() as savepoint:
+        for row in rows
+        if row["mutation_id"] in inserted
+    ]
+    for name in plugins:
+        info = host.plugins.get(name)
+        if info is None or not info.loaded:
+            continue
+        with db.database.savepoint() as savepoint:
+            for record in records:
                 host.call("sihao_server_record_applied", only=name, record=record, emit=emit)
                 if not info.loaded:  # it raised: the host switched it off
                     savepoint.rollback()
+                    break
