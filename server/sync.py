@@ -417,6 +417,19 @@ def _hook_plugins(host: PluginHost | None) -> list[str]:
     return [impl.plugin_name for impl in reversed(impls)]
 
 
+def _buffer(rows: list[tuple[str, str, str, str, Any]]) -> Callable[..., None]:
+    """The ``emit`` a plugin gets: checks the change and keeps it until the plugin is done."""
+
+    def emit(scope: str, kind: str, entity_id: str, op: str, data: Any = None) -> None:
+        if op not in (changes.UPSERT, changes.DELETE):
+            raise ValueError(f"op must be {changes.UPSERT!r} or {changes.DELETE!r}, not {op!r}")
+        if not scope or not kind or not entity_id:
+            raise ValueError("scope, kind and id are required")
+        rows.append((scope, kind, str(entity_id), op, data))
+
+    return emit
+
+
 def _run_hooks(
     host: PluginHost | None,
     plugins: list[str],
@@ -426,13 +439,12 @@ def _run_hooks(
 ) -> None:
     """Tell plugins about each stored record, inside the push transaction.
 
-    Each plugin sees the batch inside one savepoint (one per plugin, not per record:
-    a savepoint is a round trip to PostgreSQL). A plugin that raises is switched off
-    by the host and whatever it wrote for this batch is rolled back, while the
-    records and other plugins' rows stay.
+    What a plugin emits is kept aside until it has seen the whole batch, then all
+    plugins' change rows are written in one insert. A plugin that raises is switched
+    off by the host and what it emitted for this batch is dropped, while the records
+    and the other plugins' rows stay. (No savepoints: each is a round trip.)
     """
     assert host is not None
-    emit: Callable[..., int] = changes.emit
     records = [
         AppliedRecord(
             server_seq=inserted[row["mutation_id"]],
@@ -450,13 +462,18 @@ def _run_hooks(
         for row in rows
         if row["mutation_id"] in inserted
     ]
+    emitted: list[tuple[str, str, str, str, Any]] = []
     for name in plugins:
         info = host.plugins.get(name)
         if info is None or not info.loaded:
             continue
-        with db.database.savepoint() as savepoint:
-            for record in records:
-                host.call("sihao_server_record_applied", only=name, record=record, emit=emit)
-                if not info.loaded:  # it raised: the host switched it off
-                    savepoint.rollback()
-                    break
+        buffered: list[tuple[str, str, str, str, Any]] = []
+        emit = _buffer(buffered)
+        for record in records:
+            host.call("sihao_server_record_applied", only=name, record=record, emit=emit)
+            if not info.loaded:  # it raised: the host switched it off
+                buffered.clear()
+                break
+        emitted.extend(buffered)
+    if emitted:
+        changes.emit_many(emitted)
