@@ -118,9 +118,11 @@ def _case_payload(case: Case) -> dict[str, Any]:
     return {name: case.__data__.get(name) for name in Case._meta.fields}
 
 
-def _event_payload(event: CaseEvent, unit_site: str) -> dict[str, Any]:
+def _event_payload(event: CaseEvent, case: Case) -> dict[str, Any]:
     data = {name: event.__data__.get(name) for name in CaseEvent._meta.fields}
-    data["unit_site"] = unit_site  # lets the server route the event without a lookup
+    # Lets the server route the event to both sites without a lookup.
+    data["unit_site"] = case.unit_site
+    data["case_site"] = case.site_code
     return data
 
 
@@ -176,7 +178,7 @@ def open_case(
         happened_on=opened_on,
     )
     audit.record(EVENT_KIND, actor=actor, row=event)
-    outbox.enqueue(EVENT_KIND, event.id, _event_payload(event, case.unit_site))
+    outbox.enqueue(EVENT_KIND, event.id, _event_payload(event, case))
     return case
 
 
@@ -295,17 +297,33 @@ def transition(
             happened_on=today,
         )
         audit.record(EVENT_KIND, actor=actor, row=event)
-        outbox.enqueue(EVENT_KIND, event.id, _event_payload(event, case.unit_site))
+        outbox.enqueue(EVENT_KIND, event.id, _event_payload(event, case))
     log.info("case %s: %s -> %s by %s", case_id, current.value, to_state.value, actor)
     return event
 
 
+def _columns(model: type[peewee.Model], data: dict[str, Any]) -> dict[str, Any]:
+    """A pulled payload as column values: ISO texts back to dates and times, so they
+    sort with the rows made here."""
+    values: dict[str, Any] = {}
+    for name, column in model._meta.fields.items():
+        if name not in data:
+            continue
+        value = data[name]
+        if isinstance(value, str) and value:
+            if isinstance(column, peewee.DateTimeField):
+                value = dt.datetime.fromisoformat(value)
+            elif isinstance(column, peewee.DateField):
+                value = dt.date.fromisoformat(value)
+        values[name] = value
+    return values
+
+
 def apply_remote_case(data: dict[str, Any]) -> None:
-    """A case routed here by the server (opened at another site): keep it if new."""
-    fields = {k: v for k, v in data.items() if k in Case._meta.fields}
-    Case.insert(**fields).on_conflict_ignore().execute()
+    """A case routed here by the server (opened elsewhere, or at another workstation
+    of this site): keep it if new. Rows are never edited, so a copy is final."""
+    Case.insert(**_columns(Case, data)).on_conflict_ignore().execute()
 
 
 def apply_remote_event(data: dict[str, Any]) -> None:
-    fields = {k: v for k, v in data.items() if k in CaseEvent._meta.fields}
-    CaseEvent.insert(**fields).on_conflict_ignore().execute()
+    CaseEvent.insert(**_columns(CaseEvent, data)).on_conflict_ignore().execute()

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from core import audit, outbox
+from core.catalog.models import ServicePoint
 from core.db import atomic
 from core.i18n import _
 from core.models import Site, Window
@@ -76,7 +77,11 @@ def check_role(role: str) -> None:
 def _target_label(kind: str, ref: str, site_code: str) -> str:
     if kind == "site":
         site = Site.get_or_none(Site.code == ref)
-        return site.name if site is not None else ""
+        if site is not None:
+            return str(site.name)
+        # A hall of another site: the service-point directory (city-wide) knows it.
+        point = ServicePoint.get_or_none(ServicePoint.code == ref)
+        return str(point.name) if point is not None else ""
     if kind == "window":
         window = Window.get_or_none((Window.site == site_code) & (Window.number == ref))
         return window.name if window is not None else ""

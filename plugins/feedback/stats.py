@@ -139,22 +139,9 @@ def breakdown(
     sql += " GROUP BY " + ", ".join(fine)
     rows: dict[tuple[str, ...], dict[str, int]] = {}
     for record in db.execute_sql(sql, params).fetchall():
-        key = tuple(str(v) for v in record[:width])
+        counts = rows.setdefault(tuple(str(v) for v in record[:width]), new_counts())
         level, kind, real_name, count = record[width:]
-        counts = rows.setdefault(key, dict.fromkeys(_COUNTS, 0))
-        if kind != "follow_up":
-            counts["cases"] += count
-        if kind == "active":
-            counts["active"] += count
-        if kind == "default" and not include_default:
-            continue
-        counts["total"] += count
-        if level >= 3:
-            counts["satisfied"] += count
-        else:
-            counts["bad"] += count
-            if real_name:
-                counts["real_name_bad"] += count
+        fold_rating(counts, level, kind, bool(real_name), int(count), include_default)
     # The latest event of each real-name bad review's case: one index seek per case
     # (covering index on case_id, created_at, id, to_state).
     latest = (
@@ -167,19 +154,14 @@ def breakdown(
         [latest],
         ["source = 'rating'", "real_name", *clauses],
     )
-    called_back = {s.value for s in CALLED_BACK_STATES}
-    handled = {s.value for s in HANDLED_STATES}
     for record in db.execute_sql(case_sql, params).fetchall():
         counts = rows.get(tuple(str(v) for v in record[:width]))
-        state = record[width]
-        if counts is None or state is None:
-            continue
-        counts["called_back"] += state in called_back
-        counts["handled"] += state in handled
+        if counts is not None:
+            fold_case_state(counts, record[width])
     return [StatRow(key, **values) for key, values in sorted(rows.items())]
 
 
-_COUNTS = (
+COUNTS = (
     "total",
     "satisfied",
     "bad",
@@ -189,6 +171,41 @@ _COUNTS = (
     "called_back",
     "handled",
 )
+
+
+def new_counts() -> dict[str, int]:
+    return dict.fromkeys(COUNTS, 0)
+
+
+def fold_rating(
+    counts: dict[str, int], level: int, kind: str, real_name: bool, n: int, include_default: bool
+) -> None:
+    """Add ``n`` ratings of one level, kind and real-name flag to a group's counts."""
+    if kind != "follow_up":
+        counts["cases"] += n
+    if kind == "active":
+        counts["active"] += n
+    if kind == "default" and not include_default:
+        return
+    counts["total"] += n
+    if level >= 3:
+        counts["satisfied"] += n
+    else:
+        counts["bad"] += n
+        if real_name:
+            counts["real_name_bad"] += n
+
+
+_CALLED_BACK = frozenset(s.value for s in CALLED_BACK_STATES)
+_HANDLED = frozenset(s.value for s in HANDLED_STATES)
+
+
+def fold_case_state(counts: dict[str, int], state: str | None) -> None:
+    """Add the current state of one real-name bad review's case."""
+    if state is None:
+        return
+    counts["called_back"] += state in _CALLED_BACK
+    counts["handled"] += state in _HANDLED
 
 
 def total(**kwargs: Any) -> StatRow:

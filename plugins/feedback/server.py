@@ -1,0 +1,211 @@
+"""The central server's side of the 好评 plugin: routing cases, city-wide statistics.
+
+Loaded only by the server (``sihao_server_record_applied``, ``sihao_server_routes``
+import it on first use). Records are stored by the server itself (``records``);
+this module reacts to them:
+
+- a case (``feedback.case``) is emitted as a change to the responsible unit's site
+  and to the site that opened it, so every workstation of both pulls it; its state
+  changes (``feedback.case_event``) travel the same way, so the unit handles it and
+  the opening site sees the progress (谁办理谁负责, and 件件有反馈);
+- ``GET /v1/plugins/feedback/stats/ratings`` answers the statistics of a site and
+  every site below it (city → district → town → village), from the stored
+  ratings, cases and events, with the same formulas as the workstation
+  (``stats.fold_rating``, ``stats.fold_case_state``).
+
+The statistics read the stored records and aggregate in Python: simple and the same
+on SQLite and PostgreSQL, linear in the ratings of the sites asked for. A server
+holding tens of millions of ratings would want an aggregate table kept by
+``record_applied``; that needs server-side plugin migrations, which do not exist yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from plugins.feedback import stats
+from plugins.feedback.cases import CASE_KIND, EVENT_KIND
+from plugins.feedback.ratings import RATING_KIND
+
+log = logging.getLogger(__name__)
+
+# Dimensions the server can group by: the workstation's, plus the unit's site level.
+SERVER_DIMENSIONS = (*stats.DIMENSIONS, "level")
+
+
+def scope(site_code: str) -> str:
+    return f"site:{site_code}"  # docs/sync-protocol.md, "Pull"
+
+
+def record_applied(record: Any, emit: Callable[..., Any]) -> None:
+    """Route cases and their events to the unit's and the opening site's workstations."""
+    payload = record.payload if isinstance(record.payload, dict) else {}
+    if record.kind == CASE_KIND:
+        sites = {payload.get("unit_site"), payload.get("site_code"), record.site_code}
+    elif record.kind == EVENT_KIND:
+        sites = {payload.get("unit_site"), payload.get("case_site"), record.site_code}
+    else:
+        return
+    for site in sorted(str(s) for s in sites if s):
+        emit(scope(site), record.kind, record.entity_id, "upsert", payload)
+
+
+# -- statistics --------------------------------------------------------------------
+def _sites_under(root: str | None) -> tuple[set[str] | None, dict[str, str]]:
+    """The codes of ``root`` and every site below it (None: all), and each site's level."""
+    from server.models import Site
+
+    levels: dict[str, str] = {}
+    children: dict[str, list[str]] = {}
+    for site in Site.select(Site.code, Site.level, Site.parent):
+        levels[site.code] = site.level
+        parent = site.__data__.get("parent")
+        if parent:
+            children.setdefault(str(parent), []).append(site.code)
+    if root is None:
+        return None, levels
+    found: set[str] = set()
+    todo = [root]
+    while todo:
+        code = todo.pop()
+        if code not in found:
+            found.add(code)
+            todo.extend(children.get(code, []))
+    return found, levels
+
+
+def _payloads(kind: str) -> Iterable[dict[str, Any]]:
+    from server.models import Record
+
+    query = Record.select(Record.payload).where(Record.kind == kind).tuples()
+    for (payload,) in query.iterator():
+        try:
+            data = json.loads(payload)
+        except ValueError:
+            continue
+        if isinstance(data, dict):
+            yield data
+
+
+def _key(data: dict[str, Any], by: tuple[str, ...], levels: dict[str, str]) -> tuple[str, ...]:
+    key = []
+    for name in by:
+        if name == "level":
+            key.append(levels.get(str(data.get("unit_site", "")), ""))
+        elif name == "year":
+            key.append(str(data.get("rating_month", ""))[:4])
+        else:
+            key.append(str(data.get(stats.DIMENSIONS[name], "")))
+    return tuple(key)
+
+
+def city_stats(
+    by: tuple[str, ...],
+    *,
+    site: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    include_default: bool = True,
+) -> list[stats.StatRow]:
+    sites, levels = _sites_under(site)
+    start = date_from.isoformat() if date_from else ""
+    end = date_to.isoformat() if date_to else "9999"
+    rows: dict[tuple[str, ...], dict[str, int]] = {}
+    bad_keys: dict[str, tuple[str, ...]] = {}  # real-name bad review id -> its group
+    for data in _payloads(RATING_KIND):
+        if sites is not None and data.get("unit_site") not in sites:
+            continue
+        rated_on = str(data.get("rated_on", ""))
+        if not start <= rated_on <= end:
+            continue
+        try:
+            level = int(data["level"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        key = _key(data, by, levels)
+        real_name = bool(data.get("real_name"))
+        counts = rows.setdefault(key, stats.new_counts())
+        stats.fold_rating(counts, level, str(data.get("kind", "")), real_name, 1, include_default)
+        if real_name and level <= 2:
+            bad_keys[str(data.get("id"))] = key
+    if bad_keys:
+        case_of: dict[str, str] = {}  # case id -> rating id
+        for data in _payloads(CASE_KIND):
+            if data.get("source") == "rating" and str(data.get("source_id")) in bad_keys:
+                case_of[str(data.get("id"))] = str(data["source_id"])
+        latest: dict[str, tuple[str, str, str]] = {}  # case id -> (created_at, id, state)
+        for data in _payloads(EVENT_KIND):
+            case_id = str(data.get("case_id"))
+            if case_id not in case_of:
+                continue
+            mark = (str(data.get("created_at", "")), str(data.get("id", "")))
+            if case_id not in latest or mark > latest[case_id][:2]:
+                latest[case_id] = (*mark, str(data.get("to_state", "")))
+        for case_id, rating_id in case_of.items():
+            state = latest.get(case_id)
+            stats.fold_case_state(rows[bad_keys[rating_id]], state[2] if state else None)
+    return [stats.StatRow(key, **values) for key, values in sorted(rows.items())]
+
+
+def row_json(by: tuple[str, ...], row: stats.StatRow) -> dict[str, Any]:
+    return {
+        "key": dict(zip(by, row.key, strict=True)),
+        "total": row.total,
+        "satisfied": row.satisfied,
+        "bad": row.bad,
+        "real_name_bad": row.real_name_bad,
+        "called_back": row.called_back,
+        "handled": row.handled,
+        "active": row.active,
+        "cases": row.cases,
+        "satisfaction_rate": row.satisfaction_rate,
+        "bad_rate": row.bad_rate,
+        "callback_rate": row.callback_rate,
+        "rectification_rate": row.rectification_rate,
+        "active_rate": row.active_rate,
+    }
+
+
+def add_routes(router: Any) -> None:
+    from fastapi import HTTPException, Query  # the server's framework: only on the server
+
+    @router.get("/stats/ratings")
+    def ratings_stats(
+        by: str = "site",
+        site: str | None = None,
+        date_from: dt.date | None = Query(None, alias="from"),
+        date_to: dt.date | None = Query(None, alias="to"),
+        include_default: bool = True,
+    ) -> dict[str, Any]:
+        """满意率, 差评率, 回访率, 整改率 and 主动评价率 of a site and every site below it."""
+        from server import db
+
+        dims = tuple(d.strip() for d in by.split(",") if d.strip())
+        unknown = [d for d in dims if d not in SERVER_DIMENSIONS]
+        if unknown or len(dims) > 3:
+            raise HTTPException(
+                422, f"by: up to 3 of {', '.join(SERVER_DIMENSIONS)}; unknown: {unknown}"
+            )
+        with db.request_connection():
+            rows = city_stats(
+                dims,
+                site=site,
+                date_from=date_from,
+                date_to=date_to,
+                include_default=include_default,
+            )
+        overall = stats.StatRow(())
+        if rows:
+            sums = {f: sum(getattr(r, f) for r in rows) for f in stats.COUNTS}
+            overall = stats.StatRow((), **sums)
+        return {
+            "by": list(dims),
+            "site": site,
+            "include_default": include_default,
+            "rows": [row_json(dims, r) for r in rows],
+            "total": row_json((), overall),
+        }

@@ -1,0 +1,180 @@
+"""Ratings, inspections and cases through the real server: routing and city statistics.
+
+A district workstation (张店区政务服务中心) logs an inspection of a town hall
+(车站街道便民服务中心) with a finding, and keys in ratings; the case of the finding
+is pulled by the town's workstation only, the town calls back, and the district
+sees the new state on its next pull. The city-wide statistics endpoint answers
+for a site and every site below it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from uuid6 import uuid7
+
+from core import credentials
+from core.outbox import Outbox, OutboxState
+from core.sync.engine import Syncer
+from plugins.feedback import cases, inspections, reference
+from plugins.feedback.cases import CaseState
+from plugins.feedback.inspections import FindingDraft, InspectionDraft
+from plugins.feedback.models import Case
+from plugins.feedback.ratings import Kind
+from server import admin
+from tests.plugins.feedback.helpers import rate
+from tests.sync_support.keyring_memory import MemoryKeyring, memory_keyring
+from tests.sync_support.world import DEMO_SITE, central_server, enroll, workstation
+
+TOWN = "370303001-BM"
+CITY = "370300-ZWFW"
+SCHEMA = {"X-Sihao-Schema": "1"}
+
+
+@pytest.fixture(autouse=True)
+def keyring_backend() -> Iterator[MemoryKeyring]:
+    with memory_keyring() as backend:
+        yield backend
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    with central_server(request.param, tmp_path_factory.mktemp("server")) as srv:
+        yield srv
+
+
+def _town_client(server: Any) -> tuple[httpx.Client, dict[str, str]]:
+    client = httpx.Client(base_url=server.url, timeout=30)
+    answer = client.post(
+        "/v1/enroll",
+        json={"code": admin.issue_enroll_code(TOWN), "name": "town PC", "schema": 1},
+    )
+    assert answer.status_code == 200, answer.text
+    return client, {"Authorization": f"Bearer {answer.json()['token']}", **SCHEMA}
+
+
+def _pull_all(client: httpx.Client, headers: dict[str, str]) -> list[dict[str, Any]]:
+    changes: list[dict[str, Any]] = []
+    since = 0
+    while True:
+        body = client.get("/v1/sync/pull", params={"since": since}, headers=headers).json()
+        changes.extend(body["changes"])
+        since = body["next"]
+        if not body["has_more"]:
+            return changes
+
+
+def test_cases_route_to_the_unit_and_state_changes_come_back(server: Any, tmp_path: Path) -> None:
+    runtime = workstation(tmp_path / "district", seed=True)
+    town, town_headers = _town_client(server)
+    try:
+        enroll(runtime, server)
+        syncer = Syncer(runtime)
+        syncer.sync_once()  # site policy: every built-in plugin, feedback among them
+        assert "feedback" in runtime.host.loaded()
+        today = dt.date(2026, 10, 12)
+        inspection = inspections.log_inspection(
+            InspectionDraft(
+                target_kind="site",
+                target_ref=TOWN,
+                scores=dict.fromkeys(
+                    ["guide", "waiting", "attitude", "devices", "signage", "one_visit"], "80"
+                ),
+                findings=[FindingDraft("major", "便民服务中心自助机停用三天")],
+            ),
+            actor="4001",
+            role="officer",
+            site_code=DEMO_SITE,
+            indicators=reference.indicator_set(),
+            calendar=runtime.calendar,
+            case_settings=runtime.settings("feedback"),
+            today=today,
+        )
+        assert inspection.weighted_score == 80.0
+        town_case = Case.get(Case.source == "finding")
+        assert town_case.unit_site == TOWN and town_case.site_code == DEMO_SITE
+        # District ratings: 5, 4, 3 (default), 2 real-name (a case for the district).
+        for level, kind, real in ((5, Kind.ACTIVE, False), (4, Kind.ACTIVE, False),
+                                  (3, Kind.DEFAULT, False), (2, Kind.ACTIVE, True)):  # fmt: skip
+            rate(runtime, level, kind=kind, real_name=real, on=today)
+        pushed, _pulled = syncer.sync_once()
+        assert pushed.rejected == 0
+        assert Outbox.select().where(Outbox.state != OutboxState.APPLIED.value).count() == 0
+
+        # The town pulls the finding's case, and nothing of the district's own case.
+        changes = _pull_all(town, town_headers)
+        routed = [c for c in changes if c["kind"] == "feedback.case"]
+        assert [c["id"] for c in routed] == [town_case.id]
+        assert routed[0]["data"]["summary"].endswith("便民服务中心自助机停用三天")
+        first = [c for c in changes if c["kind"] == "feedback.case_event"]
+        assert [c["data"]["to_state"] for c in first] == ["pending_callback"]
+        assert not [c for c in changes if c["kind"] == "feedback.rating"]
+
+        # The town calls back (its workstation pushes the new state) …
+        event_id = str(uuid7())
+        answer = town.post(
+            "/v1/sync/push",
+            headers=town_headers,
+            json={
+                "mutations": [
+                    {
+                        "client_seq": 1,
+                        "mutation_id": str(uuid7()),
+                        "kind": "feedback.case_event",
+                        "entity_id": event_id,
+                        "payload_version": 1,
+                        "created_at": "2026-10-13T09:30:00",
+                        "payload": {
+                            "id": event_id,
+                            "case_id": town_case.id,
+                            "from_state": "pending_callback",
+                            "to_state": "called_back",
+                            "note": "已联系体验官，自助机已报修",
+                            "actor": "T001",
+                            "happened_on": "2026-10-13",
+                            "created_at": "2099-10-13T09:30:00",
+                            "unit_site": TOWN,
+                            "case_site": DEMO_SITE,
+                        },
+                    }
+                ]
+            },
+        )
+        assert answer.json()["results"][0]["status"] == "applied", answer.text
+        # … and the district sees it on its next pull.
+        syncer.sync_once()
+        assert cases.state_of(town_case.id) is CaseState.CALLED_BACK
+        assert [e.note for e in cases.history(town_case.id)][-1] == "已联系体验官，自助机已报修"
+
+        # City-wide statistics, answered for a site and everything below it.
+        token = credentials.get_token(runtime.paths.data_dir)
+        headers = {"Authorization": f"Bearer {token}", **SCHEMA}
+        url = "/v1/plugins/feedback/stats/ratings"
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            city = client.get(url, params={"by": "site,level", "site": CITY}, headers=headers)
+            assert city.status_code == 200, city.text
+            body = city.json()
+            assert [r["key"] for r in body["rows"]] == [{"site": DEMO_SITE, "level": "district"}]
+            total = body["total"]
+            # 4 ratings: satisfied 5, 4, 3 = 3 of 4; bad 1; real-name bad 1, not called back.
+            assert (total["total"], total["satisfied"], total["bad"]) == (4, 3, 1)
+            assert total["satisfaction_rate"] == 0.75 and total["bad_rate"] == 0.25
+            assert total["real_name_bad"] == 1 and total["callback_rate"] == 0.0
+            assert total["active_rate"] == 0.75  # 3 active of 4 cases
+            without = client.get(
+                url, params={"by": "month", "include_default": "false"}, headers=headers
+            ).json()["total"]
+            assert (without["total"], without["satisfied"]) == (3, 2)
+            town_only = client.get(url, params={"site": TOWN}, headers=headers).json()
+            assert town_only["rows"] == [] and town_only["total"]["total"] == 0
+            bad = client.get(url, params={"by": "nonsense"}, headers=headers)
+            assert bad.status_code == 422
+            assert client.get(url, headers=SCHEMA).status_code == 401
+    finally:
+        town.close()
+        runtime.shutdown()
