@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT))
 
 def client_side(quick: bool) -> dict[str, Any]:
     """pull_20k_s and push_rps from a real workstation store and sync client."""
-    # Filled in by the sync-client work (core/sync): a 20k catalog pulled through
-    # core.sync, and 10,000 outbox records pushed with acknowledgements applied.
-    return {"pull_20k_s": None, "push_rps": None}
+    from bench import sync_client  # the workstation side: bench/sync_client.py
+
+    return sync_client.client_side(quick)
 
 
 def server_side(quick: bool, skip_fleet: bool) -> dict[str, Any]:
