@@ -11,7 +11,39 @@ APT_PACKAGES := poppler-utils fonts-wqy-microhei
 
 .PHONY: run test setup system-deps catalogs lint typecheck imports pytest bench clean
 
+# `make run`: a central server on loopback (SQLite under $(DEMO_DIR)) beside the demo
+# workstation, which is enrolled with it once, so sync works from the first minute.
+# The server stops when the workstation closes; if it cannot start (port taken),
+# the workstation runs on its own. The demo keeps its token in a plain-text keyring
+# file (said so on screen); set PYTHON_KEYRING_BACKEND to use another.
+DEMO_PORT ?= 8765
+DEMO_SITE := 370303-ZWFW
+DEMO_SERVER := http://127.0.0.1:$(DEMO_PORT)
+
 run: setup
+	@mkdir -p $(DEMO_DIR); \
+	export SIHAO_SERVER_DATABASE="sqlite:///$(abspath $(DEMO_DIR))/server.db"; \
+	export PYTHON_KEYRING_BACKEND="$${PYTHON_KEYRING_BACKEND:-keyrings.alt.file.PlaintextKeyring}"; \
+	$(BIN)/sihao server run --host 127.0.0.1 --port $(DEMO_PORT) --log-level warning \
+	  >$(DEMO_DIR)/server.log 2>&1 & server=$$!; \
+	trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null' EXIT INT TERM; \
+	up=""; for i in $$(seq 1 150); do \
+	  if $(BIN)/python -c "import urllib.request as u; u.urlopen('$(DEMO_SERVER)/v1/health', timeout=1)" 2>/dev/null; \
+	  then up=1; break; fi; \
+	  kill -0 $$server 2>/dev/null || break; sleep 0.2; \
+	done; \
+	if [ -n "$$up" ]; then \
+	  echo "central server: $(DEMO_SERVER) (log: $(DEMO_DIR)/server.log)"; \
+	  $(BIN)/sihao server demo seed >/dev/null; \
+	  if [ ! -f $(DEMO_DIR)/.enrolled ]; then \
+	    $(BIN)/sihao --data-dir $(DEMO_DIR) demo seed >/dev/null && \
+	    code=$$($(BIN)/sihao server enroll-code --site $(DEMO_SITE) --ttl-minutes 10) && \
+	    $(BIN)/sihao --data-dir $(DEMO_DIR) enroll --server $(DEMO_SERVER) --code "$$code" && \
+	    touch $(DEMO_DIR)/.enrolled || echo "enrollment failed: the workstation runs on its own"; \
+	  fi; \
+	else \
+	  echo "the central server did not start (see $(DEMO_DIR)/server.log): the workstation runs on its own"; \
+	fi; \
 	$(BIN)/sihao --data-dir $(DEMO_DIR) run --demo
 
 test: setup system-deps lint typecheck imports pytest
