@@ -300,6 +300,10 @@ def save(
         audit.record(RATING_KIND, actor=actor, row=rating)
         outbox.enqueue(RATING_KIND, rating.id, rating_payload(rating))
         tally.count(rating)
+        if checked.item_name:  # a catalog item: rank it higher in this site's lookup
+            from core.catalog import store
+
+            store.bump_usage(draft.item_code)
         if draft.level in BAD_LEVELS:
             cases.open_case(
                 source="rating",

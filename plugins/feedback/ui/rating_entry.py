@@ -4,7 +4,10 @@ Keys (shown in the footer):
 - on the pad (focused on every new card): 1–5 the level, a, b, c… the tags,
   Enter saves and opens the next blank card;
 - anywhere: F2 target, F3 channel, F4 kind (主动/默认/追评), F5 real-name or
-  anonymous, F6 back to the pad; Enter in any text field saves as well.
+  anonymous, F6 back to the pad; Enter in any text field saves as well;
+- the item field takes a code or words (开饭店, kyyz…): with the lookup's search
+  (``runtime.extras["catalog.search"]``) the best matches show beside it and
+  Enter picks the first; the next Enter saves.
 
 Sticky fields (channel, window, staff, date, target, kind) stay from card to card.
 A refused card keeps everything as typed; the error line says what to fix and the
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -32,6 +36,8 @@ from plugins.feedback import ratings, reference
 from plugins.feedback.ratings import LEVEL_NAMES, Kind, RatingDraft, Target
 from plugins.feedback.ui.rating_pad import RatingPad
 from workstation.screens.base import SihaoScreen
+
+log = logging.getLogger(__name__)
 
 FIELD_WIDGETS = {
     "level": "#pad",
@@ -273,6 +279,8 @@ class RatingEntryScreen(SihaoScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if event.input.id == "item-code" and self._pick_item():
+            return
         self.save_card()
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -290,10 +298,40 @@ class RatingEntryScreen(SihaoScreen):
         elif event.input.id in ("applicant-id", "applicant-phone"):
             self._show_person()
 
+    def _hits(self, text: str) -> list[Any]:
+        search = self.runtime.extras.get("catalog.search")
+        if search is None or not text:
+            return []
+        try:
+            return list(search.search(text, limit=3))
+        except Exception:  # the picker is a help; typing a code still works
+            log.exception("item search failed")
+            return []
+
     def _show_item_name(self) -> None:
         code = self._input("#item-code").strip()
         item = Item.get_or_none(Item.code == code) if code else None
-        self.query_one("#item-name", Static).update(item.name if item is not None else "")
+        label = self.query_one("#item-name", Static)
+        if item is not None or not code:
+            label.update(item.name if item is not None else "")
+            return
+        hits = self._hits(code)
+        label.update(
+            "  ".join(f"{n}. {hit.name}" for n, hit in enumerate(hits, start=1))
+            + (("  " + _("(Enter picks 1)")) if hits else "")
+        )
+
+    def _pick_item(self) -> bool:
+        """Enter on words in the item field: take the best match, do not save yet."""
+        field = self.query_one("#item-code", Input)
+        text = field.value.strip()
+        if not text or Item.get_or_none(Item.code == text) is not None:
+            return False
+        hits = self._hits(text)
+        if not hits:
+            return False
+        field.value = hits[0].code
+        return True
 
     def _show_person(self) -> None:
         """The ID and phone as the record will show them: masked, with the check result."""

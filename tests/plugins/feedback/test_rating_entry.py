@@ -154,3 +154,35 @@ async def test_case_number_format_is_a_site_setting(fb_runtime: Runtime) -> None
         await pilot.press("f6", "enter")
         await pilot.pause()
         assert Rating.get().case_no == "ZB-000123"
+
+
+async def test_item_picked_by_words_with_the_lookup_search(data_dir) -> None:  # type: ignore[no-untyped-def]
+    from core.catalog.models import Item, ItemUsage
+    from tests.conftest import make_runtime
+
+    runtime = make_runtime(data_dir, plugins=["about", "lookup", "feedback"])
+    app = SihaoApp(runtime, watch=False)
+    async with app.run_test(size=(150, 50)) as pilot:
+        screen = await _open_entry(app, pilot)
+        await pilot.click("#item-code")
+        await pilot.press(*"开饭店")
+        await pilot.pause()
+        shown = str(screen.query_one("#item-name", Static).render())
+        assert "1. " in shown
+        await pilot.press("enter")  # picks the best match, does not save
+        code = screen.query_one("#item-code", Input).value
+        item = Item.get_by_id(code)
+        assert item.name in shown
+        assert Rating.select().count() == 0
+        await pilot.press("f6", "5", "enter")
+        await pilot.pause()
+        rating = Rating.get()
+        assert (rating.item_code, rating.item_name) == (item.code, item.name)
+        assert rating.department == item.department
+        assert ItemUsage.get_by_id(code).count >= 1
+        # A code the catalog does not hold is refused now that there is a catalog.
+        await pilot.click("#item-code")
+        screen.query_one("#item-code", Input).value = "11370300MB0000000X"
+        await pilot.press("f6", "4", "enter")
+        await pilot.pause()
+        assert "没有编码为 11370300MB0000000X 的事项" in _error(screen)
