@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-STORE_VERSION = 5  # bump when the generator, the query mix or the catalog tables change
+STORE_VERSION = 6  # bump when the generator, the query mix or the catalog tables change
 QUERIES = 1000
 
 
@@ -85,6 +85,7 @@ def _queries(db: sqlite3.Connection, count: int, seed: int = 7) -> list[tuple[st
     kinds = ["hanzi"] * 8 + ["initials"] * 3 + ["pinyin"] * 3 + ["code"] * 3 + ["colloquial"] * 3
     for n in range(count):
         code, name, pinyin, initials, _kw = rows[n % len(rows)]
+        pinyin, initials = pinyin.split("|")[0], initials.split("|")[0]  # the name's part
         kind = kinds[n % len(kinds)]
         if kind == "hanzi":
             text = normalise(name)

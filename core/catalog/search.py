@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 PREFIX_MAX = 4  # prefix posting lists for the first 1..4 characters
 USED_MAX = 2000  # the most-used items considered for the usage boost
+MULTI_TERM_POOL = 2000  # candidates of the longest word checked for the others
 BUNDLE_RANK = 50  # a bundle's words rank after an item's own keywords
 
 
@@ -526,7 +527,26 @@ class CatalogIndex:
             for ordinal in stream():
                 if take(ordinal, why):
                     return found
+        terms = [t for t in (normalise(part) for part in query.split()) if t]
+        if len(terms) > 1:  # "食品 许可": items matching every word, wherever
+            longest = max(terms, key=len)
+            others = [t for t in terms if t is not longest]
+            for hit in self.search(longest, limit=MULTI_TERM_POOL, filters=filters):
+                ordinal = self.ordinal_of[hit.code]
+                if all(self._mentions(ordinal, t) for t in others) and take(ordinal, hit.why):
+                    break
         return found
+
+    def _mentions(self, ordinal: int, term: str) -> bool:
+        group = self.group_of[ordinal]
+        return (
+            term in self.name.texts[group]
+            or self.keywords.contains(ordinal, term)
+            or any(word == term for _p, word in self.keywords.keywords_of[ordinal])
+            or term in self.pinyin.texts[group]
+            or term in self.initials.texts[group]
+            or term in self.code_of[ordinal]
+        )
 
 
 class SearchService:

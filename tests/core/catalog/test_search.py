@@ -122,6 +122,13 @@ def test_fts_syntax_and_punctuation_never_raise_or_match_everything(
     assert len(search.search(query)) < 6
 
 
+def test_words_separated_by_spaces_must_all_match(search: SearchService) -> None:
+    assert codes(search, "公司 变更") == [COMPANY_CHANGE]
+    assert codes(search, "登记 gs") == [COMPANY_CHANGE, COMPANY, LICENCE]  # 个体工商户: gs too
+    assert set(codes(search, "生孩子 户口")) == {HUKOU}
+    assert codes(search, "公司 结婚") == []
+
+
 def test_index_follows_store_changes(search: SearchService) -> None:
     assert codes(search, "出生医学") == [BIRTH_CERT]
     item = store.get_item(BIRTH_CERT) or {}
