@@ -121,3 +121,33 @@ async def test_it_enrolls_from_the_enroll_screen(server: Any, tmp_path: Path) ->
         assert await wait_for(
             pilot, lambda: engine.status().last_pull_at is not None, timeout=10
         )  # the worker started syncing at once
+
+
+def test_cli_enroll_and_sync(server: Any, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from workstation.cli import main
+
+    data = str(tmp_path / "ws")
+    runner = CliRunner()
+    seeded = runner.invoke(main, ["--data-dir", data, "demo", "seed"])
+    assert seeded.exit_code == 0, seeded.output
+    refused = runner.invoke(
+        main, ["--data-dir", data, "enroll", "--server", server.url, "--code", "NOPE-NOPE"]
+    )
+    assert refused.exit_code == 2 and "服务器拒绝了请求" in refused.output
+    code = admin.issue_enroll_code(DEMO_SITE)
+    enrolled = runner.invoke(
+        main, ["--data-dir", data, "enroll", "--server", server.url, "--code", code]
+    )
+    assert enrolled.exit_code == 0, enrolled.output
+    assert f"本工作站已在 {server.url} 注册，所属站点 {DEMO_SITE}。" in enrolled.output
+    write_notes(3)
+    synced = runner.invoke(main, ["--data-dir", data, "sync"])
+    assert synced.exit_code == 0, synced.output
+    assert "已上传 3 条（新入库 3，此前已入库 0，被拒绝 0）" in synced.output
+    # Revoked: --watch reports the state and stops instead of looping forever.
+    admin.revoke_workstation(engine.status().workstation_id)
+    watched = runner.invoke(main, ["--data-dir", data, "sync", "--watch", "--interval", "0.1"])
+    assert watched.exit_code == 1
+    assert "吊销" in watched.output
