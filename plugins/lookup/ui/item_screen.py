@@ -75,6 +75,7 @@ class ItemScreen(SihaoScreen):
                 with TabPane(_("Materials"), id="tab-materials"):
                     yield Static("", id="materials-note")
                     yield DataTable(id="item-materials", cursor_type="row", zebra_stripes=True)
+                    yield Static("", id="material-detail")
                 with TabPane(_("Process"), id="tab-steps"):
                     yield Static(service.days_text(item), id="item-days")
                     yield DataTable(id="item-steps", cursor_type="row")
@@ -205,6 +206,23 @@ class ItemScreen(SihaoScreen):
         if not self.chosen and item["situations"]:
             note += " " + _("Tick the applicant's situations to narrow the list.")
         self.query_one("#materials-note", Static).update(note)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id != "item-materials" or event.row_key.value is None:
+            return
+        material = next(
+            (m for m in self.item["materials"] if m["key"] == event.row_key.value), None
+        )
+        if material is not None:
+            self.query_one("#material-detail", Static).update(
+                self._lines(
+                    [
+                        (_("Material"), material["name"]),
+                        (_("Basis"), material["basis"]),
+                        (_("Blank form or sample"), material["sample"]),
+                    ]
+                )
+            )
 
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
         self.chosen = set(event.selection_list.selected)
