@@ -187,7 +187,10 @@ def sihao_apply_change(kind: str, id: str, op: str, data: Any) -> bool | None:
         cases.apply_remote_event(data)
         return True
     if kind == REFERENCE_KIND:
-        reference.store(str(data.get("kind", "")), data.get("data", {}))
+        try:
+            reference.store(str(data.get("kind", "")), data.get("data", {}))
+        except ValueError as exc:  # a bad set must not hold up the rest of the page
+            log.warning("reference set %s not kept: %s", id, exc)
         return True
     return None
 

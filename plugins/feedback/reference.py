@@ -43,10 +43,38 @@ def current(kind: str) -> dict[str, Any]:
     return best
 
 
+def problems(kind: str, data: Any) -> list[str]:
+    """What is wrong with a tag or indicator set (empty: usable)."""
+    if kind not in (TAGS, INDICATORS):
+        return [f"unknown reference kind {kind!r}: use {TAGS} or {INDICATORS}"]
+    if not isinstance(data, dict) or not re.search(r"\d", str(data.get("version", ""))):
+        return ["a reference set needs a numbered version, e.g. 2027.1"]
+    found: list[str] = []
+    try:
+        if kind == TAGS:
+            modes = {c["mode"] for c in data["channels"] if c["code"] and c["name"]}
+            for mode in modes:
+                levels = data["tags"][mode]
+                if sorted(int(level) for level in levels) != [1, 2, 3, 4, 5]:
+                    found.append(f"tags of {mode}: one list for each level 1 to 5")
+                if any(not isinstance(t, str) or not t for tags in levels.values() for t in tags):
+                    found.append(f"tags of {mode}: every tag is a non-empty text")
+        else:
+            weights = [float(i["weight"]) for i in data["indicators"] if i["code"] and i["name"]]
+            if len(weights) != len(data["indicators"]) or not weights or min(weights) <= 0:
+                found.append("every indicator needs a code, a name and a positive weight")
+            if not [s["code"] for s in data["severities"] if s["code"] and s["name"]]:
+                found.append("at least one severity with a code and a name")
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        found.append(f"malformed {kind} set: {type(exc).__name__}: {exc}")
+    return found
+
+
 def store(kind: str, data: dict[str, Any]) -> None:
     """Keep a set received from the server (idempotent per version)."""
-    if kind not in (TAGS, INDICATORS) or "version" not in data:
-        raise ValueError(f"not a reference set: {kind}")
+    found = problems(kind, data)
+    if found:
+        raise ValueError("; ".join(found))
     version = str(data["version"])
     ReferenceSet.insert(
         id=f"{kind}:{version}",

@@ -8,6 +8,7 @@ this module reacts to them:
   and to the site that opened it, so every workstation of both pulls it; its state
   changes (``feedback.case_event``) travel the same way, so the unit handles it and
   the opening site sees the progress (谁办理谁负责, and 件件有反馈);
+- ``publish_reference()`` sends a new tag or indicator set to every workstation;
 - ``GET /v1/plugins/feedback/stats/ratings`` answers the statistics of a site and
   every site below it (city → district → town → village), from the stored
   ratings, cases and events, with the same formulas as the workstation
@@ -27,12 +28,13 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from plugins.feedback import stats
+from plugins.feedback import reference, stats
 from plugins.feedback.cases import CASE_KIND, EVENT_KIND
 from plugins.feedback.ratings import RATING_KIND
 
 log = logging.getLogger(__name__)
 
+REFERENCE_KIND = "feedback.reference"  # pulled by sihao_apply_change (plugin.py)
 # Dimensions the server can group by: the workstation's, plus the unit's site level.
 SERVER_DIMENSIONS = (*stats.DIMENSIONS, "level")
 
@@ -52,6 +54,27 @@ def record_applied(record: Any, emit: Callable[..., Any]) -> None:
         return
     for site in sorted(str(s) for s in sites if s):
         emit(scope(site), record.kind, record.entity_id, "upsert", payload)
+
+
+def publish_reference(kind: str, data: dict[str, Any]) -> int:
+    """Distribute a new tag or indicator set to every workstation (scope ``city``).
+
+    Refuses a malformed set (``ValueError`` listing what is wrong). Workstations
+    keep it beside the shipped one and use the highest version.
+    """
+    from server import changes, db
+
+    found = reference.problems(kind, data)
+    if found:
+        raise ValueError("; ".join(found))
+    with db.transaction():
+        return changes.emit(
+            changes.CITY,
+            REFERENCE_KIND,
+            f"{kind}:{data['version']}",
+            changes.UPSERT,
+            {"kind": kind, "data": data},
+        )
 
 
 # -- statistics --------------------------------------------------------------------

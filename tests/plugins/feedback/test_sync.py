@@ -10,6 +10,7 @@ for a site and every site below it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -177,4 +178,39 @@ def test_cases_route_to_the_unit_and_state_changes_come_back(server: Any, tmp_pa
             assert client.get(url, headers=SCHEMA).status_code == 401
     finally:
         town.close()
+        runtime.shutdown()
+
+
+def test_a_new_tag_set_reaches_the_workstation(server: Any, tmp_path: Path) -> None:
+    from plugins.feedback import server as feedback_server
+    from plugins.feedback.ratings import RatingDraft, validate
+
+    data = json.loads(json.dumps(reference.shipped("tags")))
+    data["version"] = "2027.1"
+    data["tags"]["onsite"]["5"] = ["帮办代办贴心", "一次办好"]
+    with pytest.raises(ValueError, match="numbered version"):
+        feedback_server.publish_reference("tags", {**data, "version": "new"})
+    broken = json.loads(json.dumps(data))
+    del broken["tags"]["onsite"]["3"]
+    with pytest.raises(ValueError, match="each level 1 to 5"):
+        feedback_server.publish_reference("tags", broken)
+    feedback_server.publish_reference("tags", data)
+
+    runtime = workstation(tmp_path / "ws", seed=True)
+    try:
+        # Enabled before the first pull: a plugin kind pulled while its plugin is
+        # off is skipped by the sync client (see the report).
+        runtime.set_plugin_enabled("feedback", True)
+        enroll(runtime, server)
+        Syncer(runtime).sync_once()
+        tagset = reference.tag_set()
+        assert tagset.version == "2027.1"
+        assert tagset.tags_for("card", 5) == ("帮办代办贴心", "一次办好")
+        draft = RatingDraft(window_no="A01", level=5, tags=["服务效率高"])
+        checked = validate(draft, tagset, runtime.settings("feedback"), DEMO_SITE)
+        assert [p.field for p in checked.problems] == ["tags"]
+        assert "2027.1" in checked.problems[0].message
+        draft.tags = ["一次办好"]
+        assert validate(draft, tagset, runtime.settings("feedback"), DEMO_SITE).ok
+    finally:
         runtime.shutdown()
