@@ -174,6 +174,18 @@ def bundle_view(bundle: dict[str, Any]) -> BundleView:
     )
 
 
+def bundles_for(text: str) -> list[dict[str, Any]]:
+    """Bundles whose name or one of whose words starts with what was typed (2+ chars)."""
+    q = normalise(text)
+    if len(q) < 2:
+        return []
+    return [
+        b
+        for b in store.bundles()
+        if any(normalise(w).startswith(q) for w in [b["name"], *b["keywords"]])
+    ]
+
+
 # -- the directory -------------------------------------------------------------------
 LEVEL_ORDER = {"市": 0, "区县": 1, "镇街": 2, "村社区": 3}
 

@@ -22,9 +22,10 @@ from workstation.screens.base import SihaoScreen
 class BundlesScreen(SihaoScreen):
     CSS_PATH = "lookup.tcss"
 
-    def __init__(self, runtime: Any) -> None:
+    def __init__(self, runtime: Any, initial: str = "") -> None:
         super().__init__(runtime, id="lookup-bundles")
         self.bundles = store.bundles()
+        self.initial = initial
         self.view: service.BundleView | None = None
 
     def compose_body(self) -> Iterable[Widget]:
@@ -50,7 +51,10 @@ class BundlesScreen(SihaoScreen):
             _("Material"), _("Form"), _("Copies"), _("Bring?"), _("Needed for")
         )
         if self.bundles:
-            self.show_bundle(self.bundles[0]["code"])
+            codes = [b["code"] for b in self.bundles]
+            row = codes.index(self.initial) if self.initial in codes else 0
+            listing.move_cursor(row=row)
+            self.show_bundle(codes[row])
             listing.focus()
         else:
             self.query_one("#bundle-title", Static).update(_("The catalog has no bundles."))

@@ -38,12 +38,14 @@ class LookupScreen(SihaoScreen):
     BINDINGS = [
         Binding("ctrl+l", "focus_query", N_("Search box"), id="lookup.focus"),
         Binding("down", "focus_results", N_("Results"), show=False),
+        Binding("ctrl+b", "open_bundle", N_("One-thing bundle"), id="lookup.bundle"),
     ]
 
     def __init__(self, runtime: Any) -> None:
         super().__init__(runtime, id="lookup")
         self.search = service.search_service(runtime)
         self.hits: list[Hit] = []
+        self.bundle_codes: list[str] = []
         self.department_names = {d["code"]: d["short"] or d["name"] for d in store.departments()}
         self.limit = int(runtime.settings("lookup").get("results", 50))
 
@@ -136,14 +138,20 @@ class LookupScreen(SihaoScreen):
                 key=hit.code,
             )
         status = self.query_one("#lookup-status", Static)
+        text = ""
         if query.strip() or self.filters().active():
-            status.update(
+            text = (
                 _("{n} item(s) shown. Enter opens the highlighted item.").format(n=len(self.hits))
                 if self.hits
                 else _("Nothing found. Try fewer characters, pinyin initials or an everyday word.")
             )
-        else:
-            status.update("")
+        bundles = service.bundles_for(query)
+        self.bundle_codes = [b["code"] for b in bundles]
+        if bundles:
+            text += "  " + _("One-thing bundle: {names} (Ctrl+B opens it)").format(
+                names="、".join(b["name"] for b in bundles)
+            )
+        status.update(text)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "lookup-query":
@@ -166,6 +174,12 @@ class LookupScreen(SihaoScreen):
         from plugins.lookup.ui.item_screen import ItemScreen
 
         self.app.push_screen(ItemScreen(self.runtime, code))
+
+    def action_open_bundle(self) -> None:
+        from plugins.lookup.ui.bundles_screen import BundlesScreen
+
+        initial = self.bundle_codes[0] if self.bundle_codes else ""
+        self.app.push_screen(BundlesScreen(self.runtime, initial))
 
     def action_focus_query(self) -> None:
         self.query_one("#lookup-query", Input).focus()

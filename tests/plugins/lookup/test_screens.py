@@ -44,6 +44,15 @@ async def test_typing_a_query_then_opening_the_item(lookup_runtime: Runtime) -> 
         query.value = ""
         await pilot.press(*"开饭店")
         await pilot.pause()
+        # The bundle of that name is offered and opens on Ctrl+B.
+        status = str(app.screen.query_one("#lookup-status", Static).render())
+        assert "一件事：开饭店" in status
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert app.screen.id == "lookup-bundles"
+        assert "开饭店" in str(app.screen.query_one("#bundle-title", Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.id == "lookup-item"
