@@ -150,3 +150,24 @@ def test_the_tally_agrees_with_the_ratings(fixture_ratings: Runtime) -> None:
     before = stats.breakdown(("window", "month"), use_tally=True)
     assert tally.rebuild() > 0
     assert stats.breakdown(("window", "month"), use_tally=True) == before
+
+
+def test_export_from_the_command_line(fixture_ratings: Runtime, data_dir: Path) -> None:
+    from click.testing import CliRunner
+
+    from workstation.cli import main
+
+    target = data_dir / "out.csv"
+    result = CliRunner().invoke(
+        main, ["--data-dir", str(data_dir), "ratings-export", "--by", "window", str(target)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "已导出 2 行" in result.output
+    with target.open(encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    assert [r[0] for r in rows] == ["窗口", "A01", "A03"]
+    assert rows[1][4] == "0.5714"  # A01: 4 satisfied of 7
+    wrong = CliRunner().invoke(
+        main, ["--data-dir", str(data_dir), "ratings-export", "--by", "colour", str(target)]
+    )
+    assert wrong.exit_code == 2 and "未知的统计维度 colour" in wrong.output
