@@ -219,3 +219,21 @@ def test_compacted_history_resets_and_the_snapshot_replaces_what_is_gone(
         syncer.close()
     finally:
         runtime.shutdown()
+
+
+def test_a_workstation_pulls_its_own_site_and_the_city_only(server: Any, tmp_path: Path) -> None:
+    from core.models import Window
+
+    admin.add_site("370303-B-TEST", "另一个站点", "town", region_code="370303")
+    admin.add_window("370303-B-TEST", "B01", "别的窗口")
+    admin.add_staff("7777", "别站人员", "370303-B-TEST", "clerk", pin="123456")
+    runtime = workstation(tmp_path / "ws")
+    try:
+        enroll(runtime, server)
+        Syncer(runtime).sync_once()
+        assert Window.select().where(Window.site == "370303-B-TEST").count() == 0
+        assert Staff.get_or_none(Staff.staff_no == "7777") is None
+        assert Site.get_or_none(Site.code == "370303-B-TEST") is None
+        assert store.count_items() > 0  # city-wide data did arrive
+    finally:
+        runtime.shutdown()
