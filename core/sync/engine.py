@@ -310,6 +310,17 @@ class Syncer:
         SyncState.update(values).where(SyncState.id == 1).execute()
         log.warning("sync failed: %s (%s)", type(exc).__name__, exc.detail or exc)
 
+    def record_failure(self, exc: BaseException) -> None:
+        """Record an unexpected local failure (a locked store, a bug) for the Sync screen."""
+        self._record_error(
+            SyncError(
+                _("Sync failed on this workstation ({error}); will retry.").format(
+                    error=type(exc).__name__
+                ),
+                str(exc),
+            )
+        )
+
     def _clear_error(self, **times: datetime) -> None:
         sync_state()
         values: dict[str, Any] = {"last_error": "", "last_error_at": None, **times}

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from core.credentials import CredentialsError
-from core.sync.client import NotEnrolled, Retryable, Unauthorized, UpgradeRequired
+from core.sync.client import NotEnrolled, Retryable, SyncError, Unauthorized, UpgradeRequired
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class SyncWorker:
         self._thread = threading.Thread(target=self._run, name="sihao-sync", daemon=True)
         self._thread.start()
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop(self, timeout: float = 3.0) -> None:
         self._stopping.set()
         self._wake.set()
         if self._thread is not None:
@@ -142,6 +142,11 @@ class SyncWorker:
         except Exception as exc:  # a refused request, a local error: back off the same way
             log.exception("sync cycle failed")
             error = exc
+            if not isinstance(exc, SyncError):  # SyncErrors are recorded where raised
+                try:
+                    syncer.record_failure(exc)
+                except Exception:
+                    log.exception("could not record the sync failure")
             self.failures += 1
             delay = backoff_delay(self.failures, base=self.base, cap=self.cap)
         self.cycles += 1
