@@ -23,7 +23,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -402,7 +402,9 @@ def create_app(
         with db.request_connection():
             caller = _authenticate(credentials, x_sihao_schema)
             sync.touch(caller)
-            return changes.pull(caller.site_code, since, limit)
+            return Response(
+                changes.pull_json(caller.site_code, since, limit), media_type="application/json"
+            )
 
     for name in plugin_host.loaded():
         router = APIRouter(

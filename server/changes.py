@@ -100,8 +100,8 @@ def history_floor() -> int:
     return int(row.value) if row is not None else 0
 
 
-def pull(site_code: str, since: int, limit: int) -> dict[str, Any]:
-    """One page of changes in the site's scope after ``since``."""
+def _page(site_code: str, since: int, limit: int) -> tuple[list[Any], int, bool, bool]:
+    """(rows, next, has_more, reset) of one page after ``since``."""
     limit = max(1, min(limit, MAX_PULL))
     floor = history_floor()
     reset = since + 1 < floor
@@ -116,6 +116,13 @@ def pull(site_code: str, since: int, limit: int) -> dict[str, Any]:
     rows: list[Any] = list(query)
     has_more = len(rows) > limit
     rows = rows[:limit]
+    next_cursor = rows[-1][0] if rows else start
+    return rows, next_cursor, has_more, reset
+
+
+def pull(site_code: str, since: int, limit: int) -> dict[str, Any]:
+    """One page of changes in the site's scope after ``since``."""
+    rows, next_cursor, has_more, reset = _page(site_code, since, limit)
     changes = [
         {
             "seq": seq,
@@ -126,8 +133,30 @@ def pull(site_code: str, since: int, limit: int) -> dict[str, Any]:
         }
         for seq, kind, entity_id, op, data in rows
     ]
-    next_cursor = rows[-1][0] if rows else start
     return {"changes": changes, "next": next_cursor, "has_more": has_more, "reset": reset}
+
+
+def pull_json(site_code: str, since: int, limit: int) -> bytes:
+    """The same page as ``pull``, as the response body, built around the stored JSON.
+
+    The change data is stored as JSON text already: decoding it to re-encode it cost
+    the server most of a 20,000-item pull (31 MB of catalog JSON), so it is spliced
+    in as it is.
+    """
+    rows, next_cursor, has_more, reset = _page(site_code, since, limit)
+    dumps = json.dumps
+    parts = [
+        f'{{"seq":{seq},"kind":{dumps(kind, ensure_ascii=False)},'
+        f'"id":{dumps(entity_id, ensure_ascii=False)},"op":{dumps(op)},'
+        f'"data":{data if data is not None else "null"}}}'
+        for seq, kind, entity_id, op, data in rows
+    ]
+    body = (
+        '{"changes":['
+        + ",".join(parts)
+        + f'],"next":{next_cursor},"has_more":{dumps(has_more)},"reset":{dumps(reset)}}}'
+    )
+    return body.encode("utf-8")
 
 
 def compact() -> dict[str, int]:

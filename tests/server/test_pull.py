@@ -92,3 +92,14 @@ def test_a_cursor_behind_compacted_history_gets_a_reset_snapshot(ws: Workstation
     # A workstation that is up to date is not reset.
     _, latest = ws.pull_all(page["next"])
     assert ws.pull(latest).json()["reset"] is False
+
+
+def test_the_spliced_pull_body_is_the_same_json(ws: Workstation) -> None:
+    import json
+
+    admin.add_window(ws.site, 'Q"1', '引号"与\\反斜杠\n换行', departments="税务")
+    admin.add_staff("Q1", "张\u2028三", ws.site, "clerk", pin="123456", window='Q"1')
+    body = json.loads(changes.pull_json(ws.site, 0, 1000))
+    assert body == changes.pull(ws.site, 0, 1000)
+    window = next(c for c in body["changes"] if c["kind"] == "window")
+    assert window["id"] == f'{ws.site}/Q"1' and window["data"]["name"] == '引号"与\\反斜杠\n换行'
