@@ -594,5 +594,16 @@ class SearchService:
         assert index is not None
         return index
 
+    def warm(self) -> None:
+        """Build the index from a worker thread, closing the connection it opened there."""
+        from core.db import database
+
+        try:
+            self.index()
+        finally:
+            if threading.current_thread() is not threading.main_thread():
+                if not database.is_closed():
+                    database.close()  # peewee connections are per thread
+
     def search(self, query: str, *, limit: int = 20, filters: Filters | None = None) -> list[Hit]:
         return self.index().search(query, limit=limit, filters=filters)

@@ -102,7 +102,7 @@ class LookupScreen(SihaoScreen):
         self.query_one("#lookup-query", Input).focus()
         # Build the index off the UI thread while the clerk starts typing (a synced
         # catalog of 20,000 items takes about a second); the first search waits for it.
-        self.run_worker(self.search.index, thread=True, exit_on_error=False, group="lookup")
+        self.run_worker(self.search.warm, thread=True, exit_on_error=False, group="lookup")
         if store.is_empty():
             self.query_one("#lookup-status", Static).update(
                 _("The catalog is empty. Ask IT to import it or to sync with the server.")
