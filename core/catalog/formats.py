@@ -60,6 +60,71 @@ CHILD_SHEETS: dict[str, tuple[str, list[str]]] = {
 }
 
 
+# Chinese column headings a workbook may use instead of the field names.
+HEADER_ALIASES: dict[str, str] = {
+    "编码": "code",
+    "事项编码": "code",
+    "名称": "name",
+    "事项名称": "name",
+    "简称": "short",
+    "主项编码": "main_code",
+    "主项名称": "main_name",
+    "子项编码": "sub_code",
+    "子项名称": "sub_name",
+    "业务办理项类型": "handling_type",
+    "办理类型": "handling_type",
+    "事项类型": "item_type",
+    "主管部门": "department",
+    "部门": "department",
+    "实施机关": "implementing_body",
+    "行使层级": "exercise_level",
+    "区划代码": "region_code",
+    "设定和实施依据": "legal_basis",
+    "服务对象": "service_object",
+    "法定办结时限": "legal_days",
+    "承诺办结时限": "promised_days",
+    "当场办结": "on_the_spot",
+    "收费依据": "fee_basis",
+    "收费标准": "fee_standard",
+    "办理地点": "place",
+    "办理时间": "hours",
+    "咨询电话": "phone",
+    "监督投诉电话": "complaint_phone",
+    "结果名称": "result_name",
+    "结果样本": "result_sample",
+    "有效期": "result_validity",
+    "是否网办": "online",
+    "网办地址": "online_url",
+    "到现场次数": "visits",
+    "关键词": "keywords",
+    "常用说法": "keywords",
+    "说明": "description",
+    "事项": "item",
+    "所属事项": "item",
+    "受理条件": "conditions",
+    "材料标识": "key",
+    "形式": "form",
+    "份数": "copies",
+    "来源": "source",
+    "依据": "basis",
+    "样表": "sample",
+    "必需": "required",
+    "办理情形": "situations",
+    "时限": "days",
+    "计入时限": "counts",
+    "问题": "q",
+    "解答": "a",
+    "层级": "level",
+    "上级": "parent",
+    "区县": "district",
+    "镇街": "town",
+    "村社区": "village",
+    "地址": "address",
+    "电话": "phone",
+    "可办理": "handles",
+}
+
+
 @dataclass
 class CatalogDocument:
     """A whole catalog: lists of entity dicts in the schema (the sync payload format)."""
@@ -293,6 +358,7 @@ def _load_excel(path: Path) -> CatalogDocument:
         sheet = book[sheet_name]
         rows = sheet.iter_rows(values_only=True)
         header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+        header = [HEADER_ALIASES.get(h, h) for h in header]
         for column in required:
             if column not in header:
                 problems.append(

@@ -105,3 +105,20 @@ def test_not_json_and_unknown_suffix(tmp_path: Path) -> None:
     other.write_text("a,b", encoding="utf-8")
     with pytest.raises(CatalogImportError, match=".xlsx"):
         load_catalog(other)
+
+
+def test_excel_accepts_chinese_column_headings(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = dump_catalog(load_catalog(SMALL_CATALOG), tmp_path / "c.xlsx")
+    book = load_workbook(path)
+    chinese = {
+        "code": "事项编码",
+        "name": "事项名称",
+        "department": "主管部门",
+        "item_type": "事项类型",
+    }
+    for cell in book["items"][1]:
+        cell.value = chinese.get(cell.value, cell.value)
+    book.save(path)
+    assert load_catalog(path).to_json() == load_catalog(SMALL_CATALOG).to_json()
