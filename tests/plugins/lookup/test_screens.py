@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import Button, DataTable, Input, SelectionList, Static, TabbedContent
+from textual.widgets import (
+    Button,
+    DataTable,
+    Input,
+    Select,
+    SelectionList,
+    Static,
+    TabbedContent,
+)
 
 from core.plugins import hookimpl
 from core.registry import ItemAction
@@ -21,6 +29,8 @@ def _cells(table: DataTable, column: int = 0) -> list[str]:
 
 
 async def test_typing_a_query_then_opening_the_item(lookup_runtime: Runtime) -> None:
+    from core.catalog import store
+
     app = SihaoApp(lookup_runtime, watch=False)
     async with app.run_test(size=(160, 50)) as pilot:
         await sign_in(pilot, "1001")
@@ -64,6 +74,15 @@ async def test_typing_a_query_then_opening_the_item(lookup_runtime: Runtime) -> 
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen.id == "lookup"
+        # Filters alone list every item that fits; with text they narrow the results.
+        query.value = ""
+        app.screen.query_one("#filter-online", Select).value = "no"
+        await pilot.pause()
+        offline = {i["name"] for i in store.iter_items() if not i["online"]}
+        assert table.row_count > 0 and set(_cells(table)) <= offline
+        app.screen.query_one("#filter-department", Select).value = "ga"
+        await pilot.pause()
+        assert all(c == "公安" for c in _cells(table, 2))
 
 
 class _OtherPlugin:
