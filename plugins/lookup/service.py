@@ -126,6 +126,7 @@ class CombinedMaterial:
     copies: int
     source: str
     items: list[str] = field(default_factory=list)  # names of the items needing it
+    conditional: bool = True  # only in some situations of every item needing it
 
     @property
     def bring(self) -> bool:
@@ -162,6 +163,8 @@ def bundle_view(bundle: dict[str, Any]) -> BundleView:
                 entry.copies = max(entry.copies, int(m["copies"]))
                 if m["source"] != SHARED:  # anyone needing it from the applicant wins
                     entry.source = m["source"]
+            if not m["situations"]:
+                entry.conditional = False
             if item["name"] not in entry.items:
                 entry.items.append(item["name"])
     return BundleView(

@@ -90,7 +90,8 @@ class BundlesScreen(SihaoScreen):
                 m.name,
                 m.form,
                 str(m.copies),
-                _("bring") if m.bring else _("no need to bring (shared)"),
+                (_("bring") if m.bring else _("no need to bring (shared)"))
+                + (_(" (in some situations)") if m.conditional else ""),
                 "、".join(m.items),
                 key=m.key,
             )
