@@ -133,6 +133,7 @@ def status_text(runtime: Any) -> str:
         )
     else:
         text = _("up to date")
+    text += " · " + _("sent {when}").format(when=when_text(state.last_push_at))
     text += " · " + _("pulled {when}").format(when=when_text(state.last_pull_at))
     if state.rejected:
         text += " · " + _("{n} rejected").format(n=state.rejected)
