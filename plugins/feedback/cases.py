@@ -231,11 +231,20 @@ def overdue_what(case: Case, state: CaseState, today: dt.date) -> str:
     return ""
 
 
-def list_cases(unit_site: str | None, today: dt.date) -> list[CaseView]:
-    """Cases of a unit (all when None), overdue first, then by rectification deadline."""
+def list_cases(
+    unit_site: str | None, today: dt.date, *, opened_here: bool = False
+) -> list[CaseView]:
+    """Cases of a unit (all when None), overdue first, then by rectification deadline.
+
+    ``opened_here`` adds the cases this site opened for other units (an inspection
+    of a town hall), to follow their progress.
+    """
     query = Case.select()
     if unit_site is not None:
-        query = query.where(Case.unit_site == unit_site)
+        where = Case.unit_site == unit_site
+        if opened_here:
+            where |= Case.site_code == unit_site
+        query = query.where(where)
     cases = list(query)
     states = current_states([c.id for c in cases]) if cases else {}
     views = []
@@ -245,6 +254,18 @@ def list_cases(unit_site: str | None, today: dt.date) -> list[CaseView]:
         views.append(CaseView(case, state, bool(what), what))
     views.sort(key=lambda v: (not v.overdue, v.state is S.REVIEWED, v.case.rectify_due))
     return views
+
+
+def _site_name(code: str) -> str:
+    from core.models import Site
+
+    site = Site.get_or_none(Site.code == code)
+    return str(site.name) if site is not None else code
+
+
+def unit_label(unit_site: str, here: str) -> str:
+    """'本站' for this site's own cases, else the unit's name."""
+    return _("this site") if unit_site == here else _site_name(unit_site)
 
 
 def overdue_count(unit_site: str | None, today: dt.date) -> tuple[int, int]:
@@ -265,11 +286,22 @@ def transition(
     role: str,
     today: dt.date,
     note: str = "",
+    site_code: str | None = None,
 ) -> CaseEvent:
-    """Move a case on: a new event row, audited and queued for the server."""
+    """Move a case on: a new event row, audited and queued for the server.
+
+    ``site_code`` is the acting staff member's site: the responsible unit handles
+    its case (谁办理谁负责); the site that opened it for another unit may only review.
+    """
     case = Case.get_or_none(Case.id == case_id)
     if case is None:
         raise CaseError(_("This case no longer exists; refresh the list."))
+    if site_code is not None and site_code != case.unit_site and to_state is not S.REVIEWED:
+        raise CaseError(
+            _("{unit} handles this case; this site can follow it and review it only.").format(
+                unit=_site_name(case.unit_site)
+            )
+        )
     with atomic():
         current = state_of(case_id)
         if to_state not in TRANSITIONS[current]:

@@ -113,6 +113,7 @@ class Checked:
     warnings: tuple[str, ...] = ()
     item_name: str = ""
     department: str = ""
+    follow_up_of: str = ""  # the rating a 追评 follows
 
     @property
     def ok(self) -> bool:
@@ -242,7 +243,42 @@ def validate(
         )
     if draft.rated_on > dt.date.today() + dt.timedelta(days=1):
         problems.append(Problem("rated_on", _("The rating date is in the future.")))
-    return Checked(tuple(problems), clean, tuple(warnings), item_name, department)
+    follow_up_of = ""
+    if draft.kind is Kind.FOLLOW_UP and clean.case_no:
+        original = (
+            Rating.select()
+            .where((Rating.case_no == clean.case_no) & (Rating.kind != Kind.FOLLOW_UP.value))
+            .order_by(Rating.created_at)
+            .first()
+        )
+        if original is None:
+            problems.append(
+                Problem(
+                    "case_no",
+                    _(
+                        "No earlier rating of case {number} is on record, so there is nothing to follow up."
+                    ).format(number=clean.case_no),
+                )
+            )
+        elif Rating.select().where(Rating.follow_up_of == original.id).exists():
+            problems.append(
+                Problem(
+                    "kind",
+                    _("Case {number} already has its one follow-up rating (追评).").format(
+                        number=clean.case_no
+                    ),
+                )
+            )
+        else:
+            follow_up_of = original.id
+    elif draft.kind is Kind.FOLLOW_UP:
+        problems.append(
+            Problem(
+                "case_no",
+                _("A follow-up rating (追评) needs the case number of the earlier rating."),
+            )
+        )
+    return Checked(tuple(problems), clean, tuple(warnings), item_name, department, follow_up_of)
 
 
 def responsible_unit(site_code: str, staff_no: str, window_no: str) -> str:
@@ -293,6 +329,7 @@ def save(
             applicant_id=draft.applicant_id,
             applicant_phone=draft.applicant_phone,
             kind=draft.kind.value,
+            follow_up_of=checked.follow_up_of,
             rated_on=draft.rated_on,
             rating_month=draft.rated_on.strftime("%Y-%m"),
             actor=actor,

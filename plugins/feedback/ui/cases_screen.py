@@ -51,6 +51,7 @@ class CasesScreen(SihaoScreen):
             _("Source"),
             _("Summary"),
             _("Window"),
+            _("Responsible unit"),
             _("Call back by"),
             _("Rectify by"),
             _("Overdue"),
@@ -60,7 +61,7 @@ class CasesScreen(SihaoScreen):
 
     # -- data ----------------------------------------------------------------------
     def reload(self, keep: str | None = None) -> None:
-        self.views = cases.list_cases(self.runtime.config.site_code, self.today)
+        self.views = cases.list_cases(self.runtime.config.site_code, self.today, opened_here=True)
         table = self.query_one("#cases-table", DataTable)
         table.clear()
         overdue = 0
@@ -75,6 +76,7 @@ class CasesScreen(SihaoScreen):
                 Text(_("bad review") if case.source == "rating" else _("finding")),
                 Text(scrub(case.summary)[:40]),
                 Text(case.window_no),
+                Text(cases.unit_label(case.unit_site, self.runtime.config.site_code)),
                 Text(f"{case.callback_due.isoformat()}{estimate}"),
                 Text(f"{case.rectify_due.isoformat()}{estimate}"),
                 Text(what.get(view.overdue_what, ""), style=style),
@@ -151,6 +153,7 @@ class CasesScreen(SihaoScreen):
                 role=session.role if session else "clerk",
                 today=self.today,
                 note=note_input.value,
+                site_code=session.site_code if session else None,
             )
         except CaseError as exc:
             error.update(f"✗ {exc}")

@@ -23,6 +23,7 @@ def rate(
     opened: dt.date | None = None,
     item_code: str = "",
     tags: list[str] | None = None,
+    case_no: str = "",
 ) -> Rating:
     tagset = reference.tag_set()
     draft = RatingDraft(
@@ -31,6 +32,7 @@ def rate(
         kind=kind,
         tags=tags or [],
         item_code=item_code,
+        case_no=case_no,
         real_name=real_name,
         applicant_name="张三" if real_name else "",
         applicant_phone="13812345678" if real_name else "",

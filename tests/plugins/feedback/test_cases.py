@@ -163,3 +163,74 @@ async def test_estimated_deadlines_are_marked_on_screen(fb_runtime: Runtime) -> 
         await app.push_screen(screen)
         await pilot.pause()
         assert "仅按周末估算" in str(screen.query_one("#case-detail", Static).render())
+
+
+def test_only_the_responsible_unit_moves_a_case(fb_runtime: Runtime) -> None:
+    from plugins.feedback import inspections, reference
+    from plugins.feedback.inspections import FindingDraft, InspectionDraft
+
+    today = dt.date(2026, 10, 12)
+    inspections.log_inspection(
+        InspectionDraft(
+            target_kind="site",
+            target_ref="370303001-BM",
+            mode="walk",
+            steps=[("取号", 12.0)],
+            findings=[FindingDraft("severe", "无障碍通道被占用")],
+        ),
+        actor="3001",
+        role="supervisor",
+        site_code="370303-ZWFW",
+        indicators=reference.indicator_set(),
+        calendar=fb_runtime.calendar,
+        case_settings=fb_runtime.settings("feedback"),
+        today=today,
+    )
+    case = Case.get(Case.source == "finding")
+    assert case.unit_site == "370303001-BM"
+    with pytest.raises(CaseError, match="张店区车站街道便民服务中心负责办理"):
+        cases.transition(
+            case.id,
+            CaseState.CALLED_BACK,
+            actor="1001",
+            role="clerk",
+            today=today,
+            site_code="370303-ZWFW",
+        )
+    # The district follows it on its list, marked with the unit; the tile counts
+    # only what the district itself must handle.
+    views = cases.list_cases("370303-ZWFW", today, opened_here=True)
+    assert [v.case.id for v in views] == [case.id]
+    assert cases.unit_label(case.unit_site, "370303-ZWFW") == "张店区车站街道便民服务中心"
+    assert cases.overdue_count("370303-ZWFW", dt.date(2026, 12, 1)) == (0, 0)
+    cases.transition(
+        case.id,
+        CaseState.CALLED_BACK,
+        actor="T1",
+        role="clerk",
+        today=today,
+        site_code=case.unit_site,
+    )
+    assert cases.state_of(case.id) is CaseState.CALLED_BACK
+
+
+def test_one_follow_up_per_case(fb_runtime: Runtime) -> None:
+    from plugins.feedback import ratings, reference
+    from plugins.feedback.ratings import Kind, RatingDraft
+
+    first = rate(fb_runtime, 2, case_no="370303202610120007", on=dt.date(2026, 10, 12))
+    follow = rate(
+        fb_runtime, 4, kind=Kind.FOLLOW_UP, case_no="370303202610120007", on=dt.date(2026, 10, 20)
+    )
+    assert follow.follow_up_of == first.id
+    settings = fb_runtime.settings("feedback")
+    again = RatingDraft(window_no="A01", level=5, kind=Kind.FOLLOW_UP, case_no="370303202610120007")
+    checked = ratings.validate(again, reference.tag_set(), settings, "370303-ZWFW")
+    assert [p.message for p in checked.problems] == [
+        "办件 370303202610120007 已追评过一次，每件只能追评一次。"
+    ]
+    unknown = RatingDraft(
+        window_no="A01", level=5, kind=Kind.FOLLOW_UP, case_no="370303202610129999"
+    )
+    checked = ratings.validate(unknown, reference.tag_set(), settings, "370303-ZWFW")
+    assert "没有找到办件 370303202610129999 的原评价" in checked.problems[0].message

@@ -23,6 +23,7 @@ from workstation.app import SihaoApp
 OCT = dt.date(2026, 10, 12)
 NOV = dt.date(2026, 11, 9)
 DAY = dt.date(2026, 11, 10)
+CASE_NO = "370303202610120001"
 
 
 @pytest.fixture
@@ -31,13 +32,13 @@ def fixture_ratings(fb_runtime: Runtime) -> Runtime:
     (called back only), r6 1 anonymous, r7 5 追评. Window A03 in November: r8 3 默认,
     r9 2 实名 (untouched), r10 5."""
     rt = fb_runtime
-    rate(rt, 5, on=OCT)
+    rate(rt, 5, on=OCT, case_no=CASE_NO)
     rate(rt, 4, on=OCT)
     rate(rt, 3, kind=Kind.DEFAULT, on=OCT)
     r4 = rate(rt, 2, real_name=True, on=OCT)
     r5 = rate(rt, 1, real_name=True, on=OCT)
     rate(rt, 1, on=OCT)
-    rate(rt, 5, kind=Kind.FOLLOW_UP, on=OCT)
+    rate(rt, 5, kind=Kind.FOLLOW_UP, on=OCT, case_no=CASE_NO)
     rate(rt, 3, kind=Kind.DEFAULT, window="A03", on=NOV)
     rate(rt, 2, real_name=True, window="A03", on=NOV)
     rate(rt, 5, window="A03", on=NOV)
