@@ -165,3 +165,23 @@ def test_large_synthetic_catalog_ranks_and_stops_early() -> None:
     meant = {i["code"] for i in doc.items if "开饭店" in i["keywords"]}
     meant |= {c for b in doc.bundles if b["name"] == "开饭店" for c in b["items"]}
     assert {h.code for h in index.search("开饭店", limit=len(doc.items))} == meant
+
+
+def test_large_catalog_is_rebuilt_in_the_background(catalog_db: peewee.SqliteDatabase) -> None:
+    import time
+
+    store.replace_catalog(load_catalog(SMALL_CATALOG))
+    service = SearchService(background_from=1)  # treat the small catalog as large
+    try:
+        assert codes(service, "出生医学") == [BIRTH_CERT]
+        item = store.get_item(BIRTH_CERT) or {}
+        store.upsert(ITEM, {**item, "name": "新生儿出生医学证明"})
+        # The previous index answers while the new one is built on a thread.
+        service.search("出生")
+        for _ in range(200):
+            if not service.rebuilding and not service._stale:
+                break
+            time.sleep(0.02)
+        assert [h.name for h in service.search("新生儿出生")] == ["新生儿出生医学证明"]
+    finally:
+        service.close()
