@@ -9,15 +9,19 @@ walking a list yields matches best-first and a query stops as soon as it has its
 ``limit`` results: a common one-character query touches a few dozen entries, not
 tens of thousands (p95 well under 1 ms at 100,000 items: see BENCHMARKS.md).
 
-Ranking: tiers, each exhausted before the next (exact name or code → name or code
-prefix → whole-word pinyin → keyword → pinyin prefix → substring). Inside a tier,
-items this site handles often (``ItemUsage``) come first, most used first; then
-the static rank. The used items are a small set, checked against each tier
-directly before the posting list is walked.
+Ranking: tiers, each exhausted before the next: exact name or code → name or code
+prefix → whole initials or pinyin → keyword (everyday words, the main item's name,
+the bundles' words, and their pinyin) equal or prefix → initials or pinyin prefix →
+name substring → keyword substring → initials, pinyin (from a syllable start) or
+code substring. Inside a tier, items this site handles often (``ItemUsage``) come
+first, most used first; then the static rank (keywords: the word's position in the
+item's list first). The used items are a small set, checked against each tier
+directly before the posting list is walked. Words separated by spaces must all
+match. Items sharing a name (the same item in every district) share posting entries.
 
-Postings are ``array('i')`` (4 bytes per entry): 100,000 items cost ≈ 60 MB
-resident with their texts. Pinyin comes precomputed from the store, so this
-module never loads pypinyin.
+Postings are ``array('i')`` (4 bytes per entry): 100,000 items cost ≈ 70 MB
+resident with their texts (105 MB for the whole benchmark process). Pinyin comes
+precomputed from the store, so this module never loads pypinyin.
 
 Queries are normalised (NFKC, lower case, punctuation and FTS syntax dropped):
 a query of only punctuation matches nothing, and no character has a meaning of
