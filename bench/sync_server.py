@@ -10,6 +10,7 @@ duplicated records are counted by comparing what was sent with the records table
 from __future__ import annotations
 
 import asyncio
+import collections
 import os
 import random
 import ssl
@@ -100,6 +101,8 @@ class ServerProcess:
                 "--log-level",
                 "warning",
                 "--no-access-log",
+                "--timeout-keep-alive",
+                "75",
             ],
             cwd=ROOT,
             env=env,
@@ -298,8 +301,8 @@ def fleet(
     *,
     stations: int = 200,
     total_rate: float = 6_000,
-    duration: float = 15.0,
-    period: float = 1.0,
+    duration: float = 20.0,
+    period: float = 5.0,
     workers: int = 2,
 ) -> dict[str, Any]:
     """``stations`` enrolled workstations at once against one server on PostgreSQL.
@@ -339,6 +342,8 @@ def fleet(
         "fleet_p99_s": round(latencies[max(0, int(len(latencies) * 0.99) - 1)], 3),
         "fleet_requests": len(latencies),
         "fleet_errors": len(errors),
+        "fleet_error_kinds": dict(collections.Counter(errors)),
+        "load_average": round(os.getloadavg()[0], 1),
         "lost": lost,
         "duplicated": duplicated,
     }

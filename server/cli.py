@@ -130,6 +130,9 @@ def run(ctx: click.Context, host: str, port: int, workers: int, log_level: str) 
         port=port,
         workers=workers,
         log_level=log_level,
+        # Workstations sync on a timer: keep their connections open longer than
+        # uvicorn's 5 s, or a reuse races the server's close (a reset mid-request).
+        timeout_keep_alive=75,
     )
 
 
