@@ -41,6 +41,7 @@ class CasesScreen(SihaoScreen):
             yield Input(
                 placeholder=_("Note for the next step (callback result, fix, reason…)"),
                 id="case-note",
+                compact=True,
             )
             yield Static("", id="case-error")
 

@@ -47,8 +47,13 @@ class InspectionScreen(SihaoScreen):
                     value="window",
                     allow_blank=False,
                     id="target-kind",
+                    compact=True,
                 )
-                yield Input(placeholder=_("window number, site code or item code"), id="target-ref")
+                yield Input(
+                    placeholder=_("window number, site code or item code"),
+                    id="target-ref",
+                    compact=True,
+                )
             for indicator in self.indicators.indicators:
                 with Horizontal(classes="inspection-row"):
                     yield Label(
@@ -59,6 +64,7 @@ class InspectionScreen(SihaoScreen):
                         restrict=r"[0-9.]*",
                         id=f"score-{indicator.code}",
                         classes="score-input",
+                        compact=True,
                     )
             yield Static("", id="weighted")
             with Horizontal(classes="inspection-row"):
@@ -68,15 +74,18 @@ class InspectionScreen(SihaoScreen):
                     value=self.indicators.severities[0][0],
                     allow_blank=False,
                     id="finding-severity",
+                    compact=True,
                 )
-                yield Input(placeholder=_("what was wrong"), id="finding-text")
+                yield Input(placeholder=_("what was wrong"), id="finding-text", compact=True)
                 yield Input(
-                    placeholder=_("attachment path (photo, recording)"), id="finding-attachment"
+                    placeholder=_("attachment path (photo, recording)"),
+                    id="finding-attachment",
+                    compact=True,
                 )
             yield DataTable(id="findings", cursor_type="row")
             with Horizontal(classes="inspection-row"):
                 yield Label(_("Note"))
-                yield Input(id="inspection-note")
+                yield Input(id="inspection-note", compact=True)
             yield Static("", id="inspection-error")
 
     def on_mount(self) -> None:

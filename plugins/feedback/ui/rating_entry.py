@@ -101,6 +101,7 @@ class RatingEntryScreen(SihaoScreen):
                     value=self.draft.channel,
                     allow_blank=False,
                     id="channel",
+                    compact=True,
                 )
                 yield Label(_("Window"))
                 yield Select(
@@ -108,15 +109,17 @@ class RatingEntryScreen(SihaoScreen):
                     value=self.draft.window_no or Select.NULL,
                     prompt=_("(none)"),
                     id="window",
+                    compact=True,
                 )
                 yield Label(_("Staff"))
                 yield Select(
                     [(f"{s.staff_no} {s.name}", s.staff_no) for s in staff],
                     prompt=_("(none)"),
                     id="staff",
+                    compact=True,
                 )
                 yield Label(_("Date"))
-                yield Input(self.draft.rated_on.isoformat(), id="rated-on")
+                yield Input(self.draft.rated_on.isoformat(), id="rated-on", compact=True)
             with Horizontal(classes="rating-row"):
                 yield Label(_("Target"))
                 yield Select(
@@ -124,6 +127,7 @@ class RatingEntryScreen(SihaoScreen):
                     value=self.draft.target.value,
                     allow_blank=False,
                     id="target",
+                    compact=True,
                 )
                 yield Label(_("Kind"))
                 yield Select(
@@ -131,22 +135,31 @@ class RatingEntryScreen(SihaoScreen):
                     value=self.draft.kind.value,
                     allow_blank=False,
                     id="kind",
+                    compact=True,
                 )
             yield RatingPad(self.tagset, self.draft.channel, id="pad")
             with Horizontal(classes="rating-row"):
                 yield Label(_("Case number"))
-                yield Input(placeholder=_("from the card, if any"), id="case-no")
+                yield Input(placeholder=_("from the card, if any"), id="case-no", compact=True)
                 yield Label(_("Item code"))
-                yield Input(str(self.runtime.extras.pop("feedback.rate_item", "")), id="item-code")
+                yield Input(
+                    str(self.runtime.extras.pop("feedback.rate_item", "")),
+                    id="item-code",
+                    compact=True,
+                )
                 yield Static("", id="item-name")
             with Horizontal(classes="rating-row"):
                 yield Label(_("Comment"))
-                yield Input(id="comment")
+                yield Input(id="comment", compact=True)
             with Horizontal(classes="rating-row"):
-                yield Checkbox(_("Real name"), id="real-name")
-                yield Input(placeholder=_("Name"), id="applicant-name", disabled=True)
-                yield Input(placeholder=_("ID number"), id="applicant-id", disabled=True)
-                yield Input(placeholder=_("Mobile"), id="applicant-phone", disabled=True)
+                yield Checkbox(_("Real name"), id="real-name", compact=True)
+                yield Input(placeholder=_("Name"), id="applicant-name", disabled=True, compact=True)
+                yield Input(
+                    placeholder=_("ID number"), id="applicant-id", disabled=True, compact=True
+                )
+                yield Input(
+                    placeholder=_("Mobile"), id="applicant-phone", disabled=True, compact=True
+                )
             yield Static("", id="person-masked")
             yield Static("", id="rating-error")
             yield DataTable(id="recent", cursor_type="row")

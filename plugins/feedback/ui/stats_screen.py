@@ -48,6 +48,7 @@ class StatsScreen(SihaoScreen):
                     value="window",
                     allow_blank=False,
                     id="group-by",
+                    compact=True,
                 )
                 yield Label(_("Period"))
                 yield Select(
@@ -55,12 +56,15 @@ class StatsScreen(SihaoScreen):
                     prompt=_("(whole range)"),
                     value="month",
                     id="period",
+                    compact=True,
                 )
                 yield Label(_("From"))
-                yield Input(placeholder="2026-01-01", id="date-from")
+                yield Input(placeholder="2026-01-01", id="date-from", compact=True)
                 yield Label(_("To"))
-                yield Input(placeholder="2026-12-31", id="date-to")
-                yield Checkbox(_("Count default ratings"), value=True, id="include-default")
+                yield Input(placeholder="2026-12-31", id="date-to", compact=True)
+                yield Checkbox(
+                    _("Count default ratings"), value=True, id="include-default", compact=True
+                )
             yield Static("", id="stats-totals")
             yield DataTable(id="stats-table", cursor_type="row")
             yield Sparkline([], id="trend")

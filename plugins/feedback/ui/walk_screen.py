@@ -45,13 +45,18 @@ class WalkScreen(SihaoScreen):
                     value="item",
                     allow_blank=False,
                     id="walk-target-kind",
+                    compact=True,
                 )
                 yield Input(
-                    placeholder=_("window number, site code or item code"), id="walk-target-ref"
+                    placeholder=_("window number, site code or item code"),
+                    id="walk-target-ref",
+                    compact=True,
                 )
             with Horizontal(classes="inspection-row"):
                 yield Label(_("Step"))
-                yield Input(placeholder=_("what you do now, then Enter"), id="step-name")
+                yield Input(
+                    placeholder=_("what you do now, then Enter"), id="step-name", compact=True
+                )
             yield Static("", id="walk-clock")
             yield DataTable(id="steps", cursor_type="row")
             yield Static("", id="walk-error")
