@@ -154,7 +154,9 @@ def sihao_commands(context: Any) -> list[Command]:
 @hookimpl
 def sihao_item_actions(item: Any, context: Any) -> list[ItemAction]:
     def rate(item: Any, runtime: Any) -> None:
-        runtime.extras["feedback.rate_item"] = getattr(item, "code", str(item))
+        # The lookup hands over the item as a dict in the catalog format.
+        code = item.get("code", "") if isinstance(item, dict) else getattr(item, "code", "")
+        runtime.extras["feedback.rate_item"] = str(code)
         runtime.ui.open_screen(RATING_SCREEN)
 
     return [

@@ -33,6 +33,7 @@ from core.identifiers import check_mobile, check_resident_id
 from core.masking import mask_id, mask_phone
 from core.models import Staff, Window
 from plugins.feedback import ratings, reference
+from plugins.feedback.models import Case
 from plugins.feedback.ratings import LEVEL_NAMES, Kind, RatingDraft, Target
 from plugins.feedback.ui.rating_pad import RatingPad
 from workstation.screens.base import SihaoScreen
@@ -245,6 +246,11 @@ class RatingEntryScreen(SihaoScreen):
         message = _("Card {n} saved.").format(n=self.saved)
         if rating.level in ratings.BAD_LEVELS:
             message += " " + _("A rectification case was opened for this bad review.")
+            case = Case.get_or_none(Case.source_id == rating.id)
+            if case is not None and case.due_estimate:
+                message += " " + _(
+                    "Its deadlines are counted on weekends only: there is no official holiday table for that year."
+                )
         if checked.warnings:
             message += " " + " ".join(checked.warnings)
         self.query_one("#rating-error", Static).update(message)

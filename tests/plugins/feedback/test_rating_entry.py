@@ -186,3 +186,18 @@ async def test_item_picked_by_words_with_the_lookup_search(data_dir) -> None:  #
         await pilot.press("f6", "4", "enter")
         await pilot.pause()
         assert "没有编码为 11370300MB0000000X 的事项" in _error(screen)
+
+
+def test_the_lookup_item_action_opens_the_card_with_the_item(fb_runtime: Runtime) -> None:
+    opened: list[str] = []
+    fb_runtime.ui.open_screen = opened.append
+    from core.auth import Session
+
+    fb_runtime.session = Session("1001", "王丽", "clerk", "370303-ZWFW", None)
+    actions = [a for a in fb_runtime.item_actions({"code": "X1", "name": "食品经营许可"})]
+    rate_item = next(a for a in actions if a.id == "feedback.rate_item")
+    rate_item.run({"code": "X1", "name": "食品经营许可"}, fb_runtime)
+    assert opened == ["feedback.rating_entry"]
+    assert fb_runtime.extras["feedback.rate_item"] == "X1"
+    fb_runtime.session = Session("9001", "陈刚", "it_admin", "370303-ZWFW", None)
+    assert not [a for a in fb_runtime.item_actions({"code": "X1"}) if a.plugin == "feedback"]
