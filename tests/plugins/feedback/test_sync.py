@@ -171,6 +171,12 @@ def test_cases_route_to_the_unit_and_state_changes_come_back(server: Any, tmp_pa
                 url, params={"by": "month", "include_default": "false"}, headers=headers
             ).json()["total"]
             assert (without["total"], without["satisfied"]) == (3, 2)
+            later = client.get(url, params={"from": "2026-10-13"}, headers=headers).json()
+            assert later["total"]["total"] == 0
+            by_window = client.get(url, params={"by": "window,year"}, headers=headers).json()
+            assert [(r["key"], r["total"]) for r in by_window["rows"]] == [
+                ({"window": "A01", "year": "2026"}, 4)
+            ]
             town_only = client.get(url, params={"site": TOWN}, headers=headers).json()
             assert town_only["rows"] == [] and town_only["total"]["total"] == 0
             bad = client.get(url, params={"by": "nonsense"}, headers=headers)
