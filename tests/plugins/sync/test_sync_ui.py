@@ -39,16 +39,16 @@ async def test_it_disables_a_plugin_on_the_server_and_its_tile_goes(
 ) -> None:
     runtime = workstation(tmp_path / "ws")  # nothing local: staff and policy come by sync
     enroll(runtime, server)
-    Syncer(runtime).sync_once()
     admin.set_policy(DEMO_SITE, enable=["about"])
+    Syncer(runtime).sync_once()  # the policy in force before the app starts
     app = SihaoApp(runtime, watch=False)
     try:
         async with app.run_test(size=(140, 40)) as pilot:
             await sign_in(pilot, "1001")  # a clerk whose PIN hash came from the server
             assert await wait_for(
-                pilot, lambda: {"tile-about-site", "tile-sync-status"} <= tile_ids(app)
+                pilot, lambda: {"tile-about-site", "tile-sync-status"} <= tile_ids(app), timeout=20
             )
-            assert await wait_for(pilot, lambda: "同步：已是最新" in status_line(app))
+            assert await wait_for(pilot, lambda: "同步：已是最新" in status_line(app), timeout=20)
 
             admin.set_policy(DEMO_SITE, disable=["about"])
             service.retry_now(runtime)  # the worker's next round, without waiting 30 s
@@ -63,7 +63,7 @@ async def test_it_disables_a_plugin_on_the_server_and_its_tile_goes(
 
             admin.set_policy(DEMO_SITE, enable=["about"])
             service.retry_now(runtime)
-            assert await wait_for(pilot, lambda: "tile-about-site" in tile_ids(app), timeout=10)
+            assert await wait_for(pilot, lambda: "tile-about-site" in tile_ids(app), timeout=20)
     finally:
         admin.set_policy(DEMO_SITE, enable=["about"])
 
@@ -86,15 +86,15 @@ async def test_sync_screen_shows_waiting_and_rejected_records(server: Any, tmp_p
         assert "4 条待上传" in status_line(app)
 
         await pilot.press("r")  # retry now: the worker runs a round
-        assert await wait_for(pilot, lambda: engine.status().rejected == 1, timeout=10)
+        assert await wait_for(pilot, lambda: engine.status().rejected == 1, timeout=20)
         table = app.screen.query_one("#sync-rejected", DataTable)
-        assert await wait_for(pilot, lambda: table.row_count == 1, timeout=5)
+        assert await wait_for(pilot, lambda: table.row_count == 1, timeout=20)
         row = table.get_row_at(0)
         assert row[1] == "e2e.unknown" and "e2e.unknown" in str(row[4])
         assert "1 条被拒" in status_line(app)
 
         await pilot.press("q")  # IT sends it again (still unknown: rejected again, kept)
-        assert await wait_for(pilot, lambda: engine.status().pending == 0, timeout=10)
+        assert await wait_for(pilot, lambda: engine.status().pending == 0, timeout=20)
         assert engine.status().rejected == 1
     service.stop_worker(runtime)
 
@@ -111,15 +111,15 @@ async def test_it_enrolls_from_the_enroll_screen(server: Any, tmp_path: Path) ->
         app.screen.query_one("#enroll-code", Input).value = "WRONG-CODE"
         await pilot.click("#enroll-submit")
         result = app.screen.query_one("#enroll-result", Static)
-        assert await wait_for(pilot, lambda: "服务器拒绝了请求" in str(result.render()))
+        assert await wait_for(pilot, lambda: "服务器拒绝了请求" in str(result.render()), timeout=20)
         assert not engine.status().enrolled
 
         app.screen.query_one("#enroll-code", Input).value = admin.issue_enroll_code(DEMO_SITE)
         await pilot.click("#enroll-submit")
-        assert await wait_for(pilot, lambda: "已在" in str(result.render()), timeout=10)
+        assert await wait_for(pilot, lambda: "已在" in str(result.render()), timeout=20)
         assert engine.status().enrolled and engine.status().site_code == DEMO_SITE
         assert await wait_for(
-            pilot, lambda: engine.status().last_pull_at is not None, timeout=10
+            pilot, lambda: engine.status().last_pull_at is not None, timeout=20
         )  # the worker started syncing at once
 
 
