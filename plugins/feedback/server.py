@@ -222,10 +222,10 @@ def city_stats(
             if case_id not in latest or mark > latest[case_id][:2]:
                 latest[case_id] = (*mark, str(data.get("to_state", "")))
         for case_id, rating_id in case_of.items():
-            counts = rows.get(bad_keys[rating_id])
+            group = rows.get(bad_keys[rating_id])
             state = latest.get(case_id)
-            if counts is not None:
-                stats.fold_case_state(counts, state[2] if state else None)
+            if group is not None:
+                stats.fold_case_state(group, state[2] if state else None)
     return [stats.StatRow(key, **values) for key, values in sorted(rows.items())]
 
 

@@ -155,9 +155,9 @@ def breakdown(
         ["source = 'rating'", "real_name", *clauses],
     )
     for record in db.execute_sql(case_sql, params).fetchall():
-        counts = rows.get(tuple(str(v) for v in record[:width]))
-        if counts is not None:
-            fold_case_state(counts, record[width])
+        group = rows.get(tuple(str(v) for v in record[:width]))
+        if group is not None:
+            fold_case_state(group, record[width])
     return [StatRow(key, **values) for key, values in sorted(rows.items())]
 
 
