@@ -229,9 +229,12 @@ def demo() -> None:
 @demo.command("seed")
 @click.pass_context
 def demo_seed(ctx: click.Context) -> None:
-    """Create the demo site, windows and staff (idempotent)."""
+    """Create the demo site, windows and staff, and let plugins add their demo data."""
     runtime = _runtime(ctx)
     _ensure_demo(runtime)
+    # Plugins seed their own demo data at start-up (the lookup imports the demo
+    # catalog into an empty store), as the workstation would on its first run.
+    runtime.startup()
     click.echo(_("Demo site {code} is ready.").format(code=runtime.config.site_code))
 
 
