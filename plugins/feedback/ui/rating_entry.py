@@ -232,14 +232,24 @@ class RatingEntryScreen(SihaoScreen):
             )
             return False
         session = self.runtime.session
-        rating = ratings.save(
-            checked,
-            actor=session.staff_no if session else "",
-            site_code=self.site_code,
-            tagset=self.tagset,
-            calendar=self.runtime.calendar,
-            case_settings=settings,
-        )
+        try:
+            rating = ratings.save(
+                checked,
+                actor=session.staff_no if session else "",
+                site_code=self.site_code,
+                tagset=self.tagset,
+                calendar=self.runtime.calendar,
+                case_settings=settings,
+            )
+        except Exception:  # the card stays filled; the clerk can press Enter again
+            log.exception("saving a rating failed")
+            self.query_one("#rating-error", Static).update(
+                "✗ "
+                + _(
+                    "The card could not be saved (the database did not accept it). It is still filled in: press Enter to try again, or tell IT if it keeps failing."
+                )
+            )
+            return False
         self.saved += 1
         self._add_recent(rating)
         self._next_card()

@@ -201,3 +201,22 @@ def test_the_lookup_item_action_opens_the_card_with_the_item(fb_runtime: Runtime
     assert fb_runtime.extras["feedback.rate_item"] == "X1"
     fb_runtime.session = Session("9001", "陈刚", "it_admin", "370303-ZWFW", None)
     assert not [a for a in fb_runtime.item_actions({"code": "X1"}) if a.plugin == "feedback"]
+
+
+async def test_a_failed_write_keeps_the_card_and_saves_nothing(fb_runtime: Runtime) -> None:
+    app = SihaoApp(fb_runtime, watch=False)
+    async with app.run_test(size=(150, 50)) as pilot:
+        screen = await _open_entry(app, pilot)
+        fb_runtime.db.execute_sql("ALTER TABLE rating_tally RENAME TO rating_tally_away")
+        await pilot.press("2", "a", "enter")
+        await pilot.pause()
+        assert "未能保存" in _error(screen)
+        pad = screen.query_one("#pad", RatingPad)
+        assert pad.level == 2 and pad.tags == ["等候时间长"]
+        # The whole transaction rolled back: no rating, no case, nothing queued.
+        assert Rating.select().count() == 0 and Case.select().count() == 0
+        assert Outbox.select().count() == 0
+        fb_runtime.db.execute_sql("ALTER TABLE rating_tally_away RENAME TO rating_tally")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert Rating.select().count() == 1 and Case.select().count() == 1
