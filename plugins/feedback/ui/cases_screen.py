@@ -8,6 +8,7 @@ history; nothing is edited.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,6 +23,8 @@ from core.masking import scrub
 from plugins.feedback import cases
 from plugins.feedback.cases import CaseError, CaseState
 from workstation.screens.base import SihaoScreen
+
+log = logging.getLogger(__name__)
 
 
 class CasesScreen(SihaoScreen):
@@ -158,6 +161,15 @@ class CasesScreen(SihaoScreen):
             )
         except CaseError as exc:
             error.update(f"✗ {exc}")
+            return
+        except Exception:  # a database failure: say so, keep what was typed
+            log.exception("saving failed")
+            error.update(
+                "✗ "
+                + _(
+                    "Not saved: the database did not accept it. Try again, or tell IT if it keeps failing."
+                )
+            )
             return
         error.update(_("Case moved to {state}.").format(state=options[number - 1].label))
         note_input.value = ""

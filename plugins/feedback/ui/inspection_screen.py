@@ -8,6 +8,7 @@ service refuses anyone else as well.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,6 +21,8 @@ from core.i18n import N_, _
 from plugins.feedback import inspections, reference
 from plugins.feedback.inspections import FindingDraft, InspectionDraft, InspectionError
 from workstation.screens.base import SihaoScreen
+
+log = logging.getLogger(__name__)
 
 
 class InspectionScreen(SihaoScreen):
@@ -167,6 +170,15 @@ class InspectionScreen(SihaoScreen):
             )
         except InspectionError as exc:
             error.update(f"✗ {exc}")
+            return
+        except Exception:  # a database failure: say so, keep what was typed
+            log.exception("saving failed")
+            error.update(
+                "✗ "
+                + _(
+                    "Not saved: the database did not accept it. Try again, or tell IT if it keeps failing."
+                )
+            )
             return
         error.update(
             _(

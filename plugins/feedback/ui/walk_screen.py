@@ -7,6 +7,7 @@ saves the walk-through with every step and its seconds.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -20,6 +21,8 @@ from core.i18n import N_, _
 from plugins.feedback import inspections, reference
 from plugins.feedback.inspections import InspectionDraft, InspectionError
 from workstation.screens.base import SihaoScreen
+
+log = logging.getLogger(__name__)
 
 
 class WalkScreen(SihaoScreen):
@@ -122,6 +125,15 @@ class WalkScreen(SihaoScreen):
             )
         except InspectionError as exc:
             error.update(f"✗ {exc}")
+            return
+        except Exception:  # a database failure: say so, keep what was typed
+            log.exception("saving failed")
+            error.update(
+                "✗ "
+                + _(
+                    "Not saved: the database did not accept it. Try again, or tell IT if it keeps failing."
+                )
+            )
             return
         total = sum(seconds for _name, seconds in self.steps)
         error.update(
