@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from rich.cells import cell_len
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
@@ -103,10 +104,8 @@ class StatsScreen(SihaoScreen):
         overall = stats.total(**filters)
         lines = export.table(self.group_by, self.rows)
         table = self.query_one("#stats-table", DataTable)
-        table.clear(columns=True)
-        table.add_columns(*[str(h) for h in lines[0]])
-        for row in self.rows:
-            table.add_row(
+        cells = [
+            [
                 *row.key,
                 str(row.total),
                 str(row.satisfied),
@@ -119,7 +118,18 @@ class StatsScreen(SihaoScreen):
                 str(row.active),
                 str(row.cases),
                 stats.percent(row.active_rate),
-            )
+            ]
+            for row in self.rows
+        ]
+        headers = [str(h) for h in lines[0]]
+        table.clear(columns=True)
+        # Widths set from the content: the table is rebuilt whenever a filter changes,
+        # and columns re-added to a cleared table kept their header widths.
+        for index, header in enumerate(headers):
+            width = max([cell_len(header), *(cell_len(line[index]) for line in cells)])
+            table.add_column(header, width=width)
+        for line in cells:
+            table.add_row(*line)
         self.query_one("#stats-totals", Static).update(
             _(
                 "All: {n} ratings. Satisfaction {sat}, bad reviews {bad}, callback {cb}, rectification {rect}, active rating {act}."
