@@ -351,7 +351,7 @@ def save(
                 settings=case_settings,
                 actor=actor,
                 opened_on=today or dt.date.today(),
-                summary=f"{LEVEL_NAMES[draft.level]}：{'、'.join(draft.tags)} {rating.text}".strip(),
+                summary=_case_summary(draft.level, draft.tags, rating.text),
                 window_no=draft.window_no,
                 staff_no=draft.staff_no,
                 item_code=draft.item_code,
@@ -362,6 +362,14 @@ def save(
             )
     log.info("rating %s saved: level %s, channel %s", rating.id, rating.level, rating.channel)
     return rating
+
+
+def _case_summary(level: int, tags: list[str], text: str) -> str:
+    """不满意：等候时间长、业务不熟练 — and the person's words, if any."""
+    details = "、".join(tags)
+    if text:
+        details = f"{details} {text}".strip()
+    return f"{LEVEL_NAMES[level]}：{details}" if details else LEVEL_NAMES[level]
 
 
 def rating_payload(rating: Rating) -> dict[str, Any]:
