@@ -177,6 +177,23 @@ def requeue(client_seq: int) -> bool:
     return bool(changed)
 
 
+def prune_applied(keep: timedelta, *, now: datetime | None = None) -> int:
+    """Delete outbox rows the server acknowledged longer than ``keep`` ago.
+
+    Only ``applied`` rows: pending and rejected ones stay until they are dealt with.
+    ``client_seq`` is AUTOINCREMENT, so pruning never lets a number be reused.
+    """
+    cutoff = (now or utcnow()) - keep
+    removed: int = (
+        Outbox.delete()
+        .where((Outbox.state == OutboxState.APPLIED.value) & (Outbox.acked_at < cutoff))
+        .execute()
+    )
+    if removed:
+        log.info("pruned %d acknowledged outbox rows", removed)
+    return removed
+
+
 def cached_policy() -> dict[str, Any] | None:
     raw = sync_state().policy
     if not raw:
@@ -240,6 +257,7 @@ class Syncer:
         client_factory: ClientFactory | None = None,
         timeout: float = 30.0,
         on_policy: Callable[[], None] | None = None,
+        keep_applied_days: float | None = 30,
     ) -> None:
         self.runtime = runtime
         self.batch_size = max(1, min(MAX_BATCH, batch_size))
@@ -250,6 +268,10 @@ class Syncer:
         self._client_key: tuple[str, str | None] | None = None
         # How a new policy is put in force; the shell may route it to its own thread.
         self.on_policy = on_policy or self.apply_policy
+        # Acknowledged outbox rows are kept this long (the Sync screen and IT's
+        # questions), then pruned; None keeps them forever.
+        self.keep_applied_days = keep_applied_days
+        self._pruned_at: datetime | None = None
 
     @property
     def data_dir(self) -> Any:
@@ -694,4 +716,14 @@ class Syncer:
         if push_error is not None:
             self._record_error(push_error)
             raise push_error
+        self._prune_now_and_then()
         return pushed, pulled
+
+    def _prune_now_and_then(self) -> None:
+        if self.keep_applied_days is None:
+            return
+        now = utcnow()
+        if self._pruned_at is not None and now - self._pruned_at < timedelta(hours=1):
+            return
+        self._pruned_at = now
+        prune_applied(timedelta(days=self.keep_applied_days), now=now)

@@ -25,7 +25,7 @@ ENROLL_ID = "sync.enroll"
 
 @hookimpl
 def sihao_settings() -> dict[str, Any]:
-    return {"interval_seconds": 30, "timeout_seconds": 30}
+    return {"interval_seconds": 30, "timeout_seconds": 30, "keep_sent_days": 30}
 
 
 def _status_screen(runtime: Any) -> Any:

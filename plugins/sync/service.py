@@ -32,10 +32,12 @@ def settings(runtime: Any) -> dict[str, Any]:
 
 def make_syncer(runtime: Any) -> Syncer:
     conf = settings(runtime)
+    keep = conf.get("keep_sent_days", 30)
     return Syncer(
         runtime,
         timeout=float(conf.get("timeout_seconds", 30)),
         on_policy=lambda: apply_policy(runtime),
+        keep_applied_days=float(keep) if keep is not None else None,
     )
 
 

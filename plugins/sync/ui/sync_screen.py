@@ -79,6 +79,13 @@ class SyncScreen(SihaoScreen):
         elif state.blocked == Blocked.UPGRADE:
             lines.append(_("Stopped: the server needs a newer Sihao. Waiting records are kept."))
         lines.append(_("Last error: {error}").format(error=state.last_error or _("none")))
+        worker = self.runtime.extras.get(service.WORKER)
+        if worker is not None and worker.failures:
+            lines.append(
+                _("Failed {k} times in a row; next attempt within {n} s.").format(
+                    k=worker.failures, n=max(1, round(worker.next_delay))
+                )
+            )
         self.query_one("#sync-summary", Static).update("\n".join(lines))
         self.query_one("#sync-warning", Static).update(service.credentials_warning() or "")
         self._fill_rejected()

@@ -224,3 +224,29 @@ def test_a_plugin_raising_on_a_change_is_switched_off_and_the_page_still_applies
     assert Site.get_by_id("370303-ZWFW").name == "甲"
     assert json.loads(json.dumps(SyncState.get_by_id(1).cursor)) == 2
     runtime.shutdown()
+
+
+def test_acknowledged_rows_are_pruned_after_a_while_and_numbers_never_reused(
+    runtime: Runtime,
+) -> None:
+    import datetime as dt
+
+    from core import outbox
+    from core.db import atomic, new_id
+    from core.outbox import Outbox, OutboxState
+
+    with atomic():
+        rows = [outbox.enqueue("test.note", new_id(), {"n": n}) for n in range(4)]
+    old = dt.datetime(2026, 1, 1)
+    Outbox.update(state=OutboxState.APPLIED.value, acked_at=old).where(
+        Outbox.client_seq.in_([rows[0].client_seq, rows[1].client_seq])
+    ).execute()
+    Outbox.update(state=OutboxState.REJECTED.value, acked_at=old).where(
+        Outbox.client_seq == rows[2].client_seq
+    ).execute()
+    assert engine.prune_applied(dt.timedelta(days=30)) == 2
+    left = {row.client_seq: row.state for row in Outbox.select()}
+    assert left == {rows[2].client_seq: "rejected", rows[3].client_seq: "pending"}
+    with atomic():
+        newest = outbox.enqueue("test.note", new_id(), {"n": 9})
+    assert newest.client_seq > rows[3].client_seq

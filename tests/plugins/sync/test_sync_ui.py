@@ -26,6 +26,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         yield srv
 
 
+async def settle(pilot: Any) -> None:
+    """Let a freshly mounted screen settle before it is replaced or the app closes:
+    Textual's Header queries its title in a watcher scheduled at mount, which fails
+    (NoMatches) if the screen is already gone; a loaded machine makes that likely."""
+    await pilot.pause(0.3)
+
+
 def tile_ids(app: SihaoApp) -> set[str]:
     return {b.id or "" for b in app.screen.query(".tile").results(Button)}
 
@@ -44,6 +51,7 @@ async def test_it_disables_a_plugin_on_the_server_and_its_tile_goes(
     app = SihaoApp(runtime, watch=False)
     try:
         async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot)
             await sign_in(pilot, "1001")  # a clerk whose PIN hash came from the server
             assert await wait_for(
                 pilot, lambda: {"tile-about-site", "tile-sync-status"} <= tile_ids(app), timeout=20
@@ -61,9 +69,13 @@ async def test_it_disables_a_plugin_on_the_server_and_its_tile_goes(
                 timeout=10,
             )
 
+            await settle(pilot)
             admin.set_policy(DEMO_SITE, enable=["about"])
             service.retry_now(runtime)
             assert await wait_for(pilot, lambda: "tile-about-site" in tile_ids(app), timeout=20)
+            # The home screen was just recomposed: let its new Header finish mounting
+            # before the app closes (Textual's title watcher fails on a closed screen).
+            await settle(pilot)
     finally:
         admin.set_policy(DEMO_SITE, enable=["about"])
 
@@ -75,6 +87,7 @@ async def test_sync_screen_shows_waiting_and_rejected_records(server: Any, tmp_p
     app = SihaoApp(runtime, watch=False)
     async with app.run_test(size=(160, 45)) as pilot:
         service.stop_worker(runtime)  # this test drives the rounds itself
+        await settle(pilot)
         await sign_in(pilot, "9001")  # IT
         write_notes(3)
         write_notes(1, kind="e2e.unknown")
@@ -96,6 +109,7 @@ async def test_sync_screen_shows_waiting_and_rejected_records(server: Any, tmp_p
         await pilot.press("q")  # IT sends it again (still unknown: rejected again, kept)
         assert await wait_for(pilot, lambda: engine.status().pending == 0, timeout=20)
         assert engine.status().rejected == 1
+        await settle(pilot)
     service.stop_worker(runtime)
 
 
@@ -103,6 +117,7 @@ async def test_it_enrolls_from_the_enroll_screen(server: Any, tmp_path: Path) ->
     runtime = workstation(tmp_path / "ws", seed=True)  # a demo site, not enrolled yet
     app = SihaoApp(runtime, watch=False)
     async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
         await sign_in(pilot, "9001")
         assert "同步：未注册" in status_line(app)
         await pilot.click("#tile-sync-enroll")
@@ -121,6 +136,7 @@ async def test_it_enrolls_from_the_enroll_screen(server: Any, tmp_path: Path) ->
         assert await wait_for(
             pilot, lambda: engine.status().last_pull_at is not None, timeout=20
         )  # the worker started syncing at once
+        await settle(pilot)
 
 
 def test_cli_enroll_and_sync(server: Any, tmp_path: Path) -> None:
