@@ -237,3 +237,36 @@ def test_a_workstation_pulls_its_own_site_and_the_city_only(server: Any, tmp_pat
         assert store.count_items() > 0  # city-wide data did arrive
     finally:
         runtime.shutdown()
+
+
+def test_a_holiday_table_from_the_server_decides_deadlines(server: Any, tmp_path: Path) -> None:
+    import datetime as dt
+    import json
+
+    from core.workdays import Basis
+
+    table = {
+        "year": 2027,
+        "days": [
+            {"date": "2027-01-01", "is_workday": False, "name": "元旦"},
+            {"date": "2027-02-06", "is_workday": True, "name": "春节调休"},
+        ],
+    }
+    path = tmp_path / "2027.json"
+    path.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+    runtime = workstation(tmp_path / "ws")
+    try:
+        enroll(runtime, server)
+        syncer = Syncer(runtime)
+        syncer.sync_once()
+        assert runtime.calendar.basis(2027) is Basis.WEEKENDS_ONLY  # chinesecalendar stops at 2026
+        admin.import_holidays(path)
+        syncer.sync_once()
+        assert runtime.calendar.basis(2027) is Basis.TABLE
+        assert not runtime.calendar.is_workday(dt.date(2027, 1, 1))
+        assert runtime.calendar.is_workday(dt.date(2027, 2, 6))  # a Saturday made a workday
+        deadline = runtime.calendar.add_working_days(dt.date(2026, 12, 31), 1)
+        assert deadline.due == dt.date(2027, 1, 4) and not deadline.is_estimate
+        syncer.close()
+    finally:
+        runtime.shutdown()
