@@ -9,6 +9,9 @@ server's reason and stay visible on the Sync screen; retryable rows get
 ``attempts + 1`` and ``last_error`` and stop the round (the worker backs off). A
 crash anywhere leaves rows pending whose mutation ids the server recognises, so a
 resend is answered ``duplicate``: nothing is lost, nothing applied twice.
+Batches go one at a time, in order, but the answers to batch k are written while
+batch k+1 is on the wire (the client's own work for 10,000 records is ≈ 0.3 s:
+reading with plain SQL, one range UPDATE per acknowledged batch).
 
 Pull. Pages of changes are applied with their cursor in one local transaction.
 A page that raises is applied again change by change, each in a savepoint, so one
@@ -18,6 +21,11 @@ history, which from there on is the whole current state) is applied over what
 the workstation holds, remembering what it mentions; once caught up
 (``has_more: false``), what it did not mention of the kinds it replaces is
 removed (``apply.sweep_after_reset``). The store is never emptied in between.
+Page k+1 is fetched while page k is applied; runs of catalog entities of one kind
+are written with one statement (``store.upsert_many``).
+
+Housekeeping. Acknowledged outbox rows are pruned after ``keep_applied_days``
+(at most hourly, after a successful round); pending and rejected ones never are.
 
 Site policy. The last ``site.policy`` pulled is cached in ``sync_state`` and made
 the policy in force through ``runtime.extras["server_policy_plugins"]`` (which
