@@ -34,7 +34,7 @@ from core.db import atomic
 from core.i18n import _
 from core.roles import Role
 from core.workdays import WorkingCalendar
-from plugins.feedback.models import Case, CaseEvent
+from plugins.feedback.models import Case, CaseEvent, row_data
 
 log = logging.getLogger(__name__)
 
@@ -115,11 +115,11 @@ def deadlines(
 
 
 def _case_payload(case: Case) -> dict[str, Any]:
-    return {name: case.__data__.get(name) for name in Case._meta.fields}
+    return row_data(case)
 
 
 def _event_payload(event: CaseEvent, case: Case) -> dict[str, Any]:
-    data = {name: event.__data__.get(name) for name in CaseEvent._meta.fields}
+    data = row_data(event)
     # Lets the server route the event to both sites without a lookup.
     data["unit_site"] = case.unit_site
     data["case_site"] = case.site_code

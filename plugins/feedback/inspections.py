@@ -26,7 +26,7 @@ from core.models import Site, Window
 from core.roles import Role
 from core.workdays import WorkingCalendar
 from plugins.feedback import cases
-from plugins.feedback.models import Finding, Inspection, InspectionScore, WalkStep
+from plugins.feedback.models import Finding, Inspection, InspectionScore, WalkStep, row_data
 from plugins.feedback.reference import IndicatorSet
 
 log = logging.getLogger(__name__)
@@ -167,7 +167,7 @@ def log_inspection(
         )
         audit.record(INSPECTION_KIND, actor=actor, row=inspection)
         payload: dict[str, Any] = {
-            "inspection": _fields(inspection),
+            "inspection": row_data(inspection),
             "scores": [],
             "findings": [],
             "steps": [],
@@ -183,13 +183,13 @@ def log_inspection(
                 score=scores[indicator.code],
             )
             audit.record(INSPECTION_KIND + ".score", actor=actor, row=score)
-            payload["scores"].append(_fields(score))
+            payload["scores"].append(row_data(score))
         for seq, (name, seconds) in enumerate(draft.steps, start=1):
             step = WalkStep.create(
                 inspection_id=inspection.id, seq=seq, name=name, seconds=round(seconds, 1)
             )
             audit.record(INSPECTION_KIND + ".step", actor=actor, row=step)
-            payload["steps"].append(_fields(step))
+            payload["steps"].append(row_data(step))
         unit = site_code if draft.target_kind != "site" else ref
         for finding_draft in draft.findings:
             finding = Finding.create(
@@ -200,7 +200,7 @@ def log_inspection(
                 indicator_code=finding_draft.indicator_code,
             )
             audit.record(INSPECTION_KIND + ".finding", actor=actor, row=finding)
-            payload["findings"].append(_fields(finding))
+            payload["findings"].append(row_data(finding))
             cases.open_case(
                 source="finding",
                 source_id=finding.id,
@@ -217,10 +217,6 @@ def log_inspection(
         outbox.enqueue(INSPECTION_KIND, inspection.id, payload)
     log.info("inspection %s logged by %s", inspection.id, actor)
     return inspection
-
-
-def _fields(row: Any) -> dict[str, Any]:
-    return {name: row.__data__.get(name) for name in type(row)._meta.fields}
 
 
 def recent(site_code: str, limit: int = 20) -> list[Inspection]:

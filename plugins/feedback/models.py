@@ -11,10 +11,17 @@ department, month) so the statistics are one ``GROUP BY`` over a covering index:
 
 from __future__ import annotations
 
+from typing import Any
+
 import peewee
 
 from core.db import BaseModel, new_id
 from core.models import utcnow
+
+
+def row_data(row: peewee.Model) -> dict[str, Any]:
+    """Every column of a row by field name: what the outbox carries to the server."""
+    return {name: row.__data__.get(name) for name in type(row)._meta.fields}
 
 
 class Rating(BaseModel):

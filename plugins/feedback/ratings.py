@@ -26,7 +26,7 @@ from core.masking import mask_id, mask_name, mask_phone
 from core.models import Staff, Window
 from core.workdays import WorkingCalendar
 from plugins.feedback import cases, tally
-from plugins.feedback.models import Rating
+from plugins.feedback.models import Rating, row_data
 from plugins.feedback.reference import TagSet
 
 log = logging.getLogger(__name__)
@@ -373,7 +373,7 @@ def _case_summary(level: int, tags: list[str], text: str) -> str:
 
 
 def rating_payload(rating: Rating) -> dict[str, Any]:
-    return {name: rating.__data__.get(name) for name in Rating._meta.fields}
+    return row_data(rating)
 
 
 def masked_person(rating: Rating) -> str:
