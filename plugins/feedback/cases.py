@@ -106,11 +106,21 @@ class CaseView:
     overdue_what: str  # "callback" | "rectify" | ""
 
 
+def _days(settings: dict[str, Any], key: str) -> int:
+    """A deadline setting; a value that is not a whole number ≥ 0 falls back to the default."""
+    value = settings.get(key, DEFAULT_SETTINGS[key])
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    log.warning("setting feedback.%s=%r is not a number of days; using %s", key, value,
+                DEFAULT_SETTINGS[key])  # fmt: skip
+    return int(DEFAULT_SETTINGS[key])
+
+
 def deadlines(
     calendar: WorkingCalendar, opened_on: dt.date, settings: dict[str, Any]
 ) -> tuple[dt.date, dt.date, bool]:
-    callback = calendar.add_working_days(opened_on, int(settings["callback_within_working_days"]))
-    rectify = calendar.add_working_days(opened_on, int(settings["rectify_within_working_days"]))
+    callback = calendar.add_working_days(opened_on, _days(settings, "callback_within_working_days"))
+    rectify = calendar.add_working_days(opened_on, _days(settings, "rectify_within_working_days"))
     return callback.due, rectify.due, callback.is_estimate or rectify.is_estimate
 
 

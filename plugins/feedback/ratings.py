@@ -149,7 +149,17 @@ def validate(
 
     clean.case_no = re.sub(r"\s", "", draft.case_no)
     pattern = str(settings.get("case_number_pattern") or "")
-    if clean.case_no and pattern and not re.match(pattern, clean.case_no):
+    try:
+        wrong_format = bool(clean.case_no and pattern and not re.match(pattern, clean.case_no))
+    except re.error:
+        log.warning("setting feedback.case_number_pattern is not a valid pattern: %r", pattern)
+        warnings.append(
+            _(
+                "The site's case number format setting is broken; the number was not checked. Tell IT."
+            )
+        )
+        wrong_format = False
+    if wrong_format:
         problems.append(
             Problem(
                 "case_no",

@@ -234,3 +234,13 @@ def test_one_follow_up_per_case(fb_runtime: Runtime) -> None:
     )
     checked = ratings.validate(unknown, reference.tag_set(), settings, "370303-ZWFW")
     assert "没有找到办件 370303202610129999 的原评价" in checked.problems[0].message
+
+
+def test_a_broken_deadline_setting_falls_back_to_the_default(fb_runtime: Runtime) -> None:
+    fb_runtime.config.plugin_settings["feedback"] = {
+        "callback_within_working_days": "one",
+        "rectify_within_working_days": -3,
+    }
+    rating = rate(fb_runtime, 2, on=dt.date(2026, 9, 30))
+    case = Case.get(Case.source_id == rating.id)
+    assert (case.callback_due, case.rectify_due) == (dt.date(2026, 10, 8), dt.date(2026, 10, 13))

@@ -80,3 +80,17 @@ def test_default_ratings_are_level_three_and_dates_not_ahead(fb_runtime: Runtime
     }
     later = RatingDraft(window_no="A01", level=4, rated_on=dt.date.today() + dt.timedelta(days=3))
     assert set(_problems(fb_runtime, later)) == {"rated_on"}
+
+
+def test_a_broken_case_number_pattern_does_not_stop_the_card(fb_runtime: Runtime) -> None:
+    fb_runtime.config.plugin_settings["feedback"] = {"case_number_pattern": "^(3703"}
+    checked = ratings.validate(
+        RatingDraft(window_no="A01", level=4, case_no="370303202610120001"),
+        reference.tag_set(),
+        fb_runtime.settings("feedback"),
+        "370303-ZWFW",
+    )
+    assert checked.ok
+    assert any("告知信息技术人员" in w or "联系信息技术" in w for w in checked.warnings), (
+        checked.warnings
+    )
