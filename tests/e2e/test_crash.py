@@ -95,3 +95,47 @@ def test_sigkill_while_pushing_loses_and_duplicates_nothing(server: Any, tmp_pat
     stored = Counter(entity for entity, _m, _n in server_notes(workstation_id))
     assert [e for e, c in stored.items() if c > 1] == []  # 0 duplicated
     assert set(stored) == set(local)  # 0 lost (and nothing the workstation never committed)
+
+
+def test_sigkill_while_pulling_leaves_data_and_cursor_together(server: Any, tmp_path: Path) -> None:
+    """Killed mid-page, the page and its cursor are both there or both not: after the
+    restarts the workstation holds exactly the server's windows."""
+    from server.models import Window as ServerWindow
+
+    enrolled = _run(tmp_path, "enroll", server.url, admin.issue_enroll_code(DEMO_SITE))
+    assert enrolled.returncode == 0, enrolled.stderr
+    rng = random.Random(7)
+    for kill in range(10):
+        for n in range(25):  # work for the puller: new windows and renamed ones
+            admin.add_window(DEMO_SITE, f"K{rng.randint(0, 60):02d}", f"第{kill}轮窗口{n}")
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.sync_support.crash_workstation",
+                str(tmp_path / "ws"),
+                "pull",
+            ],
+            env=_env(tmp_path),
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.01, 0.3))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+
+    drained = _run(tmp_path, "drain")  # a last, uninterrupted pull
+    assert drained.returncode == 0, drained.stderr
+    with sqlite3.connect(tmp_path / "ws" / "sihao.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        local = dict(
+            db.execute("SELECT number, name FROM window WHERE site_id = ?", (DEMO_SITE,)).fetchall()
+        )
+    on_server = {
+        w.number: w.name for w in ServerWindow.select().where(ServerWindow.site == DEMO_SITE)
+    }
+    assert local == on_server

@@ -1,9 +1,10 @@
-"""A workstation process for the crash test: ``enroll URL CODE``, ``work``, ``drain``.
+"""A workstation process for the crash tests: ``enroll URL CODE``, ``work``, ``pull``, ``drain``.
 
 ``work`` makes records and pushes them in a loop until it is killed (SIGKILL, at a
 random moment: mid-write, mid-request, between the server's commit and the local
-acknowledgement...). ``drain`` pushes until nothing is pending and prints the
-outbox as JSON. The token is in the keyring backend the environment names (the
+acknowledgement...). ``pull`` pulls in small pages in a loop until killed.
+``drain`` pushes until nothing is pending, pulls once, and prints the outbox as
+JSON. The token is in the keyring backend the environment names (the
 test uses keyrings.alt's PlaintextKeyring under a temporary XDG_DATA_HOME).
 
     python -m tests.sync_support.crash_workstation DATA_DIR work
@@ -43,6 +44,14 @@ def main(argv: list[str]) -> int:
                 syncer.push()
             except Retryable:
                 pass
+    if mode == "pull":  # small pages, over and over, until killed
+        puller = Syncer(runtime, page_size=3)
+        print("ready", flush=True)
+        while True:
+            try:
+                puller.pull()
+            except Retryable:
+                pass
     if mode == "drain":
         for _ in range(100):
             try:
@@ -51,6 +60,7 @@ def main(argv: list[str]) -> int:
                 continue
             if pending() == 0:
                 break
+        syncer.pull()
         rows = [
             {"entity_id": e, "state": s}
             for e, s in Outbox.select(Outbox.entity_id, Outbox.state).tuples()
