@@ -198,6 +198,40 @@ class BodyLimit:
         await response({"type": "http"}, _no_receive, send)
 
 
+class Shedding:
+    """503 with Retry-After when this process already has ``limit`` requests in hand.
+
+    A thundering herd (every counter coming back online after an outage) would
+    otherwise queue for minutes and time out, and every timeout is a retry that
+    adds to the queue; answered at once, workstations back off and come back
+    (docs/sync-protocol.md: 429/503 with Retry-After). Health checks are never shed.
+    """
+
+    def __init__(self, app: Any, limit: int, retry_after: int = 2) -> None:
+        self.app = app
+        self.limit = limit
+        self.retry_after = retry_after
+        self.in_flight = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path") == "/v1/health":
+            await self.app(scope, receive, send)
+            return
+        if self.in_flight >= self.limit:
+            response = JSONResponse(
+                {"detail": "the server is busy: try again shortly"},
+                status_code=503,
+                headers={"Retry-After": str(self.retry_after)},
+            )
+            await response(scope, receive, send)
+            return
+        self.in_flight += 1  # one event loop per process: no lock needed
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight -= 1
+
+
 async def _no_receive() -> MutableMapping[str, Any]:
     return {"type": "http.disconnect"}
 
@@ -297,6 +331,7 @@ def create_app(
     run_migrations: bool = True,
     max_body_bytes: int = MAX_BODY_BYTES,
     pool_size: int | None = None,
+    max_in_flight: int | None = None,
 ) -> FastAPI:
     """The server app on ``database_url`` (``sqlite:///file`` or ``postgresql://…``)."""
     pool = pool_size or int(os.environ.get("SIHAO_SERVER_POOL", "32"))
@@ -327,6 +362,8 @@ def create_app(
     app.state.host = plugin_host
     app.state.kinds = kinds
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    in_flight = max_in_flight or int(os.environ.get("SIHAO_SERVER_MAX_IN_FLIGHT", "64"))
+    app.add_middleware(Shedding, limit=in_flight)
 
     @app.exception_handler(RequestValidationError)
     async def _malformed(request: Request, exc: RequestValidationError) -> JSONResponse:
