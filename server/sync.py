@@ -1,11 +1,13 @@
 """Enrollment, authentication, push: the server half of docs/sync-protocol.md.
 
-Push is the hot path (200 workstations at once must reach 5,000 records/s), so a
-request costs a fixed handful of statements whatever its size: one token lookup,
-one check that no entity in the batch belongs to another site, one
-``INSERT … ON CONFLICT DO NOTHING RETURNING`` for the whole batch (the unique index
-on (workstation, mutation_id) decides what is new, so concurrent retries of the
-same batch cannot both apply), and one update of the workstation's cursor.
+Push is the hot path (200 workstations at once must reach 5,000 records/s), and
+under load a request waits on round trips to the database, not on work. So a push
+is the token lookup plus, on PostgreSQL, one statement for the whole batch: which
+entities belong to another site, ``INSERT … SELECT FROM unnest(…) ON CONFLICT DO
+NOTHING RETURNING`` (the unique index on (workstation, mutation_id) decides what
+is new, so concurrent retries of the same batch cannot both apply), and the
+workstation's cursor. In autocommit when no plugin reacts to records; otherwise
+BEGIN rides on that statement (server.db) and COMMIT follows the plugins' rows.
 """
 
 from __future__ import annotations
