@@ -45,6 +45,10 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "sync": "plugins.sync.plugin",
 }
 
+# Plugins whose CLI commands work before a site has any policy: enrolling a new
+# workstation (``sihao enroll``) is how the policy arrives in the first place.
+BOOTSTRAP_PLUGINS: tuple[str, ...] = ("sync",)
+
 BUILTIN = "built-in"
 ENTRY_POINT = "entry point"
 

@@ -25,7 +25,7 @@ from core.config import ConfigError, resolve_paths, save_site_config
 from core.db import StoreError
 from core.i18n import _, set_language
 from core.logs import setup_logging
-from core.plugins import BUILTIN_PLUGINS, UnknownPluginError
+from core.plugins import BOOTSTRAP_PLUGINS, BUILTIN_PLUGINS, UnknownPluginError
 from core.runtime import Runtime
 
 log = logging.getLogger("sihao.cli")
@@ -54,7 +54,15 @@ class _PluginCommands(click.Group):
             return None
         extra = click.Group()
         runtime.host.call("sihao_cli", group=extra)
-        return extra.commands.get(cmd_name)
+        command = extra.commands.get(cmd_name)
+        if command is None and any(name not in runtime.host.loaded() for name in BOOTSTRAP_PLUGINS):
+            # `sihao enroll` must work on a machine that has no policy yet: load the
+            # bootstrap plugins for this command only (nothing is written).
+            runtime.host.apply([*runtime.enabled_plugins(), *BOOTSTRAP_PLUGINS])
+            extra = click.Group()
+            runtime.host.call("sihao_cli", group=extra)
+            command = extra.commands.get(cmd_name)
+        return command
 
 
 def _runtime(ctx: click.Context) -> Runtime:

@@ -76,3 +76,13 @@ def test_english_and_migrate(tmp_path: Path) -> None:
     sihao(tmp_path, "demo", "seed")
     result = sihao(tmp_path, "--lang", "en", "db", "migrate")
     assert result.returncode == 0 and "is up to date" in result.stdout
+
+
+def test_enroll_is_available_before_a_site_has_a_policy(tmp_path: Path) -> None:
+    """A new machine has no site config: `sihao enroll` is how its policy arrives."""
+    env_dir = tmp_path / "fresh"
+    result = sihao(env_dir, "enroll", "--server", "http://127.0.0.1:9", "--code", "ABC")
+    assert "No such command" not in result.stderr
+    assert result.returncode == 2 and "无法连接同步服务器" in result.stderr
+    # Nothing about the policy was written by trying.
+    assert not (env_dir / "config" / "site.toml").exists()

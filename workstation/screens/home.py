@@ -30,24 +30,33 @@ class HomeScreen(SihaoScreen):
 
     def compose_body(self) -> Iterable[Widget]:
         session = self.runtime.session
-        specs = self.tiles()
-        self.specs = {spec.id: spec for spec in specs}
         greeting = _("Welcome, {name}").format(name=session.name) if session else ""
         with VerticalScroll(id="home-body"):
             yield Static(greeting, id="greeting")
             with Grid(id="tiles"):
-                for spec in specs:
-                    yield self._tile(spec)
-                if session is not None and session.role == Role.IT_ADMIN:
-                    yield Button(
-                        _("Plugins") + "\n" + _("Enable or disable plugins for this site"),
-                        id="tile-" + PLUGINS_TILE.replace(".", "-"),
-                        classes="tile",
-                    )
-            if not specs:
-                yield Static(
-                    _("No plugin offers a screen for your role at this site."), id="no-tiles"
+                yield from self._tile_widgets()
+            yield Static(_("No plugin offers a screen for your role at this site."), id="no-tiles")
+
+    def on_mount(self) -> None:
+        self._show_empty_hint()
+
+    def _tile_widgets(self) -> list[Button]:
+        session = self.runtime.session
+        specs = self.tiles()
+        self.specs = {spec.id: spec for spec in specs}
+        widgets = [self._tile(spec) for spec in specs]
+        if session is not None and session.role == Role.IT_ADMIN:
+            widgets.append(
+                Button(
+                    _("Plugins") + "\n" + _("Enable or disable plugins for this site"),
+                    id="tile-" + PLUGINS_TILE.replace(".", "-"),
+                    classes="tile",
                 )
+            )
+        return widgets
+
+    def _show_empty_hint(self) -> None:
+        self.query_one("#no-tiles").display = not self.specs
 
     def _tile(self, spec: ScreenSpec) -> Button:
         label = spec.title()
@@ -82,4 +91,8 @@ class HomeScreen(SihaoScreen):
                 return
 
     async def refresh_tiles(self) -> None:
-        await self.recompose()
+        """Rebuild the tiles only (a policy or badge changed); the rest of the screen stays."""
+        grid = self.query_one("#tiles", Grid)
+        await grid.remove_children()
+        await grid.mount_all(self._tile_widgets())
+        self._show_empty_hint()
