@@ -11,7 +11,10 @@ a crash without bookkeeping of its own.
   the calendar's cache after the transaction;
 - ``site.policy``: cached in ``sync_state.policy`` for the engine to apply live;
 - any other kind: the ``sihao_apply_change`` hook; a plugin returns True when it
-  handled the kind. A kind nobody handles is logged and skipped.
+  handled the kind. A change nobody handles is parked (``ParkedChange``, in the
+  page's transaction; only the newest per kind and id) and handed to the plugins
+  again when the loaded plugins change (``apply_parked``): the plugin is off here
+  for now, or the page that switches it on is still being applied.
 
 The caller holds the transaction. Functions here raise on a change they cannot
 apply; the engine then re-applies the page change by change (savepoints) so one
@@ -29,7 +32,7 @@ from typing import Any
 
 from core.models import Site, Staff, Window, utcnow
 from core.roles import SiteLevel
-from core.sync.models import SyncSeen, SyncState
+from core.sync.models import ParkedChange, SyncSeen, SyncState
 from core.workdays import HolidayDay, HolidayYear, import_holiday_table
 
 log = logging.getLogger(__name__)
@@ -232,10 +235,77 @@ def apply_change(
     elif kind == POLICY:
         _apply_policy(change_id, op, data)
         outcome.policy_changed = True
-    elif not plugins(kind, change_id, op, data):
+    elif plugins(kind, change_id, op, data):
+        # A plugin took a newer change: an older parked one must never come back over it.
+        ParkedChange.delete().where(
+            (ParkedChange.kind == kind) & (ParkedChange.entity_id == change_id)
+        ).execute()
+    else:
+        park(kind, change_id, op, data)
         outcome.unhandled.add(kind)
         return
     outcome.applied += 1
+
+
+# -- parked changes ----------------------------------------------------------------
+def park(kind: str, change_id: str, op: str, data: Any) -> None:
+    """Keep a change no loaded plugin handled, replacing an older one of the same entity.
+
+    ``INSERT OR REPLACE`` gives the newer change a new ``seq``: the end of the queue,
+    where its place in the server's order is."""
+    ParkedChange.insert(
+        kind=kind,
+        entity_id=change_id,
+        op=op,
+        data=None if data is None else json.dumps(data, ensure_ascii=False),
+        parked_at=utcnow(),
+    ).on_conflict_replace().execute()
+
+
+@dataclass
+class ParkedOutcome:
+    applied: int = 0
+    waiting: int = 0  # still nobody handles them
+    failed: list[tuple[str, str, str]] = field(default_factory=list)  # kind, id, why (kept)
+
+
+def apply_parked(plugins: PluginDispatch, savepoint: Callable[[], Any]) -> ParkedOutcome:
+    """Offer every parked change to the plugins again, oldest first; delete each one a
+    plugin handles. The caller holds the transaction; ``savepoint()`` gives a nested
+    one, so a change a plugin raises on is logged and kept (for a later reload)
+    without losing the others."""
+    outcome = ParkedOutcome()
+    rows = _tuples(
+        ParkedChange.select(
+            ParkedChange.seq,
+            ParkedChange.kind,
+            ParkedChange.entity_id,
+            ParkedChange.op,
+            ParkedChange.data,
+        ).order_by(ParkedChange.seq)
+    )
+    for seq, kind, change_id, op, raw in rows:
+        try:
+            with savepoint():
+                data = None if raw is None else json.loads(raw)
+                handled = plugins(kind, change_id, op, data)
+                if handled:
+                    ParkedChange.delete().where(ParkedChange.seq == seq).execute()
+        except Exception as exc:
+            log.error(
+                "parked change %s %s not applied (kept): %s: %s",
+                kind,
+                change_id,
+                type(exc).__name__,
+                exc,
+            )
+            outcome.failed.append((kind, change_id, f"{type(exc).__name__}: {exc}"))
+            continue
+        if handled:
+            outcome.applied += 1
+        else:
+            outcome.waiting += 1
+    return outcome
 
 
 def apply_catalog_upserts(kind: str, entities: list[Any], outcome: ApplyOutcome) -> None:

@@ -34,6 +34,13 @@ the policy in force through ``runtime.extras["server_policy_plugins"]`` (which
 sync plugin itself is always kept on: a workstation that stopped syncing could
 never hear that IT turned it back on.
 
+Parked changes. A pulled change of a plugin kind that no loaded plugin handles is
+kept in ``parked_change`` with its page (the newest per kind and id) and offered to
+the plugins again, oldest first, whenever the loaded plugins change after a policy
+and at startup (``apply_parked``). So a change that comes in the same page as the
+policy switching its plugin on, or long before a site enables the plugin, is
+applied once the plugin is there.
+
 Errors are the client's (``core.sync.client``); each is recorded in
 ``sync_state.last_error`` and raised for the caller (the worker, the CLI).
 """
@@ -64,7 +71,7 @@ from core.sync.client import (
     Unauthorized,
     UpgradeRequired,
 )
-from core.sync.models import Blocked, SyncSeen, SyncState
+from core.sync.models import Blocked, ParkedChange, SyncSeen, SyncState
 
 log = logging.getLogger(__name__)
 
@@ -225,6 +232,30 @@ def install_cached_policy(runtime: Any) -> bool:
     runtime.extras["server_policy_plugins"] = sorted(names)
     runtime.extras["server_plugin_settings"] = dict(policy.get("plugin_settings", {}))
     return True
+
+
+def _plugin_dispatch(runtime: Any) -> apply.PluginDispatch:
+    def dispatch(kind: str, change_id: str, op: str, data: Any) -> bool:
+        answers = runtime.host.call("sihao_apply_change", kind=kind, id=change_id, op=op, data=data)
+        return any(result is True for _name, result in answers)
+
+    return dispatch
+
+
+def apply_parked(runtime: Any) -> apply.ParkedOutcome:
+    """Hand parked changes to the plugins loaded now (one transaction); see the module doc."""
+    if not ParkedChange.select().exists():
+        return apply.ParkedOutcome()
+    with runtime.db.atomic("IMMEDIATE"):
+        outcome = apply.apply_parked(_plugin_dispatch(runtime), runtime.db.atomic)
+    if outcome.applied or outcome.failed:
+        log.info(
+            "parked changes: %d applied, %d still waiting for a plugin, %d failed",
+            outcome.applied,
+            outcome.waiting,
+            len(outcome.failed),
+        )
+    return outcome
 
 
 _PLAIN = re.compile(r"[A-Za-z0-9._:/+-]*")
@@ -552,10 +583,7 @@ class Syncer:
 
     # -- pull ----------------------------------------------------------------------
     def _dispatch(self, kind: str, change_id: str, op: str, data: Any) -> bool:
-        answers = self.runtime.host.call(
-            "sihao_apply_change", kind=kind, id=change_id, op=op, data=data
-        )
-        return any(result is True for _name, result in answers)
+        return _plugin_dispatch(self.runtime)(kind, change_id, op, data)
 
     def _apply_changes(
         self, changes: list[Any], outcome: apply.ApplyOutcome, careful: bool
@@ -661,7 +689,10 @@ class Syncer:
         finally:
             report.cursor = int(sync_state().cursor)
         if report.unhandled:
-            log.warning("pulled kinds nobody handles: %s", ", ".join(sorted(report.unhandled)))
+            log.info(
+                "pulled kinds no loaded plugin handles (parked): %s",
+                ", ".join(sorted(report.unhandled)),
+            )
         self._clear_error(last_pull_at=utcnow())
         if report.policy_changed:
             self.on_policy()
@@ -709,6 +740,7 @@ class Syncer:
         """Put the cached server policy in force (at startup and after a pull changed it)."""
         install_cached_policy(self.runtime)
         self.runtime.apply_policy()
+        apply_parked(self.runtime)
 
     def sync_once(self) -> tuple[PushReport, PullReport]:
         """Push, then pull (the pull still runs when a push was partly refused)."""

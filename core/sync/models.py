@@ -9,6 +9,12 @@ the server needs a newer client (upgrade); the outbox is kept either way.
 ``SyncSeen`` lists what a reset snapshot (``reset: true`` pages) brought, so that
 when the snapshot ends everything of those kinds it did not mention is removed,
 without ever leaving the store empty between pages.
+
+``ParkedChange`` keeps pulled changes of a plugin kind that no loaded plugin handled
+(the plugin is off here, or switched on by a policy in the same pull), only the
+newest per (kind, id), in arrival order (``seq``: pages come in the server's order).
+They are written with their page, and handed to the plugins again whenever the
+loaded plugins change (``core.sync.engine.apply_parked``).
 """
 
 from __future__ import annotations
@@ -48,4 +54,16 @@ class SyncSeen(BaseModel):
         primary_key = peewee.CompositeKey("kind", "entity_id")
 
 
-MODELS: list[type[BaseModel]] = [SyncState, SyncSeen]
+class ParkedChange(BaseModel):
+    seq = peewee.AutoField()  # arrival order; a newer change of the same entity gets a new one
+    kind = peewee.CharField()
+    entity_id = peewee.CharField()
+    op = peewee.CharField()
+    data = peewee.TextField(null=True)  # JSON; null for a delete
+    parked_at = peewee.DateTimeField()
+
+    class Meta:
+        indexes = ((("kind", "entity_id"), True),)
+
+
+MODELS: list[type[BaseModel]] = [SyncState, SyncSeen, ParkedChange]

@@ -47,12 +47,15 @@ def apply_policy(runtime: Any) -> None:
     for event in runtime.apply_policy():
         if event.kind == "loaded":
             runtime.host.call("sihao_startup", only=event.plugin, context=runtime)
+    engine.apply_parked(runtime)  # changes pulled before their plugin was on
 
 
 def startup(runtime: Any) -> None:
     runtime.extras[STATE] = lambda: status_text(runtime)
     if engine.cached_policy() is not None:
         apply_policy(runtime)
+    else:
+        engine.apply_parked(runtime)
     if engine.status().enrolled:
         start_worker(runtime)
 

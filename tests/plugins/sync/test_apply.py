@@ -12,7 +12,7 @@ from core.plugins import hookimpl
 from core.runtime import Runtime
 from core.sync import engine
 from core.sync.engine import Syncer
-from core.sync.models import SyncState
+from core.sync.models import ParkedChange, SyncState
 from core.workdays import Basis
 from tests.conftest import make_runtime
 from tests.sync_support.data import demo_catalog
@@ -149,7 +149,7 @@ class _CasePlugin:
         return True
 
 
-def test_plugin_kinds_go_to_the_hook_and_unknown_kinds_are_skipped(runtime: Runtime) -> None:
+def test_plugin_kinds_go_to_the_hook_and_unknown_kinds_are_parked(runtime: Runtime) -> None:
     plugin = _CasePlugin()
     runtime.host.register_object("testcases", plugin)
     changes = [
@@ -160,6 +160,44 @@ def test_plugin_kinds_go_to_the_hook_and_unknown_kinds_are_skipped(runtime: Runt
     assert plugin.seen == [("test.case", "c1", "upsert", {"title": "转办"})]
     assert outcome.unhandled == {"nobody.knows"}
     assert SyncState.get_by_id(1).cursor == 2
+    [parked] = ParkedChange.select()
+    assert (parked.kind, parked.entity_id, parked.op) == ("nobody.knows", "x", "upsert")
+    assert json.loads(parked.data) == {"a": 1}
+
+
+def test_a_parked_change_a_plugin_raises_on_is_kept_and_the_others_apply(
+    runtime: Runtime,
+) -> None:
+    changes = [
+        _change(1, "test.case", "bad", {"title": "坏的"}),
+        _change(2, "test.case", "c1", {"title": "转办"}),
+    ]
+    Syncer(runtime)._apply_page(_page(changes, nxt=2), "370303-ZWFW")
+    assert ParkedChange.select().count() == 2
+
+    class Picky:
+        def __init__(self) -> None:
+            self.seen: list[str] = []
+            self.broken = True
+
+        @hookimpl
+        def sihao_apply_change(self, kind: str, id: str, op: str, data: Any) -> bool | None:
+            if self.broken:
+                raise ValueError("cannot")
+            self.seen.append(id)
+            return True
+
+    picky = Picky()
+    runtime.host.register_object("picky", picky)
+    outcome = engine.apply_parked(runtime)
+    # The host switches off a plugin whose hook raises: both changes wait for it.
+    assert "picky" not in runtime.host.loaded() and picky.seen == []
+    assert (outcome.applied, outcome.waiting) == (0, 2)
+    assert [p.entity_id for p in ParkedChange.select().order_by(ParkedChange.seq)] == ["bad", "c1"]
+    picky.broken = False  # fixed and loaded again: everything comes, in order
+    runtime.host.register_object("picky", picky)
+    assert engine.apply_parked(runtime).applied == 2
+    assert picky.seen == ["bad", "c1"] and ParkedChange.select().count() == 0
 
 
 def test_reset_snapshot_replaces_what_it_does_not_mention(runtime: Runtime) -> None:

@@ -1,0 +1,143 @@
+"""Pulled changes of a plugin that is not on yet are kept and applied once it is.
+
+A real server on loopback; a workstation that has the ``e2elater`` plugin installed
+but not switched on (tests/sync_support/later_plugin.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.runtime import Runtime
+from core.sync import engine
+from core.sync.engine import Syncer
+from core.sync.models import ParkedChange
+from plugins.sync import service
+from server import admin, changes
+from server import db as server_db
+from tests.sync_support import later_plugin
+from tests.sync_support.later_plugin import KIND, NAME
+from tests.sync_support.world import DEMO_SITE, enroll, workstation
+
+
+def _emit(entity_id: str, data: Any, op: str = "upsert") -> None:
+    with server_db.transaction():
+        changes.emit(changes.site_scope(DEMO_SITE), KIND, entity_id, op, data)
+
+
+def _workstation(data_dir: Path) -> Runtime:
+    runtime = workstation(data_dir)
+    runtime.host.register_object(NAME, later_plugin)
+    runtime.apply_policy()  # not in the site's policy: installed, but off
+    assert NAME not in runtime.host.loaded()
+    return runtime
+
+
+def _mine(prefix: str) -> tuple[dict[str, Any], list[tuple[str, str]], set[tuple[str, str]]]:
+    """What this test's entities (ids starting with ``prefix``) did: the server is shared
+    by the module, so a fresh workstation also pulls the earlier tests' changes."""
+    pulled = {k: v for k, v in later_plugin.pulled.items() if k.startswith(prefix)}
+    seen = [(op, i) for op, i in later_plugin.seen if i.startswith(prefix)]
+    parked = {(p.entity_id, p.op) for p in ParkedChange.select() if p.entity_id.startswith(prefix)}
+    return pulled, seen, parked
+
+
+@pytest.fixture(autouse=True)
+def later_is_off() -> Iterator[None]:
+    later_plugin.reset()
+    admin.set_policy(DEMO_SITE, disable=[NAME])
+    yield
+    admin.set_policy(DEMO_SITE, disable=[NAME])
+    later_plugin.reset()
+
+
+def test_a_page_that_switches_a_plugin_on_also_applies_its_changes(
+    server: Any, tmp_path: Path
+) -> None:
+    runtime = _workstation(tmp_path / "ws")
+    try:
+        enroll(runtime, server)
+        syncer = Syncer(runtime)
+        syncer.sync_once()
+        # The policy and the plugin's changes come in one page.
+        admin.set_policy(DEMO_SITE, enable=[NAME])
+        _emit("c1", {"text": "第一版"})
+        _emit("c2", {"text": "转来"})
+        _emit("c1", {"text": "第二版"})
+        _pushed, pulled = syncer.sync_once()
+        assert pulled.pages == 1 and pulled.policy_changed
+        assert NAME in runtime.host.loaded()
+        # Applied after this one pull, the newest version of each, in the server's order.
+        assert later_plugin.pulled == {"c1": {"text": "第二版"}, "c2": {"text": "转来"}}
+        assert later_plugin.seen == [("upsert", "c2"), ("upsert", "c1")]
+        assert ParkedChange.select().count() == 0
+        # Once on, the plugin's changes go straight to it.
+        _emit("c2", None, op="delete")
+        syncer.sync_once()
+        assert later_plugin.pulled == {"c1": {"text": "第二版"}}
+        assert ParkedChange.select().count() == 0
+        syncer.close()
+    finally:
+        runtime.shutdown()
+
+
+def test_changes_for_a_plugin_enabled_later_wait_and_then_apply(
+    server: Any, tmp_path: Path
+) -> None:
+    runtime = _workstation(tmp_path / "ws")
+    try:
+        enroll(runtime, server)
+        syncer = Syncer(runtime, on_policy=lambda: service.apply_policy(runtime))
+        _emit("w1", {"text": "等着"})
+        _emit("w2", {"text": "会被删掉"})
+        _emit("w2", None, op="delete")
+        _pushed, pulled = syncer.sync_once()
+        assert KIND in pulled.unhandled
+        assert later_plugin.seen == []
+        assert _mine("w")[2] == {("w1", "upsert"), ("w2", "delete")}
+        assert {p.kind for p in ParkedChange.select()} == {KIND}
+        cursor = engine.status().cursor
+        # Nothing new is pulled again: the cursor moved on, the changes were kept.
+        syncer.sync_once()
+        assert engine.status().cursor == cursor
+        assert _mine("w")[2] == {("w1", "upsert"), ("w2", "delete")}
+
+        admin.set_policy(DEMO_SITE, enable=[NAME])
+        _pushed, pulled = syncer.sync_once()
+        assert pulled.changes == 1 and pulled.policy_changed
+        assert _mine("w")[:2] == ({"w1": {"text": "等着"}}, [("upsert", "w1"), ("delete", "w2")])
+        assert ParkedChange.select().count() == 0
+        syncer.close()
+    finally:
+        runtime.shutdown()
+
+
+def test_parked_changes_apply_at_startup_after_a_crash_before_the_policy_took_effect(
+    server: Any, tmp_path: Path
+) -> None:
+    runtime = _workstation(tmp_path / "ws")
+    try:
+        enroll(runtime, server)
+        admin.set_policy(DEMO_SITE, enable=[NAME])
+        _emit("r1", {"text": "重启后"})
+        # The page is stored, but the workstation stops before it puts the policy in force.
+        syncer = Syncer(runtime, on_policy=lambda: None)
+        syncer.sync_once()
+        syncer.close()
+        assert NAME not in runtime.host.loaded()
+        assert _mine("r")[2] == {("r1", "upsert")}
+    finally:
+        runtime.shutdown()
+    runtime = _workstation(tmp_path / "ws")
+    try:
+        service.startup(runtime)  # the sync plugin's startup: cached policy, then parked changes
+        assert NAME in runtime.host.loaded()
+        assert _mine("r")[0] == {"r1": {"text": "重启后"}}
+        assert ParkedChange.select().count() == 0
+    finally:
+        service.stop_worker(runtime)
+        runtime.shutdown()
