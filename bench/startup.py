@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 SIHAO_CHILD = """
+import workstation.cli  # first, as the `sihao` command does (it sets up the collector)
 import asyncio, sys
 from core.config import resolve_paths
 from core.i18n import set_language

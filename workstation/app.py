@@ -9,6 +9,7 @@ changes debounced and applied on the app's thread.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Iterable
 from pathlib import Path
@@ -67,9 +68,16 @@ class SihaoApp(App[None]):
             self.on_plugin_event(event)
         self.runtime.startup()
         self.push_screen(SignInScreen(self.runtime))
+        self.call_after_refresh(self.on_first_frame)
         if self.watch_files:
             # The watcher is not needed for the first frame: start it right after.
             self.call_after_refresh(self.start_watching)
+
+    def on_first_frame(self) -> None:
+        """The sign-in screen is up: hand the collector back (see workstation/cli.py)."""
+        if not gc.isenabled():
+            gc.freeze()  # start-up objects live as long as the app: never scan them
+            gc.enable()
 
     def start_watching(self) -> None:
         from workstation.watch import DirectoryWatcher  # watchdog: ~25 ms to import
