@@ -18,7 +18,8 @@ from core.i18n import _
 
 DEFAULT_THEME = "sihao-dark"
 
-_FIELDS = {
+# Colour slots of a Textual theme; the other keys a theme file may set follow.
+_COLOURS = (
     "primary",
     "secondary",
     "warning",
@@ -30,11 +31,8 @@ _FIELDS = {
     "surface",
     "panel",
     "boost",
-    "dark",
-    "luminosity_spread",
-    "text_alpha",
-    "variables",
-}
+)
+_FIELDS = {*_COLOURS, "dark", "luminosity_spread", "text_alpha", "variables"}
 
 
 @dataclass(frozen=True)
@@ -62,19 +60,7 @@ def theme_from_file(path: Path) -> Theme:
     # Colour strings are only parsed when applied: parse now so a typo is reported here.
     from textual.color import Color, ColorParseError
 
-    for key in (
-        "primary",
-        "secondary",
-        "warning",
-        "error",
-        "success",
-        "accent",
-        "foreground",
-        "background",
-        "surface",
-        "panel",
-        "boost",
-    ):
+    for key in _COLOURS:
         value = fields.get(key)
         if value is not None:
             try:
