@@ -22,6 +22,7 @@ from core.i18n import N_, _
 from core.masking import scrub
 from plugins.feedback import cases
 from plugins.feedback.cases import CaseError, CaseState
+from plugins.feedback.ui import not_saved_text
 from workstation.screens.base import SihaoScreen
 
 log = logging.getLogger(__name__)
@@ -164,12 +165,7 @@ class CasesScreen(SihaoScreen):
             return
         except Exception:  # a database failure: say so, keep what was typed
             log.exception("saving failed")
-            error.update(
-                "✗ "
-                + _(
-                    "Not saved: the database did not accept it. Try again, or tell IT if it keeps failing."
-                )
-            )
+            error.update(not_saved_text())
             return
         error.update(_("Case moved to {state}.").format(state=options[number - 1].label))
         note_input.value = ""

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from core.i18n import N_, _
 from plugins.feedback import inspections, reference
 from plugins.feedback.inspections import FindingDraft, InspectionDraft, InspectionError
+from plugins.feedback.ui import not_saved_text
 from workstation.screens.base import SihaoScreen
 
 log = logging.getLogger(__name__)
@@ -173,12 +174,7 @@ class InspectionScreen(SihaoScreen):
             return
         except Exception:  # a database failure: say so, keep what was typed
             log.exception("saving failed")
-            error.update(
-                "✗ "
-                + _(
-                    "Not saved: the database did not accept it. Try again, or tell IT if it keeps failing."
-                )
-            )
+            error.update(not_saved_text())
             return
         error.update(
             _(
