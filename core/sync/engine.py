@@ -422,6 +422,7 @@ class Syncer:
             ).where(SyncState.id == 1).execute()
             if not same_source:
                 SyncSeen.delete().execute()
+                ParkedChange.delete().execute()  # the old site's: never to be applied here
         config = self.runtime.config
         config.server_url = server_url
         config.site_code = enrollment.site_code

@@ -141,3 +141,24 @@ def test_parked_changes_apply_at_startup_after_a_crash_before_the_policy_took_ef
     finally:
         service.stop_worker(runtime)
         runtime.shutdown()
+
+
+def test_enrolling_with_another_site_drops_the_old_sites_parked_changes(
+    server: Any, tmp_path: Path
+) -> None:
+    runtime = _workstation(tmp_path / "ws")
+    try:
+        enroll(runtime, server)
+        _emit("o1", {"text": "旧站点的"})
+        syncer = Syncer(runtime)
+        syncer.sync_once()
+        assert _mine("o")[2] == {("o1", "upsert")}
+        enroll(runtime, server)  # the same site again: kept
+        assert _mine("o")[2] == {("o1", "upsert")}
+        other = "370303-PARK-TEST"
+        admin.add_site(other, "另一个站点", "town", region_code="370303")
+        enroll(runtime, server, site=other)
+        assert ParkedChange.select().count() == 0
+        syncer.close()
+    finally:
+        runtime.shutdown()
