@@ -22,3 +22,20 @@ def test_language_switch() -> None:
     set_language("en")
     assert _("Staff number or PIN is wrong.") == "Staff number or PIN is wrong."
     assert _("Sign in") == "Sign in"
+
+
+def test_a_message_id_means_the_same_in_every_package() -> None:
+    """Catalogs are chained in import order: two translations of one id would make
+    what a clerk reads depend on which plugin happened to load first."""
+    from babel.messages.pofile import read_po
+
+    seen: dict[str, dict[str, str]] = {}
+    for po in sorted(catalogs.ROOT.glob("*/**/locale/zh_CN/LC_MESSAGES/sihao.po")):
+        if ".venv" in po.parts:
+            continue
+        with po.open("rb") as fh:
+            for message in read_po(fh):
+                if message.id and message.string:
+                    seen.setdefault(str(message.id), {})[str(po.relative_to(catalogs.ROOT))] = str(message.string)
+    clashes = {mid: where for mid, where in seen.items() if len(set(where.values())) > 1}
+    assert not clashes, f"one id, several translations: {clashes}"

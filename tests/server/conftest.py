@@ -23,7 +23,8 @@ from fastapi import Request
 from core.plugins import PluginHost, hookimpl
 from server import admin
 from server.changes import site_scope
-from server.testing import LiveServer, live_server, postgres_available, postgres_database
+from server.testing import LiveServer, live_server, postgres_database
+from tests.pg import require_postgres
 
 SCHEMA = {"X-Sihao-Schema": "1"}
 
@@ -70,8 +71,7 @@ def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
     if request.param == "postgresql":
-        if not postgres_available():
-            pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+        require_postgres()
         with postgres_database() as url, live_server(url, host=_host()) as srv:
             yield srv
     else:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from playhouse.schema_diff import diff_models
 
 from core import migrate
 from server.app import MIGRATIONS
 from server.db import make_database
 from server.models import MODELS
-from server.testing import postgres_available, postgres_database
+from server.testing import postgres_database
+from tests.pg import require_postgres
 
 
 def test_server_migrations_match_models_on_sqlite(tmp_path: Path) -> None:
@@ -23,8 +23,7 @@ def test_server_migrations_match_models_on_sqlite(tmp_path: Path) -> None:
 
 
 def test_server_migrations_run_on_postgresql() -> None:
-    if not postgres_available():
-        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+    require_postgres()
     with postgres_database() as url:
         db = make_database(url)
         assert migrate.run(db, "server", MIGRATIONS) == ["0001_initial"]

@@ -17,7 +17,8 @@ import pytest
 from server import admin, db
 from server.app import migrate_database
 from server.models import Record
-from server.testing import free_port, postgres_available, postgres_database
+from server.testing import free_port, postgres_database
+from tests.pg import require_postgres
 from tests.server.conftest import SCHEMA
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,8 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def two_servers() -> Iterator[list[str]]:
-    if not postgres_available():
-        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+    require_postgres()
     with postgres_database() as url:
         db.bind(db.make_database(url, max_connections=4))
         migrate_database()

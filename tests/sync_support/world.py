@@ -18,14 +18,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from core import outbox
 from core.db import atomic, new_id
 from core.outbox import Outbox, OutboxState
 from core.plugins import PluginHost, hookimpl
 from core.runtime import Runtime
 from tests.conftest import make_runtime
+from tests.pg import require_postgres
 
 NOTE = "e2e.note"
 PLUGIN = "e2etest"
@@ -65,11 +64,10 @@ def server_host() -> PluginHost:
 def central_server(backend: str, tmp: Path) -> Iterator[Any]:
     """A seeded central server (demo site, staff, catalog, policy) on ``backend``."""
     from server import admin
-    from server.testing import live_server, postgres_available, postgres_database
+    from server.testing import live_server, postgres_database
 
     if backend == "postgresql":
-        if not postgres_available():
-            pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+        require_postgres()
         with postgres_database("sihao_sync") as url, live_server(url, host=server_host()) as srv:
             admin.seed_demo()
             admin.set_policy(DEMO_SITE, enable=[PLUGIN])

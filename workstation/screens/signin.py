@@ -49,7 +49,7 @@ class SignInScreen(Screen[Any]):
     def on_mount(self) -> None:
         if self.runtime.config.demo:
             table = self.query_one("#demo-accounts", DataTable)
-            table.add_columns(_("Staff number"), _("Name"), _("Role"), _("PIN"))
+            table.add_columns(_("Staff number"), _("Person's name"), _("Role"), _("PIN"))
             for account in demo_accounts():
                 table.add_row(
                     account["staff_no"],

@@ -61,7 +61,7 @@ class RatingEntryScreen(SihaoScreen):
     BINDINGS = [
         Binding("f2", "cycle_target", N_("Target"), priority=True),
         Binding("f3", "cycle_channel", N_("Channel"), priority=True),
-        Binding("f4", "cycle_kind", N_("Kind"), priority=True),
+        Binding("f4", "cycle_kind", N_("Rating kind"), priority=True),
         Binding("f5", "toggle_real_name", N_("Real-name"), priority=True),
         Binding("f6", "focus_pad", N_("Level/tags"), priority=True),
     ]
@@ -130,7 +130,7 @@ class RatingEntryScreen(SihaoScreen):
                     id="target",
                     compact=True,
                 )
-                yield Label(_("Kind"))
+                yield Label(_("Rating kind"))
                 yield Select(
                     [(k.label, k.value) for k in Kind],
                     value=self.draft.kind.value,
@@ -154,7 +154,7 @@ class RatingEntryScreen(SihaoScreen):
                 yield Input(id="comment", compact=True)
             with Horizontal(classes="rating-row"):
                 yield Checkbox(_("Real name"), id="real-name", compact=True)
-                yield Input(placeholder=_("Name"), id="applicant-name", disabled=True, compact=True)
+                yield Input(placeholder=_("Person's name"), id="applicant-name", disabled=True, compact=True)
                 yield Input(
                     placeholder=_("ID number"), id="applicant-id", disabled=True, compact=True
                 )
@@ -168,7 +168,7 @@ class RatingEntryScreen(SihaoScreen):
     def on_mount(self) -> None:
         table = self.query_one("#recent", DataTable)
         table.add_columns(
-            _("Saved at"), _("Level"), _("Tags"), _("Window"), _("Channel"), _("Person")
+            _("Saved at"), _("Rating level"), _("Tags"), _("Window"), _("Channel"), _("Person")
         )
         self._show_item_name()
         self.query_one("#pad", RatingPad).focus()

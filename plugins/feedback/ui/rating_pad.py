@@ -115,7 +115,7 @@ class RatingPad(Widget, can_focus=True):
     # -- drawing -------------------------------------------------------------------
     def render(self) -> Text:
         text = Text()
-        text.append(_("Level") + "  ", style="bold")
+        text.append(_("Rating level") + "  ", style="bold")
         for level in (5, 4, 3, 2, 1):
             style = "reverse bold" if self.level == level else ""
             if level <= 2 and self.level == level:

@@ -82,8 +82,6 @@ QUERIES: list[tuple[str, str]] = [
 
 @pytest.fixture(scope="module")
 def demo_search(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
-    if not DEMO_CATALOG.exists():
-        pytest.skip("the demo catalog data/demo/catalog.json is not there yet")
     from core import migrate
     from core.db import open_database
 
