@@ -36,6 +36,8 @@ def test_a_message_id_means_the_same_in_every_package() -> None:
         with po.open("rb") as fh:
             for message in read_po(fh):
                 if message.id and message.string:
-                    seen.setdefault(str(message.id), {})[str(po.relative_to(catalogs.ROOT))] = str(message.string)
+                    seen.setdefault(str(message.id), {})[str(po.relative_to(catalogs.ROOT))] = str(
+                        message.string
+                    )
     clashes = {mid: where for mid, where in seen.items() if len(set(where.values())) > 1}
     assert not clashes, f"one id, several translations: {clashes}"

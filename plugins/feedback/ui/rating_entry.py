@@ -154,7 +154,9 @@ class RatingEntryScreen(SihaoScreen):
                 yield Input(id="comment", compact=True)
             with Horizontal(classes="rating-row"):
                 yield Checkbox(_("Real name"), id="real-name", compact=True)
-                yield Input(placeholder=_("Person's name"), id="applicant-name", disabled=True, compact=True)
+                yield Input(
+                    placeholder=_("Person's name"), id="applicant-name", disabled=True, compact=True
+                )
                 yield Input(
                     placeholder=_("ID number"), id="applicant-id", disabled=True, compact=True
                 )
