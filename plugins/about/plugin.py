@@ -1,4 +1,5 @@
-"""Hook implementations of the About plugin: the smallest plugin using every shell hook."""
+"""Hook implementations of the About plugin: the smallest plugin with a screen, models,
+migrations, settings, CLI commands and the lifecycle hooks."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import click
 
 from core.i18n import _
 from core.plugins import hookimpl
-from core.registry import Command
 from core.roles import ALL_ROLES
 from plugins.about import models, service
 
@@ -50,19 +50,6 @@ def sihao_screens(registry: Any) -> None:
         description=lambda: _("Windows and staff on duty"),
         order=900,
     )
-
-
-@hookimpl
-def sihao_commands(context: Any) -> list[Command]:
-    return [
-        Command(
-            id="about.open",
-            title=_("About this site"),
-            help=_("Windows and staff on duty"),
-            run=lambda runtime: runtime.ui.open_screen(SCREEN_ID),
-            roles=ALL_ROLES,
-        ),
-    ]
 
 
 @hookimpl

@@ -11,7 +11,7 @@ import click
 
 from core.i18n import _
 from core.plugins import hookimpl
-from core.registry import Command, ItemAction, TileBadge
+from core.registry import ItemAction, TileBadge
 from core.roles import Role
 from plugins.feedback import cases, models, ratings, reference
 
@@ -129,26 +129,6 @@ def sihao_screens(registry: Any) -> None:
         description=lambda: _("Satisfaction, bad-review, callback and rectification rates"),
         order=340,
     )
-
-
-@hookimpl
-def sihao_commands(context: Any) -> list[Command]:
-    return [
-        Command(
-            id="feedback.rate",
-            title=_("Rating entry"),
-            help=_("Key in rating cards (好差评)"),
-            run=lambda runtime: runtime.ui.open_screen(RATING_SCREEN),
-            roles=frozenset(RATING_ROLES),
-        ),
-        Command(
-            id="feedback.cases",
-            title=_("Rectification cases"),
-            help=_("Call back, rectify and report back on bad reviews and findings"),
-            run=lambda runtime: runtime.ui.open_screen(CASES_SCREEN),
-            roles=frozenset(CASE_ROLES),
-        ),
-    ]
 
 
 @hookimpl

@@ -12,7 +12,7 @@ from core.catalog import store
 from core.catalog.formats import CatalogImportError, dump_catalog, load_catalog
 from core.i18n import _
 from core.plugins import hookimpl
-from core.registry import Command, ItemAction
+from core.registry import ItemAction
 from core.roles import ALL_ROLES
 from plugins.lookup import service
 
@@ -73,33 +73,6 @@ def sihao_screens(registry: Any) -> None:
         description=lambda: _("Halls and points at every level; the nearest one for a place"),
         order=12,
     )
-
-
-@hookimpl
-def sihao_commands(context: Any) -> list[Command]:
-    return [
-        Command(
-            id="lookup.open",
-            title=_("Item lookup"),
-            help=_("Find a service item by name, pinyin, code or everyday words"),
-            run=lambda runtime: runtime.ui.open_screen(SEARCH_SCREEN),
-            roles=ALL_ROLES,
-        ),
-        Command(
-            id="lookup.bundles",
-            title=_("One-thing bundles"),
-            help=_("Items, combined materials and order for one life or business event"),
-            run=lambda runtime: runtime.ui.open_screen(BUNDLES_SCREEN),
-            roles=ALL_ROLES,
-        ),
-        Command(
-            id="lookup.directory",
-            title=_("Service points"),
-            help=_("Halls and points at every level; the nearest one for a place"),
-            run=lambda runtime: runtime.ui.open_screen(DIRECTORY_SCREEN),
-            roles=ALL_ROLES,
-        ),
-    ]
 
 
 def _copy_materials(item: dict[str, Any], context: Any) -> str:

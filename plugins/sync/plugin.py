@@ -74,25 +74,11 @@ def sihao_screens(registry: Any) -> None:
 def sihao_commands(context: Any) -> list[Command]:
     return [
         Command(
-            id="sync.open",
-            title=_("Sync"),
-            help=_("Records waiting to be sent, last exchange with the server"),
-            run=lambda runtime: runtime.ui.open_screen(SCREEN_ID),
-            roles=ALL_ROLES,
-        ),
-        Command(
             id="sync.now",
             title=_("Sync now"),
             help=_("Send and fetch changes now instead of waiting for the timer"),
             run=lambda runtime: service.retry_now(runtime),
             roles=ALL_ROLES,
-        ),
-        Command(
-            id="sync.enroll",
-            title=_("Enroll workstation"),
-            help=_("Connect this workstation to the central server"),
-            run=lambda runtime: runtime.ui.open_screen(ENROLL_ID),
-            roles=frozenset({Role.IT_ADMIN}),
         ),
     ]
 

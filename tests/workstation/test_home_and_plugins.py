@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.command import CommandList
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Button, DataTable
 
 from core.config import load_site_config
@@ -111,7 +111,9 @@ async def test_palette_lists_plugin_commands_for_the_role(data_dir: Path) -> Non
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot, "1001")
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert "Call next number" in titles and "本站概况" in titles and "退出登录" in titles
+        assert "Call next number" in titles and "退出登录" in titles
+        # The shell lists each screen the role may open; the plugin adds no second entry.
+        assert "打开：本站概况" in titles and "本站概况" not in titles
         assert "插件管理" not in titles
         await pilot.press("f10")
         await sign_in(pilot, "9001")
@@ -138,4 +140,45 @@ async def test_palette_runs_a_plugin_command_and_switches_theme(data_dir: Path) 
         assert await wait_for(pilot, lambda: app.screen.query_one(CommandList).option_count > 0)
         await pilot.press("enter")
         assert await wait_for(pilot, lambda: app.theme == "sihao-light")
+    runtime.shutdown()
+
+
+def palette_entries(app: SihaoApp) -> list[str]:
+    """What the open command palette lists now: each entry's command text."""
+    listing = app.screen.query_one(CommandList)
+    return [
+        str(listing.get_option_at_index(i).hit.text)  # type: ignore[attr-defined]
+        for i in range(listing.option_count)
+    ]
+
+
+def searching(app: SihaoApp) -> bool:
+    """The palette is still gathering the entries for what was typed."""
+    group = CommandPalette._GATHER_COMMANDS_GROUP
+    return any(w.group == group and not w.is_finished for w in app.workers)
+
+
+async def test_palette_lists_each_screen_once(data_dir: Path) -> None:
+    runtime = make_runtime(data_dir, plugins=["about", "feedback", "lookup", "sync"])
+    app = SihaoApp(runtime, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, "1001")  # clerk
+        # A screen of each plugin that used to add a command opening it.
+        for title in ("好差评录入", "事项查询", "数据同步", "本站概况"):
+            shell_entry = "打开：" + title
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*title)
+            assert await wait_for(
+                pilot,
+                lambda entry=shell_entry: entry in palette_entries(app) and not searching(app),
+            )
+            assert [entry for entry in palette_entries(app) if title in entry] == [shell_entry]
+            await pilot.press("escape")
+            await pilot.pause()
+        # A plugin command that does something still has its entry.
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"立即同步")
+        assert await wait_for(pilot, lambda: "立即同步" in palette_entries(app))
     runtime.shutdown()
