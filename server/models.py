@@ -105,6 +105,25 @@ class Record(ServerModel):
         indexes = ((("workstation", "mutation_id"), True),)
 
 
+class EntityOwner(ServerModel):
+    """The site an entity's records belong to: the site of its first record.
+
+    A push may only write entities of its own site. The check is the primary key
+    (``INSERT … ON CONFLICT`` always goes through it), so it costs the same whatever
+    the planner's statistics say: looking entities up in ``records`` itself let a
+    fresh server, whose statistics still said "empty", scan the whole table on
+    every push.
+    """
+
+    kind = peewee.CharField()
+    entity_id = peewee.CharField()
+    site = peewee.CharField()
+
+    class Meta:
+        table_name = "entity_owner"
+        primary_key = peewee.CompositeKey("kind", "entity_id")
+
+
 class Rejection(ServerModel):
     """A mutation refused for good; pending until the same mutation is applied."""
 
@@ -172,6 +191,7 @@ MODELS: list[type[ServerModel]] = [
     Workstation,
     EnrollCode,
     Record,
+    EntityOwner,
     Rejection,
     Change,
     CatalogEntity,

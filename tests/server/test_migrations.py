@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from playhouse.schema_diff import diff_models
 
@@ -16,7 +18,7 @@ from tests.pg import require_postgres
 
 def test_server_migrations_match_models_on_sqlite(tmp_path: Path) -> None:
     db = make_database(f"sqlite:///{tmp_path / 's.db'}")
-    assert migrate.run(db, "server", MIGRATIONS) == ["0001_initial"]
+    assert migrate.run(db, "server", MIGRATIONS) == ["0001_initial", "0002_entity_owner"]
     assert migrate.run(db, "server", MIGRATIONS) == []
     assert not diff_models(db, MODELS)
     db.close()
@@ -26,6 +28,85 @@ def test_server_migrations_run_on_postgresql() -> None:
     require_postgres()
     with postgres_database() as url:
         db = make_database(url)
-        assert migrate.run(db, "server", MIGRATIONS) == ["0001_initial"]
+        assert migrate.run(db, "server", MIGRATIONS) == ["0001_initial", "0002_entity_owner"]
         assert set(db.get_tables()) >= {m._meta.table_name for m in MODELS}
         db.close_all()
+
+
+def _records_before_ownership(db: Any) -> None:
+    """A database at 0001 holding records of two sites, one entity written by both
+    (a race the old check allowed): the first record's site owns it."""
+    rows = [
+        ("A", "note", "e1", "m1"),
+        ("A", "note", "e1", "m2"),
+        ("B", "note", "e2", "m3"),
+        ("B", "note", "e3", "m4"),
+        ("A", "note", "e3", "m5"),
+        ("B", "case", "e1", "m6"),
+    ]
+    for site, kind, entity, mutation in rows:
+        db.execute_sql(
+            "INSERT INTO records (workstation, site, kind, entity_id, mutation_id, client_seq,"
+            " payload, payload_version, received_at) VALUES (%s, %s, %s, %s, %s, 1, '{}', 1, %s)"
+            if db.param == "%s"
+            else "INSERT INTO records (workstation, site, kind, entity_id, mutation_id, client_seq,"
+            " payload, payload_version, received_at) VALUES (?, ?, ?, ?, ?, 1, '{}', 1, ?)",
+            (f"ws-{site}", site, kind, entity, mutation, dt.datetime(2026, 11, 1)),
+        )
+
+
+OWNERS = {("note", "e1"): "A", ("note", "e2"): "B", ("note", "e3"): "B", ("case", "e1"): "B"}
+
+
+def _upgrade_fills_owners(db: Any) -> None:
+    from playhouse.migrations import Runner
+
+    runner = Runner(db, str(MIGRATIONS), table_name="migrations_server")
+    assert runner.up("0001_initial") == ["0001_initial"]
+    _records_before_ownership(db)
+    assert migrate.run(db, "server", MIGRATIONS) == ["0002_entity_owner"]
+    owners = db.execute_sql("SELECT kind, entity_id, site FROM entity_owner").fetchall()
+    assert {(kind, entity): site for kind, entity, site in owners} == OWNERS
+
+
+def test_upgrading_gives_each_stored_entity_its_first_site_sqlite(tmp_path: Path) -> None:
+    db = make_database(f"sqlite:///{tmp_path / 's.db'}")
+    _upgrade_fills_owners(db)
+    db.close()
+
+
+def test_upgrading_gives_each_stored_entity_its_first_site_postgresql() -> None:
+    require_postgres()
+    with postgres_database() as url:
+        db = make_database(url)
+        _upgrade_fills_owners(db)
+        db.close_all()
+
+
+def test_the_push_statement_never_scans_the_records_table() -> None:
+    """Ownership goes through entity_owner's key, whatever the statistics say: the plan
+    of the push statement reads ``records`` only as the insert's target (its unique
+    index as the conflict arbiter), on a table the planner thinks is empty."""
+    require_postgres()
+    from server import db as server_db
+    from server import sync
+
+    with postgres_database() as url:
+        db = make_database(url)
+        migrate.run(db, "server", MIGRATIONS)
+        server_db.bind(db)
+        try:
+            columns = {
+                f"c{i}": [value] * 3
+                for i, value in enumerate(["k", "e", "m", 1, "{}", 1, dt.datetime(2026, 11, 1)])
+            }
+            columns["c1"] = ["e1", "e2", "e3"]
+            columns["c2"] = ["m1", "m2", "m3"]
+            params = {**columns, "site": "A", "workstation": "w", "now": dt.datetime(2026, 11, 1)}
+            plan = "\n".join(
+                row[0] for row in db.execute_sql("EXPLAIN " + sync._PG_STORE, params).fetchall()
+            )
+        finally:
+            db.close_all()
+    assert "Insert on records" in plan and "Insert on entity_owner" in plan
+    assert " on records" not in plan.replace("Insert on records", ""), plan

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+
 from server import admin, changes
+from server.models import EntityOwner, Record
 from server.testing import LiveServer
 from tests.server.conftest import Workstation, enroll, new_site
 
@@ -103,3 +106,37 @@ def test_the_spliced_pull_body_is_the_same_json(ws: Workstation) -> None:
     assert body == changes.pull(ws.site, 0, 1000)
     window = next(c for c in body["changes"] if c["kind"] == "window")
     assert window["id"] == f'{ws.site}/Q"1' and window["data"]["name"] == '引号"与\\反斜杠\n换行'
+
+
+def test_two_sites_racing_for_new_entities_leave_each_with_one_site(server: LiveServer) -> None:
+    """Two sites push the same brand-new entities at the same moment: for each entity
+    one site's record is applied and the other's is rejected, never both stored."""
+    import concurrent.futures
+    import threading
+
+    a, b = new_site("甲"), new_site("乙")
+    station_a, station_b = enroll(server, a), enroll(server, b)
+    entities: list[str] = []
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        for _round in range(8):
+            batch = [str(uuid.uuid4()) for _ in range(40)]
+            entities.extend(batch)
+            start = threading.Barrier(2)
+
+            def push(
+                station: Workstation, batch: list[str] = batch, start: threading.Barrier = start
+            ) -> list[dict]:  # type: ignore[type-arg]
+                mutations = [station.mutation(entity_id=e) for e in batch]
+                start.wait()
+                return station.push(mutations).json()["results"]
+
+            answers = list(pool.map(push, (station_a, station_b)))
+            for n, entity in enumerate(batch):
+                statuses = sorted(answer[n]["status"] for answer in answers)
+                assert statuses == ["applied", "rejected"], (entity, statuses)
+    stored = Record.select(Record.entity_id, Record.site).where(Record.entity_id.in_(entities))
+    assert sorted(r.entity_id for r in stored) == sorted(entities)
+    owners = {
+        o.entity_id: o.site for o in EntityOwner.select().where(EntityOwner.entity_id.in_(entities))
+    }
+    assert owners == {r.entity_id: r.site for r in stored}
