@@ -96,24 +96,29 @@ def emit_many(
 
 
 def history_floor() -> int:
-    row = ServerState.get_or_none(ServerState.key == FLOOR_KEY)
-    return int(row.value) if row is not None else 0
+    p = db.database.param
+    row = db.database.execute_sql(
+        f"SELECT value FROM server_state WHERE key = {p}", (FLOOR_KEY,)
+    ).fetchone()
+    return int(row[0]) if row is not None else 0
 
 
 def _page(site_code: str, since: int, limit: int) -> tuple[list[Any], int, bool, bool]:
-    """(rows, next, has_more, reset) of one page after ``since``."""
+    """(rows, next, has_more, reset) of one page after ``since``.
+
+    Every pull runs these two statements, so they are written once rather than built
+    by the ORM per request (building them cost more than running them).
+    """
     limit = max(1, min(limit, MAX_PULL))
     floor = history_floor()
     reset = since + 1 < floor
     start = floor - 1 if reset else since
-    query = (
-        Change.select(Change.seq, Change.kind, Change.entity_id, Change.op, Change.data)
-        .where(Change.scope.in_([CITY, site_scope(site_code)]) & (Change.seq > start))
-        .order_by(Change.seq)
-        .limit(limit + 1)
-        .tuples()
-    )
-    rows: list[Any] = list(query)
+    p = db.database.param
+    rows: list[Any] = db.database.execute_sql(
+        "SELECT seq, kind, entity_id, op, data FROM changes "
+        f"WHERE scope IN ({p}, {p}) AND seq > {p} ORDER BY seq LIMIT {p}",
+        (CITY, site_scope(site_code), start, limit + 1),
+    ).fetchall()
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = rows[-1][0] if rows else start
