@@ -24,6 +24,7 @@ from core.outbox import RecordKindRegistry
 from core.plugins import PluginEvent, PluginHost, UnknownPluginError, allowlist_from_env
 from core.registry import Command, ItemAction, ScreenRegistry
 from core.schema import MODELS as CORE_MODEL_LIST
+from core.sync.models import ParkedChange
 from core.workdays import WorkingCalendar
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ class Runtime:
     def _on_plugin_event(self, event: PluginEvent) -> None:
         if event.kind == "loaded":
             self._migrate_plugin(event.plugin)
+            self._apply_parked_changes(event.plugin)
 
     def _migrate_plugin(self, name: str) -> None:
         for _plugin, directory in self.host.call("sihao_migrations", only=name):
@@ -80,6 +82,20 @@ class Runtime:
                 migrate.run(self.db, name, Path(directory))
             except Exception as exc:
                 self.host.fail(name, exc, "its migrations")
+
+    def _apply_parked_changes(self, name: str) -> None:
+        """Pulled changes that waited for this plugin (``core.sync``) are applied as soon as
+        it is loaded and migrated, whoever switched it on, not at the next start."""
+        info = self.host.plugins.get(name)
+        if info is None or not info.loaded or not ParkedChange.select().exists():
+            return  # nearly always: nothing waits (no need to import the sync engine)
+        from core.sync import engine
+
+        try:
+            # Only this plugin is asked: others loaded in the same go may not be migrated yet.
+            engine.apply_parked(self, only=name)
+        except Exception:  # e.g. the store stayed locked: they wait for the next load
+            log.exception("parked changes for plugin %s not applied now (kept)", name)
 
     def reload_config(self) -> list[PluginEvent]:
         """Re-read site.toml (ConfigError if it is now invalid) and apply it."""

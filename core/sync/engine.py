@@ -36,10 +36,14 @@ never hear that IT turned it back on.
 
 Parked changes. A pulled change of a plugin kind that no loaded plugin handles is
 kept in ``parked_change`` with its page (the newest per kind and id) and offered to
-the plugins again, oldest first, whenever the loaded plugins change after a policy
-and at startup (``apply_parked``). So a change that comes in the same page as the
-policy switching its plugin on, or long before a site enables the plugin, is
-applied once the plugin is there.
+the plugins again, oldest first, each in a savepoint with its deletion (one
+transaction in all): to a plugin as soon as it is loaded, whoever switched it on
+(the server's policy, IT's Plugins screen, an edited site.toml, a retry:
+``core.runtime`` calls ``apply_parked(runtime, only=name)`` on the host's ``loaded``
+event, after the plugin's migrations), and to every loaded plugin after a policy
+and at startup. So a change that comes in the same page as the policy switching its
+plugin on, or long before a site enables the plugin, is applied once the plugin is
+there, without a restart.
 
 Errors are the client's (``core.sync.client``); each is recorded in
 ``sync_state.last_error`` and raised for the caller (the worker, the CLI).
@@ -234,23 +238,27 @@ def install_cached_policy(runtime: Any) -> bool:
     return True
 
 
-def _plugin_dispatch(runtime: Any) -> apply.PluginDispatch:
+def _plugin_dispatch(runtime: Any, only: str | None = None) -> apply.PluginDispatch:
     def dispatch(kind: str, change_id: str, op: str, data: Any) -> bool:
-        answers = runtime.host.call("sihao_apply_change", kind=kind, id=change_id, op=op, data=data)
+        answers = runtime.host.call(
+            "sihao_apply_change", only=only, kind=kind, id=change_id, op=op, data=data
+        )
         return any(result is True for _name, result in answers)
 
     return dispatch
 
 
-def apply_parked(runtime: Any) -> apply.ParkedOutcome:
-    """Hand parked changes to the plugins loaded now (one transaction); see the module doc."""
+def apply_parked(runtime: Any, *, only: str | None = None) -> apply.ParkedOutcome:
+    """Hand parked changes to the plugins loaded now, or to plugin ``only`` alone (one
+    transaction, each change in a savepoint with its deletion); see the module doc."""
     if not ParkedChange.select().exists():
         return apply.ParkedOutcome()
     with runtime.db.atomic("IMMEDIATE"):
-        outcome = apply.apply_parked(_plugin_dispatch(runtime), runtime.db.atomic)
+        outcome = apply.apply_parked(_plugin_dispatch(runtime, only), runtime.db.atomic)
     if outcome.applied or outcome.failed:
         log.info(
-            "parked changes: %d applied, %d still waiting for a plugin, %d failed",
+            "parked changes%s: %d applied, %d still waiting for a plugin, %d failed",
+            f" for plugin {only}" if only else "",
             outcome.applied,
             outcome.waiting,
             len(outcome.failed),

@@ -1,7 +1,10 @@
 """Pulled changes of a plugin that is not on yet are kept and applied once it is.
 
 A real server on loopback; a workstation that has the ``e2elater`` plugin installed
-but not switched on (tests/sync_support/later_plugin.py).
+but not switched on (tests/sync_support/later_plugin.py). The last tests switch it
+on at the workstation itself, driving the real app with Pilot: IT's Plugins screen
+and a site.toml edited by hand (a site whose local config decides), and the Plugins
+screen's retry of a plugin that failed (under the server's policy).
 """
 
 from __future__ import annotations
@@ -11,7 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable
 
+from core.config import load_site_config, resolve_paths, save_site_config
 from core.runtime import Runtime
 from core.sync import engine
 from core.sync.engine import Syncer
@@ -22,11 +28,14 @@ from server import db as server_db
 from tests.sync_support import later_plugin
 from tests.sync_support.later_plugin import KIND, NAME
 from tests.sync_support.world import DEMO_SITE, enroll, workstation
+from tests.workstation.helpers import sign_in, wait_for
+from workstation.app import SihaoApp
+from workstation.screens.plugins import PluginsScreen
 
 
-def _emit(entity_id: str, data: Any, op: str = "upsert") -> None:
+def _emit(entity_id: str, data: Any, op: str = "upsert", site: str = DEMO_SITE) -> None:
     with server_db.transaction():
-        changes.emit(changes.site_scope(DEMO_SITE), KIND, entity_id, op, data)
+        changes.emit(changes.site_scope(site), KIND, entity_id, op, data)
 
 
 def _workstation(data_dir: Path) -> Runtime:
@@ -162,3 +171,118 @@ def test_enrolling_with_another_site_drops_the_old_sites_parked_changes(
         syncer.close()
     finally:
         runtime.shutdown()
+
+
+def _parked_then_run_alone(server: Any, data_dir: Path, prefix: str) -> Runtime:
+    """A workstation of the demo site pulls three changes (two of one entity) of the
+    ``e2elater`` plugin while the server's policy has it off: they are parked. Then IT
+    takes sync off its site.toml (the site runs on its own for now) and it starts
+    again: its local config decides which plugins are on."""
+    runtime = _workstation(data_dir)
+    try:
+        enroll(runtime, server)
+        _emit(f"{prefix}1", {"text": "第一版"})
+        _emit(f"{prefix}2", {"text": "转来"})
+        _emit(f"{prefix}1", {"text": "第二版"})
+        syncer = Syncer(runtime)
+        _pushed, pulled = syncer.sync_once()
+        syncer.close()
+        assert KIND in pulled.unhandled
+        assert _mine(prefix)[2] == {(f"{prefix}1", "upsert"), (f"{prefix}2", "upsert")}
+    finally:
+        runtime.shutdown()
+    runtime = Runtime.open(resolve_paths(data_dir))
+    runtime.config.enabled_plugins = ["about"]
+    save_site_config(runtime.paths.site_config, runtime.config)
+    runtime.host.register_object(NAME, later_plugin)
+    runtime.apply_policy()
+    assert runtime.host.loaded() == ["about"]
+    assert later_plugin.seen == [] and _mine(prefix)[2]
+    return runtime
+
+
+def _applied_once_in_order(prefix: str) -> None:
+    pulled, seen, parked = _mine(prefix)
+    assert pulled == {f"{prefix}1": {"text": "第二版"}, f"{prefix}2": {"text": "转来"}}
+    assert seen == [("upsert", f"{prefix}2"), ("upsert", f"{prefix}1")]  # the server's order
+    assert parked == set() and ParkedChange.select().count() == 0
+
+
+async def _open_plugins_screen(pilot: Pilot[None], name: str) -> DataTable[Any]:
+    """Sign in as IT, open the Plugins screen, put the cursor on plugin ``name``."""
+    app = pilot.app
+    await sign_in(pilot, "9001")
+    await pilot.click("#tile-shell-plugins")
+    await pilot.pause()
+    assert isinstance(app.screen, PluginsScreen)
+    table: DataTable[Any] = app.screen.query_one(DataTable)
+    names = [table.get_row_at(i)[0] for i in range(table.row_count)]
+    table.move_cursor(row=names.index(name))
+    return table
+
+
+async def test_a_plugin_it_enables_on_the_plugins_screen_gets_its_parked_changes_at_once(
+    server: Any, tmp_path: Path
+) -> None:
+    runtime = _parked_then_run_alone(server, tmp_path / "ws", "s")
+    app = SihaoApp(runtime, watch=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _open_plugins_screen(pilot, NAME)
+        await pilot.press("space")
+        await pilot.pause()
+        assert NAME in runtime.host.loaded()
+        assert NAME in load_site_config(runtime.paths.site_config).enabled_plugins
+        _applied_once_in_order("s")
+        # Off and on again: nothing is left to apply a second time.
+        await pilot.press("space")
+        await pilot.pause()
+        assert NAME not in runtime.host.loaded()
+        await pilot.press("space")
+        await pilot.pause()
+        assert NAME in runtime.host.loaded()
+        _applied_once_in_order("s")
+
+
+async def test_a_plugin_enabled_by_editing_site_config_gets_its_parked_changes_at_once(
+    server: Any, tmp_path: Path
+) -> None:
+    runtime = _parked_then_run_alone(server, tmp_path / "ws", "t")
+    app = SihaoApp(runtime, watch=True)
+    async with app.run_test(size=(140, 40)) as pilot:
+        assert await wait_for(pilot, lambda: app._watcher is not None)
+        path = runtime.paths.site_config
+        text = path.read_text(encoding="utf-8")
+        assert f'"{NAME}"' not in text
+        path.write_text(text.replace('"about",', f'"about",\n    "{NAME}",'), encoding="utf-8")
+        assert await wait_for(pilot, lambda: NAME in runtime.host.loaded())
+        _applied_once_in_order("t")
+
+
+async def test_a_plugin_retried_on_the_plugins_screen_gets_the_changes_it_failed_on_at_once(
+    server: Any, tmp_path: Path
+) -> None:
+    runtime = _workstation(tmp_path / "ws")
+    enroll(runtime, server)
+    admin.set_policy(DEMO_SITE, enable=[NAME])
+    _emit("f1", {"text": "第一版"})
+    _emit("f2", {"text": "转来"})
+    _emit("f1", {"text": "第二版"})
+    later_plugin.broken = True
+    syncer = Syncer(runtime, on_policy=lambda: service.apply_policy(runtime))
+    syncer.sync_once()
+    syncer.close()
+    # The policy switched the plugin on, it raised on its first change and was switched
+    # off again: its changes wait.
+    assert NAME not in runtime.host.loaded() and runtime.host.plugins[NAME].error
+    assert _mine("f")[2] == {("f1", "upsert"), ("f2", "upsert")}
+    later_plugin.broken = False  # what made it fail is fixed
+    app = SihaoApp(runtime, watch=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _open_plugins_screen(pilot, NAME)
+        await pilot.press("r")
+        await pilot.pause()
+        assert NAME in runtime.host.loaded()
+        pulled, seen, parked = _mine("f")
+        assert pulled == {"f1": {"text": "第二版"}, "f2": {"text": "转来"}}
+        assert seen == [("upsert", "f2"), ("upsert", "f1")]
+        assert parked == set()

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from core.catalog import store
+from core.config import save_site_config
 from core.models import Site, Staff, Window
 from core.plugins import hookimpl
 from core.runtime import Runtime
@@ -14,7 +15,9 @@ from core.sync import engine
 from core.sync.engine import Syncer
 from core.sync.models import ParkedChange, SyncState
 from core.workdays import Basis
+from plugins.feedback import reference
 from tests.conftest import make_runtime
+from tests.sync_support import later_plugin
 from tests.sync_support.data import demo_catalog
 
 
@@ -198,6 +201,40 @@ def test_a_parked_change_a_plugin_raises_on_is_kept_and_the_others_apply(
     runtime.host.register_object("picky", picky)
     assert engine.apply_parked(runtime).applied == 2
     assert picky.seen == ["bad", "c1"] and ParkedChange.select().count() == 0
+
+
+def test_plugins_switched_on_together_each_get_their_parked_changes_once_migrated(
+    data_dir: Path,
+) -> None:
+    runtime = make_runtime(data_dir, plugins=["about"])
+    runtime.host.register_object(later_plugin.NAME, later_plugin)
+    runtime.apply_policy()
+    later_plugin.reset()
+    tags = json.loads(json.dumps(reference.shipped(reference.TAGS)))
+    tags["version"] = "2027.1"
+    changes = [
+        _change(1, "feedback.reference", "tags:2027.1", {"kind": "tags", "data": tags}),
+        _change(2, later_plugin.KIND, "x1", {"text": "转来"}),
+    ]
+    try:
+        Syncer(runtime)._apply_page(_page(changes, nxt=2), "370303-ZWFW")
+        assert ParkedChange.select().count() == 2
+        # site.toml edited by hand, live: both on in one go. Each plugin gets its changes
+        # once its own tables are there (feedback's reference sets need its migrations).
+        runtime.config.enabled_plugins = ["about", later_plugin.NAME, "feedback"]
+        save_site_config(runtime.paths.site_config, runtime.config)
+        events = runtime.reload_config()
+        assert sorted((e.plugin, e.kind) for e in events) == [
+            ("e2elater", "loaded"),
+            ("feedback", "loaded"),
+        ]
+        assert runtime.host.loaded() == ["about", "e2elater", "feedback"]
+        assert reference.current(reference.TAGS)["version"] == "2027.1"
+        assert later_plugin.seen == [("upsert", "x1")]
+        assert ParkedChange.select().count() == 0
+    finally:
+        later_plugin.reset()
+        runtime.shutdown()
 
 
 def test_reset_snapshot_replaces_what_it_does_not_mention(runtime: Runtime) -> None:
