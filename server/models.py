@@ -92,7 +92,7 @@ class Record(ServerModel):
     workstation = peewee.CharField()
     site = peewee.CharField()
     kind = peewee.CharField(index=True)
-    entity_id = peewee.CharField(index=True)
+    entity_id = peewee.CharField()  # its owner: EntityOwner
     mutation_id = peewee.CharField()
     client_seq = peewee.BigIntegerField()
     payload = peewee.TextField()  # JSON
