@@ -398,6 +398,8 @@ def fleet(
     """
     from server.testing import postgres_database
 
+    if duration <= 1.5 * period:
+        raise ValueError("the fleet needs a duration longer than 1.5 periods to measure")
     with postgres_database("sihao_bench") as url:
         sites = _prepare(url, sites=20)
         server = ServerProcess(url, workers=workers, pool=max(8, 80 // workers))
