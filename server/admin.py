@@ -391,11 +391,14 @@ def import_holidays(path: Path) -> tuple[int, int]:
 def import_catalog(path: Path, *, replace: bool = False) -> dict[str, dict[str, int]]:
     """Import a catalog file (JSON or Excel, checked whole by ``core.catalog.formats``).
 
-    Entities whose JSON changed are written with a ``city`` change row; unchanged ones
+    Entities whose JSON changed are written with a ``city`` change row (an item's
+    with its ``pinyin`` and ``initials``, docs/sync-protocol.md); unchanged ones
     cost nothing. With ``replace``, entities of a kind missing from the file are
     deleted (tombstones). Raises ``CatalogImportError`` listing every problem.
     """
     from core.catalog.formats import SECTIONS, load_catalog
+    from core.catalog.pinyin import with_pinyin
+    from core.catalog.schema import ITEM
 
     document = load_catalog(path)
     summary: dict[str, dict[str, int]] = {}
@@ -418,7 +421,10 @@ def import_catalog(path: Path, *, replace: bool = False) -> dict[str, dict[str, 
                 if existing.get(code) == text:
                     continue
                 upserts.append({"kind": kind, "code": code, "data": text, "updated_at": now})
-                feed.append((CITY, kind, code, UPSERT, entity))
+                # Items travel with their pinyin, computed here once for every workstation.
+                feed.append(
+                    (CITY, kind, code, UPSERT, with_pinyin(entity) if kind == ITEM else entity)
+                )
             gone = sorted(set(existing) - seen) if replace else []
             for start in range(0, len(upserts), 500):
                 CatalogEntity.insert_many(upserts[start : start + 500]).on_conflict(

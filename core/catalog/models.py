@@ -8,8 +8,9 @@ in memory (an item has a handful of situations and a few dozen materials). The
 department of an item is a plain code, not a foreign key: pulled changes may bring
 an item before its department, and a catalog row must never be refused for that.
 
-``pinyin`` and ``initials`` are derived from the name and keywords when an item is written, so
-the search index never loads pypinyin (≈ 55 MB resident with its phrase table).
+``pinyin`` and ``initials`` are derived from the name and keywords when an item is written
+(by the server for pulled items: ``core.catalog.pinyin``), so the search index never loads
+pypinyin (≈ 55 MB resident with its phrase table).
 """
 
 from __future__ import annotations
@@ -85,8 +86,8 @@ class Item(BaseModel):
     visits = peewee.IntegerField(default=0)
     faq = JSONTextField(default=list)
     keywords = JSONTextField(default=list)
-    # Derived (store.derived_pinyin): the name's pinyin syllables, space-separated,
-    # then each keyword's, "|"-joined; initials likewise.
+    # Derived (core.catalog.pinyin, sent with a pulled item): the name's pinyin
+    # syllables, space-separated, then each keyword's, "|"-joined; initials likewise.
     pinyin = peewee.CharField(default="")
     initials = peewee.CharField(default="")
     updated_at = peewee.DateTimeField(default=utcnow)

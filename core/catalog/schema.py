@@ -449,9 +449,16 @@ def is_canonical(kind: str, data: Any) -> bool:
     value: ``normalise(kind, data) == (data, [])`` (dicts compare without key order;
     the server sends keys sorted). Such an entity can be stored as it is; anything
     else must go through ``normalise``."""
-    keys, fields = _CANONICAL_FIELDS[kind]
-    if type(data) is not dict or data.keys() != keys:
-        return False
+    keys, _fields = _CANONICAL_FIELDS[kind]
+    return type(data) is dict and data.keys() == keys and canonical_values(kind, data)
+
+
+def canonical_values(kind: str, data: dict[str, Any]) -> bool:
+    """``is_canonical`` less the check of the keys: every field of the kind is in
+    ``data`` (the caller made sure) and of its canonical type and value; other keys
+    are not looked at (the caller knows what they are: what the server derived and
+    sends beside the fields, ``store``)."""
+    _keys, fields = _CANONICAL_FIELDS[kind]
     for key, check in fields:
         if not check(data[key]):
             return False

@@ -18,6 +18,7 @@ file or a sync payload carries, so plugins never touch the peewee rows.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -28,7 +29,8 @@ import peewee
 from core import audit
 from core.catalog import schema
 from core.catalog.formats import SECTIONS, CatalogDocument, CatalogImportError
-from core.catalog.models import Bundle, Department, Item, ItemUsage, ServicePoint
+from core.catalog.models import Bundle, Department, Item, ItemUsage, JSONTextField, ServicePoint
+from core.catalog.pinyin import DERIVED_KEYS, derived_pinyin, fits
 from core.catalog.schema import BUNDLE, DEPARTMENT, ITEM, SERVICE_POINT, Problem
 from core.db import atomic, database
 from core.models import utcnow
@@ -65,60 +67,6 @@ def _changed(kind: str, code: str | None) -> None:
             log.exception("catalog listener failed")
 
 
-# -- pinyin ------------------------------------------------------------------------
-@functools.cache
-def _pinyin_engine() -> tuple[Callable[[str], Any], Callable[[str], tuple[str, ...]]]:
-    """pypinyin's own segmenter and converter, as ``lazy_pinyin(s, errors="ignore")``
-    sets them up (it builds both again on every call), the converter cached per word:
-    names are made of the same few thousand words (营业执照, 变更, 登记…), and
-    converting a word is most of the cost."""
-    from itertools import chain
-
-    from pypinyin import Style  # ≈ 55 MB and 0.3 s: only when items are written
-    from pypinyin.converter import UltimateConverter
-    from pypinyin.core import Pinyin
-
-    engine = Pinyin(UltimateConverter(v_to_u=False, neutral_tone_with_five=False))
-
-    @functools.lru_cache(maxsize=65536)
-    def convert(words: str) -> tuple[str, ...]:
-        return tuple(chain(*engine._converter.convert(words, Style.NORMAL, False, "ignore", True)))
-
-    return engine.seg, convert
-
-
-def lazy_pinyin(text: str) -> list[str]:
-    """``pypinyin.lazy_pinyin(text, errors="ignore")``, word by word from a cache."""
-    seg, convert = _pinyin_engine()
-    return [syllable for words in seg(text) for syllable in convert(words)]
-
-
-@functools.lru_cache(maxsize=65536)  # catalogs repeat a name in every district
-def name_pinyin(name: str) -> tuple[str, str]:
-    """(full pinyin, initials) of a name's hanzi, lower case; syllables space-separated.
-
-    The spaces tell the search index where syllables start (``zhizhao`` finds
-    营业执照, ``ezhi`` does not).
-    """
-    # Hanzi only: the lookup matches letters and digits in names through the name itself.
-    # One conversion: a syllable's first letter is what Style.FIRST_LETTER returns
-    # (identical on every name of the demo and synthetic catalogs), at half the cost.
-    # Cached: names and everyday words repeat across districts (20,000 items carry
-    # about 5,400 distinct strings).
-    full = lazy_pinyin(name)
-    return " ".join(full), "".join(p[:1] for p in full)
-
-
-def derived_pinyin(name: str, keywords: list[str]) -> tuple[str, str]:
-    """The ``pinyin`` and ``initials`` columns: the name's, then each keyword's, "|"-joined.
-
-    ``yyzz`` then finds items whose everyday words include 营业执照, and ``dibao``
-    those with 低保, without the search loading pypinyin.
-    """
-    parts = [name_pinyin(name), *(name_pinyin(k) for k in keywords)]
-    return "|".join(p for p, _i in parts), "|".join(i for _p, i in parts)
-
-
 # -- rows and dicts ----------------------------------------------------------------
 def _columns(kind: str) -> list[str]:
     return [key for key, _check in schema.FIELDS[kind]]
@@ -128,12 +76,46 @@ def to_dict(kind: str, row: peewee.Model) -> dict[str, Any]:
     return {key: getattr(row, key) for key in _columns(kind)}
 
 
-def _row_values(kind: str, entity: dict[str, Any]) -> dict[str, Any]:
+def _row_values(
+    kind: str,
+    entity: dict[str, Any],
+    derived: tuple[str, str] | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """The row of a canonical entity; an item's ``pinyin`` and ``initials`` are
+    ``derived`` (sent by the server) or computed here."""
     values = {key: entity[key] for key in _columns(kind)}
-    values["updated_at"] = utcnow()
+    values["updated_at"] = now or utcnow()
     if kind == ITEM:
-        values["pinyin"], values["initials"] = derived_pinyin(entity["name"], entity["keywords"])
+        values["pinyin"], values["initials"] = derived or derived_pinyin(
+            entity["name"], entity["keywords"]
+        )
     return values
+
+
+# A pulled item: its fields and the pinyin the server derived from its name and
+# keywords when IT imported the catalog (docs/sync-protocol.md, "Pull").
+_PULLED_ITEM_KEYS = frozenset((*_columns(ITEM), *DERIVED_KEYS))
+
+
+def _pulled_row(kind: str, data: Any, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The row of a pulled entity.
+
+    What the server sends is canonical (it normalised every entity at import), so it
+    is stored as it is after the quick check (``schema.is_canonical``). An item comes
+    with its ``pinyin`` and ``initials``, stored as they are when they fit its
+    keywords, else (not sent: an older server or an older change row; not fitting)
+    computed here. Anything untidy or malformed goes the full way: ``normalise`` (or
+    ``CatalogImportError``), pinyin computed here.
+    """
+    if type(data) is dict:
+        if kind == ITEM and data.keys() == _PULLED_ITEM_KEYS:
+            pinyin, initials = data["pinyin"], data["initials"]
+            if schema.canonical_values(ITEM, data) and fits(pinyin, initials, data["keywords"]):
+                return _row_values(ITEM, data, (pinyin, initials), now)
+        elif schema.is_canonical(kind, data):
+            return _row_values(kind, data, None, now)
+    return _row_values(kind, _checked(kind, data), None, now)
 
 
 _PLAIN_TYPES: dict[type[peewee.Field], type] = {
@@ -144,11 +126,42 @@ _PLAIN_TYPES: dict[type[peewee.Field], type] = {
 }
 
 
+@functools.cache
+def _fast_json() -> Callable[[Any], bytes] | None:
+    try:
+        from pydantic_core import to_json  # installed with the server's FastAPI
+    except ImportError:  # pragma: no cover - a workstation installed without it
+        return None
+    return to_json
+
+
+def _json_text(value: Any) -> str | None:
+    """What ``JSONTextField.db_value`` stores, for the list fields of a checked entity.
+
+    They hold only text, whole numbers, flags, lists and objects (``schema``), where
+    pydantic-core's serialiser writes exactly the text of ``json.dumps(value,
+    ensure_ascii=False, separators=(",", ":"))`` at about half its cost per call
+    (120,000 calls for 20,000 items); anything it refuses goes the usual way.
+    """
+    if value is None:
+        return None
+    fast = _fast_json()
+    if fast is not None:
+        try:
+            return fast(value).decode("utf-8")
+        except ValueError:
+            pass
+    return JSON_TEXT.db_value(value)
+
+
+JSON_TEXT = JSONTextField()
+
+
 def _insert_many(
     model: type[peewee.Model], rows: list[dict[str, Any]], *, replace: bool = False
 ) -> None:
     """Plain ``executemany``: peewee's insert_many spends ≈ 1.5 ms per row building SQL
-    (100,000 items took 120 s; this takes a few seconds)."""
+    (100,000 items took 120 s; this takes a few seconds). Rows are checked entities."""
     if not rows:
         return
     fields = [model._meta.fields[name] for name in rows[0]]
@@ -159,15 +172,25 @@ def _insert_many(
         ", ".join("?" for _f in fields),
     )
     # Text, whole numbers and flags go to sqlite3 as they are when they already have
-    # their column's type (what ``db_value`` would return); the rest is converted.
-    plain = [_PLAIN_TYPES.get(type(f)) for f in fields]
+    # their column's type (what ``db_value`` would return); lists as JSON text; the
+    # rest through ``db_value``.
+    plain: list[tuple[int, type, Callable[[Any], Any]]] = []
+    other: list[tuple[int, Callable[[Any], Any]]] = []
+    for n, field in enumerate(fields):
+        kind = _PLAIN_TYPES.get(type(field))
+        if kind is not None:
+            plain.append((n, kind, field.db_value))
+        else:
+            other.append((n, _json_text if isinstance(field, JSONTextField) else field.db_value))
     names = [f.name for f in fields]
 
     def values(row: dict[str, Any]) -> list[Any]:
-        out = []
-        for name, field, kind in zip(names, fields, plain, strict=True):
-            value = row[name]
-            out.append(value if type(value) is kind else field.db_value(value))
+        out = [row[name] for name in names]
+        for n, kind, db_value in plain:
+            if type(out[n]) is not kind:
+                out[n] = db_value(out[n])
+        for n, convert in other:
+            out[n] = convert(out[n])
         return out
 
     cursor = database.cursor()
@@ -175,8 +198,6 @@ def _insert_many(
 
 
 def _checked(kind: str, data: Any) -> dict[str, Any]:
-    if schema.is_canonical(kind, data):  # what the server sends: a quick check
-        return {key: data[key] for key in _columns(kind)}
     entity, problems = schema.normalise(kind, data)
     if problems:
         code = data.get("code", "") if isinstance(data, dict) else ""
@@ -200,10 +221,10 @@ def replace_catalog(doc: CatalogDocument, *, actor: str = "", source: str = "") 
 
 def upsert(kind: str, data: Any) -> dict[str, Any]:
     """Insert or replace one entity (a pulled change); return its canonical dict."""
-    entity = _checked(kind, data)
-    MODEL_OF[kind].insert(_row_values(kind, entity)).on_conflict_replace().execute()
-    _changed(kind, entity["code"])
-    return entity
+    row = _pulled_row(kind, data)
+    MODEL_OF[kind].insert(row).on_conflict_replace().execute()
+    _changed(kind, row["code"])
+    return {key: row[key] for key in _columns(kind)}
 
 
 def upsert_many(kind: str, entities: list[Any]) -> int:
@@ -212,11 +233,8 @@ def upsert_many(kind: str, entities: list[Any]) -> int:
     All are checked first: one bad entity raises ``CatalogImportError`` and nothing
     is written. One ``executemany`` and one catalog-wide change for the listeners.
     """
-    # Pulled entities are canonical (the server normalised them): stored as they are.
-    rows = [
-        _row_values(kind, data if schema.is_canonical(kind, data) else _checked(kind, data))
-        for data in entities
-    ]
+    now = utcnow()
+    rows = [_pulled_row(kind, data, now) for data in entities]
     _insert_many(MODEL_OF[kind], rows, replace=True)
     if rows:
         _changed("*", None)

@@ -10,14 +10,17 @@ Every failure becomes one of a few exceptions the engine and the worker act on:
   request the server will not take as it is).
 
 httpx is imported when the first client is built (≈ 60 ms with its dependencies).
+Answers are decoded by ``decode_json``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,6 +92,35 @@ def parse_retry_after(value: str | None, *, now: dt.datetime | None = None) -> f
     return max(0.0, (when - current).total_seconds())
 
 
+@functools.cache
+def _fast_loads() -> Callable[[bytes], Any] | None:
+    try:
+        from pydantic_core import from_json  # installed with the server's FastAPI
+    except ImportError:  # pragma: no cover - a workstation installed without it
+        return None
+    return from_json
+
+
+def decode_json(body: bytes) -> Any:
+    """``json.loads(body)``, faster: pydantic-core's parser when it is there.
+
+    A pull page is ≈ 1.5 MB of JSON; ``json.loads`` spends ≈ 50 ms on it holding the
+    GIL the page being applied meanwhile needs (20,000 items: 21 pages, ≈ 1 s), the
+    Rust parser about half that, with the same result for JSON (objects, arrays,
+    text, whole and decimal numbers, true, false, null; a repeated key keeps its
+    last value). What it refuses (a byte order mark, a lone surrogate escape,
+    UTF-16, malformed JSON) goes to ``json.loads``, which decides as before:
+    ``ValueError`` when it is not JSON.
+    """
+    fast = _fast_loads()
+    if fast is not None:
+        try:
+            return fast(body)
+        except ValueError:
+            pass
+    return json.loads(body)
+
+
 def _detail(response: Any) -> str:
     try:
         body = response.json()
@@ -151,6 +183,7 @@ class SyncClient:
     ) -> None:
         import httpx  # ≈ 60 ms: only when this workstation talks to a server
 
+        _fast_loads()  # imported now rather than in the first answer
         self._httpx = httpx
         headers = {SCHEMA_HEADER: str(schema), "Accept": "application/json"}
         if token:
@@ -182,7 +215,7 @@ class SyncClient:
             ) from exc
         _raise_for(response)
         try:
-            return response.json()
+            return decode_json(response.content)
         except ValueError as exc:
             raise Retryable(
                 _("The sync server sent an unreadable answer; will retry."), response.text[:200]

@@ -140,3 +140,57 @@ def test_two_sites_racing_for_new_entities_leave_each_with_one_site(server: Live
         o.entity_id: o.site for o in EntityOwner.select().where(EntityOwner.entity_id.in_(entities))
     }
     assert owners == {r.entity_id: r.site for r in stored}
+
+
+def test_items_come_with_the_pinyin_computed_at_import(ws: Workstation) -> None:
+    """A pulled item is the catalog entity plus the ``pinyin`` and ``initials`` a
+    workstation would compute from it (docs/sync-protocol.md); other catalog kinds
+    and the server's own copy of the catalog are the file format as it is."""
+    import json
+    from pathlib import Path
+
+    from core.catalog import pinyin, schema
+    from server.models import CatalogEntity
+
+    demo = Path(__file__).parents[2] / "data" / "demo" / "catalog.json"
+    admin.import_catalog(demo)
+    seen, _ = ws.pull_all()
+    catalog = [c for c in seen if c["kind"].startswith("catalog.")]
+    items = [c["data"] for c in catalog if c["kind"] == schema.ITEM and c["op"] == "upsert"]
+    assert len(items) >= 50
+    for data in items:
+        entity = {k: v for k, v in data.items() if k not in pinyin.DERIVED_KEYS}
+        assert schema.is_canonical(schema.ITEM, entity), data["code"]
+        derived = pinyin.derived_pinyin(entity["name"], entity["keywords"])
+        assert (data["pinyin"], data["initials"]) == derived, data["code"]
+        assert data["initials"].split("|")[0]  # the demo's names all have hanzi
+    for change in catalog:
+        if change["kind"] != schema.ITEM and change["op"] == "upsert":
+            assert schema.is_canonical(change["kind"], change["data"]), change["id"]
+    for (text,) in CatalogEntity.select(CatalogEntity.data).tuples():
+        assert "initials" not in json.loads(text)
+
+
+def test_the_workstation_decodes_a_pull_body_as_json_loads_does(ws: Workstation) -> None:
+    import json
+
+    import pytest
+
+    from core.sync.client import decode_json
+
+    admin.add_window(ws.site, 'Q"2', '引号"与\\反斜杠\n换行\u2028𠀀😀', departments="税务")
+    admin.add_staff("Q2", "张\x1f三", ws.site, "clerk", pin="123456", window='Q"2')
+    body = changes.pull_json(ws.site, 0, 1000)
+    assert decode_json(body) == json.loads(body) == ws.pull(0, 1000).json()
+    # What the fast parser refuses, json.loads decides, as it did alone.
+    odd = [
+        b'\xef\xbb\xbf{"a": 1}',
+        b'["\\ud800", "\\udfff"]',
+        '{"a": [1, 2.5, -0.0, 1e400, 123456789012345678901234567890]}'.encode("utf-16"),
+        b'{"a": 1, "a": 2}',
+    ]
+    for text in odd:
+        assert decode_json(text) == json.loads(text)
+    for broken in (b"", b"{", b'{"a": 1} x', b"[1,]", b"\xff"):
+        with pytest.raises(ValueError):
+            decode_json(broken)

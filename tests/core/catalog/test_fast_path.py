@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.catalog import schema, store
+from core.catalog import pinyin, schema, store
 from core.catalog.formats import CatalogImportError, load_catalog
 from core.catalog.schema import BUNDLE, DEPARTMENT, ITEM, KINDS, SERVICE_POINT
 from data.generate_catalog import generate_catalog
@@ -201,4 +201,17 @@ def test_cached_pinyin_is_pypinyin_lazy_pinyin() -> None:
     texts = {e["name"] for e in ITEMS} | {k for e in ITEMS for k in e["keywords"]}
     texts |= {"银行行长", "重庆市长江大桥", "长大了", "abc营业执照123", "", "  ", "𠀀字", "乐乐"}
     for text in sorted(texts):
-        assert store.lazy_pinyin(text) == lazy_pinyin(text, errors="ignore"), text
+        assert pinyin.lazy_pinyin(text) == lazy_pinyin(text, errors="ignore"), text
+
+
+def test_list_fields_are_stored_as_json_dumps_writes_them() -> None:
+    lists = [e[key] for _kind, e in ENTITIES for key, v in e.items() if isinstance(v, list)]
+    odd = ['引号"与\\反斜杠', "换行\n制表\t回车\r", "\x00\x1f\x7f", "\u2028\u2029", "𠀀字😀", "/"]
+    lists += [odd, [{"q": text, "a": text} for text in odd], [], [{}], [True, False, 0, 7]]
+    assert len(lists) > 2000
+    for value in lists:
+        expected = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        assert store._json_text(value) == expected
+    assert store._json_text(None) is None
+    # What the fast serialiser refuses is written as before (and refused by SQLite).
+    assert store._json_text(["\ud800"]) == '["\ud800"]'
