@@ -366,21 +366,72 @@ def _canonical_boolean(v: Any) -> bool:
 
 
 def _canonical_text_list(v: Any) -> bool:
-    return type(v) is list and all(type(x) is str and x != "" and x == x.strip() for x in v)
+    if type(v) is not list:
+        return False
+    for x in v:
+        if type(x) is not str or x == "" or x != x.strip():
+            return False
+    return True
+
+
+def _canonical_fields(
+    fields: list[tuple[str, Callable[[Any], bool]]],
+) -> Callable[[dict[str, Any]], bool]:
+    """One check of the fields of a dict that has every key: ``all(check(d[key]))``,
+    with the plain checks (text, required text, whole numbers, flags) done inline
+    rather than one call per field (a 20,000-item pull checks ≈ 2 million values)."""
+    groups: dict[Callable[[Any], bool], list[str]] = {
+        _canonical_text: [],
+        _canonical_required_text: [],
+        _canonical_integer: [],
+        _canonical_boolean: [],
+    }
+    others: list[tuple[str, Callable[[Any], bool]]] = []
+    for key, check in fields:
+        if check in groups:
+            groups[check].append(key)
+        else:
+            others.append((key, check))
+    texts = tuple(groups[_canonical_text])
+    required = tuple(groups[_canonical_required_text])
+    integers = tuple(groups[_canonical_integer])
+    flags = tuple(groups[_canonical_boolean])
+    rest = tuple(others)
+
+    def canonical(data: dict[str, Any]) -> bool:
+        for key in texts:
+            v = data[key]
+            if type(v) is not str or v != v.strip():
+                return False
+        for key in required:
+            v = data[key]
+            if type(v) is not str or v == "" or v != v.strip():
+                return False
+        for key in integers:
+            v = data[key]
+            if type(v) is not int or v < 0:
+                return False
+        for key in flags:
+            if type(data[key]) is not bool:
+                return False
+        for key, check in rest:
+            if not check(data[key]):
+                return False
+        return True
+
+    return canonical
 
 
 def _canonical_records(fields: list[tuple[str, Callable[[Any], bool]]]) -> Callable[[Any], bool]:
     keys = frozenset(key for key, _check in fields)
+    canonical_entry = _canonical_fields(fields)
 
     def canonical(v: Any) -> bool:
         if type(v) is not list:
             return False
         for entry in v:
-            if type(entry) is not dict or entry.keys() != keys:
+            if type(entry) is not dict or entry.keys() != keys or not canonical_entry(entry):
                 return False
-            for key, check in fields:
-                if not check(entry[key]):
-                    return False
         return True
 
     return canonical
@@ -437,8 +488,11 @@ _CANONICAL.update(
     }
 )
 
-_CANONICAL_FIELDS: dict[str, tuple[frozenset[str], list[tuple[str, Callable[[Any], bool]]]]] = {
-    kind: (frozenset(key for key, _c in fields), [(key, _CANONICAL[c]) for key, c in fields])
+_CANONICAL_FIELDS: dict[str, tuple[frozenset[str], Callable[[dict[str, Any]], bool]]] = {
+    kind: (
+        frozenset(key for key, _c in fields),
+        _canonical_fields([(key, _CANONICAL[c]) for key, c in fields]),
+    )
     for kind, fields in FIELDS.items()
 }
 
@@ -458,10 +512,9 @@ def canonical_values(kind: str, data: dict[str, Any]) -> bool:
     ``data`` (the caller made sure) and of its canonical type and value; other keys
     are not looked at (the caller knows what they are: what the server derived and
     sends beside the fields, ``store``)."""
-    _keys, fields = _CANONICAL_FIELDS[kind]
-    for key, check in fields:
-        if not check(data[key]):
-            return False
+    _keys, canonical = _CANONICAL_FIELDS[kind]
+    if not canonical(data):
+        return False
     if kind == ITEM:
         known = {s["code"] for s in data["situations"]}
         for material in data["materials"]:
