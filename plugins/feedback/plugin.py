@@ -179,6 +179,8 @@ def sihao_apply_change(kind: str, id: str, op: str, data: Any) -> bool | None:
 
 @hookimpl
 def sihao_server_record_applied(record: Any, emit: Any) -> None:
+    if record.kind not in (cases.CASE_KIND, cases.EVENT_KIND):
+        return  # asked about every record every workstation pushes: most are not ours
     from plugins.feedback import server  # server side only
 
     server.record_applied(record, emit)
