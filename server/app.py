@@ -21,6 +21,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -428,7 +429,8 @@ def create_app(
             mutations = [m.model_dump() for m in body.mutations]
             # Returned as is: the results are built to the schema, and validating
             # 500 of them again per request is time the next request waits for.
-            return JSONResponse(sync.push(caller, mutations, kinds.registry(), plugin_host))
+            answer = sync.push(caller, mutations, kinds.registry(), plugin_host)
+            return Response(orjson.dumps(answer), media_type="application/json")
 
     @app.get("/v1/sync/pull", response_model=PullOut, responses=ERRORS, tags=["sync"])
     def pull(
