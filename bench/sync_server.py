@@ -123,6 +123,10 @@ class ServerProcess:
             time.sleep(0.2)
         raise RuntimeError("the bench server did not answer /v1/health")
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the server's processes (Linux /proc; 0 elsewhere)."""
+        return _cpu({self.proc.pid}, parent=self.proc.pid)
+
     def stop(self) -> None:
         self.proc.terminate()
         try:
@@ -130,6 +134,41 @@ class ServerProcess:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+def _cpu(pids: set[int] | None = None, parent: int | None = None) -> float:
+    """user + system CPU seconds of ``pids`` and of ``parent``'s children (Linux /proc;
+    0 elsewhere)."""
+    total, tick = 0, os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    try:
+        listed = [int(p) for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return 0.0
+    for pid in listed:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if (pids and pid in pids) or (parent is not None and int(fields[1]) == parent):
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def _database_backends(url: str) -> set[int]:
+    """PostgreSQL backend processes serving the bench database (same machine)."""
+    import psycopg2
+
+    conn = psycopg2.connect(url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            return {int(row[0]) for row in cur.fetchall()}
+    finally:
+        conn.close()
 
 
 def _prepare(database_url: str, sites: int) -> list[str]:
@@ -406,9 +445,16 @@ def fleet(
         try:
             server.wait()
             enrolled = _enroll(server.url, sites, stations)
+            server_cpu = server.cpu_seconds()
+            own_cpu = time.process_time()
             run = asyncio.run(
                 _fleet_run(server.port, enrolled, total_rate / stations, duration, period)
             )
+            server_cpu = server.cpu_seconds() - server_cpu
+            own_cpu = time.process_time() - own_cpu
+            # The server's pooled connections are still open: their backends' CPU
+            # since they started is the database's share of the run (enrolment aside).
+            database_cpu = _cpu(_database_backends(url))
         finally:
             server.stop()
         lost, duplicated = _count(run["sent"])
@@ -437,6 +483,9 @@ def fleet(
         "fleet_requests": len(latencies),
         "fleet_errors": len(run["errors"]),
         "fleet_error_kinds": dict(collections.Counter(run["errors"])),
+        "fleet_server_cpu_s": round(server_cpu, 1),
+        "fleet_database_cpu_s": round(database_cpu, 1),
+        "fleet_loadgen_cpu_s": round(own_cpu, 1),
         "load_average": round(os.getloadavg()[0], 1),
         "lost": lost,
         "duplicated": duplicated,
