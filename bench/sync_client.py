@@ -4,12 +4,16 @@
 
 Both run against the real server on loopback (uvicorn in its own process, as in
 production, on SQLite in a temporary directory) and a real workstation store
-(SQLite, WAL, synchronous=FULL):
+(SQLite, WAL, synchronous=FULL). IT's side (migrations, the demo sites, the catalog
+import, the enrollment code) runs in a process of its own too, so the measuring
+process holds only what a workstation holds (an import computes every item's
+pinyin: pypinyin and its tables would otherwise sit in the workstation's heap):
 
 - pull_20k_s: IT imports a generated 20,000-item catalog with every field
   (data/generate_catalog.py); a freshly enrolled workstation pulls it through
-  ``core.sync`` (pages of 1,000, each applied with its cursor in one transaction),
-  timed from the first request to the last page committed. Budget ≤ 5 s.
+  ``core.sync`` (pages of 1,000, each applied with its cursor in one transaction;
+  items come with the pinyin the import computed), timed from the first request
+  to the last page committed. Budget ≤ 5 s.
 - push_rps: 10,000 records in the workstation's outbox (written beforehand, as
   plugins write them), pushed in batches of 500 with every acknowledgement applied
   locally. Budget ≥ 10,000 records/s.
@@ -80,6 +84,38 @@ def serve(database_url: str, port: int) -> None:
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 
 
+def prepare(database_url: str, items: int) -> dict[str, str]:
+    """IT's side, on the database file the server will serve: migrations, the demo
+    sites, a generated ``items``-item catalog imported, the bench kind switched on,
+    an enrollment code issued."""
+    from core.catalog.formats import dump_catalog
+    from data.generate_catalog import generate_catalog
+    from server import admin
+    from server import db as server_db
+    from server.app import migrate_database
+
+    server_db.bind(server_db.make_database(database_url))
+    migrate_database()
+    site = admin.seed_demo()
+    catalog = Path(database_url.removeprefix("sqlite:///")).with_name("catalog.json")
+    dump_catalog(generate_catalog(items), catalog)
+    admin.import_catalog(catalog, replace=True)
+    admin.set_policy(site, enable=["benchkinds"])
+    return {"site": site, "code": admin.issue_enroll_code(site)}
+
+
+def _prepare(database_url: str, items: int) -> dict[str, str]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--prepare", database_url, str(items)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    prepared: dict[str, str] = json.loads(done.stdout.splitlines()[-1])
+    return prepared
+
+
 def _start_server(database_url: str) -> tuple[subprocess.Popen[bytes], str]:
     import httpx
 
@@ -107,16 +143,11 @@ def _start_server(database_url: str) -> tuple[subprocess.Popen[bytes], str]:
 def client_side(quick: bool = False) -> dict[str, Any]:
     """pull_20k_s and push_rps: the server in its own process, as in production."""
     from core.catalog import store
-    from core.catalog.formats import dump_catalog
     from core.config import resolve_paths
     from core.db import atomic, new_id
     from core.outbox import enqueue
     from core.runtime import Runtime
     from core.sync.engine import Syncer
-    from data.generate_catalog import generate_catalog
-    from server import admin
-    from server import db as server_db
-    from server.app import migrate_database
 
     _memory_keyring()
     items = 2_000 if quick else 20_000
@@ -125,15 +156,7 @@ def client_side(quick: bool = False) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="sihao-bench-sync-") as tmp:
         root = Path(tmp)
         database_url = f"sqlite:///{root / 'server.db'}"
-        # IT's side, in this process: the same database file the server serves.
-        server_db.bind(server_db.make_database(database_url))
-        migrate_database()
-        site = admin.seed_demo()
-        catalog = root / "catalog.json"
-        dump_catalog(generate_catalog(items), catalog)
-        admin.import_catalog(catalog, replace=True)
-        admin.set_policy(site, enable=["benchkinds"])
-        code = admin.issue_enroll_code(site)
+        code = _prepare(database_url, items)["code"]
         proc, url = _start_server(database_url)
         try:
             runtime = Runtime.open(resolve_paths(root / "ws"))
@@ -173,10 +196,16 @@ def main() -> None:
     parser.add_argument(
         "--serve", nargs=2, metavar=("DATABASE_URL", "PORT"), help=argparse.SUPPRESS
     )
+    parser.add_argument(
+        "--prepare", nargs=2, metavar=("DATABASE_URL", "ITEMS"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     if args.serve:
         serve(args.serve[0], int(args.serve[1]))
+        return
+    if args.prepare:
+        print(json.dumps(prepare(args.prepare[0], int(args.prepare[1]))))
         return
     print(json.dumps(client_side(args.quick), ensure_ascii=False))
 
