@@ -13,6 +13,12 @@ narrows that to an allowlist for debugging (empty loads none).
 Every hook is called plugin by plugin. A plugin that fails to import or raises in a
 hook is switched off, its error kept for the Plugins screen, and listeners (the
 shell) are told so it can show a notice naming it; everything else keeps running.
+
+Listeners hear of each plugin loaded, unloaded or failed (``subscribe``); a change
+of the loaded set (``apply``, ``retry``) is also reported whole once each of its
+events has been heard (``subscribe_settled``): the runtime migrates each plugin as
+its event comes, and starts the new ones (``sihao_startup``) only when all of them
+are migrated, the order a workstation's start-up follows.
 """
 
 from __future__ import annotations
@@ -133,17 +139,33 @@ class PluginHost:
         self.plugins: dict[str, PluginInfo] = discover() if plugins is None else plugins
         self.allowlist = allowlist
         self._listeners: list[Callable[[PluginEvent], None]] = []
+        self._settled_listeners: list[Callable[[list[PluginEvent]], None]] = []
         self._objects: dict[str, object] = {}
 
     # -- listeners -----------------------------------------------------------------
     def subscribe(self, listener: Callable[[PluginEvent], None]) -> None:
         self._listeners.append(listener)
 
+    def subscribe_settled(self, listener: Callable[[list[PluginEvent]], None]) -> None:
+        """``listener(events)`` after every event of one ``apply`` or ``retry`` was heard."""
+        self._settled_listeners.append(listener)
+
     def _emit(self, event: PluginEvent) -> None:
         for listener in list(self._listeners):
             try:
                 listener(event)
             except Exception:  # a broken listener must not take the host down
+                log.exception("plugin event listener failed")
+
+    def _emit_all(self, events: list[PluginEvent]) -> None:
+        for event in events:
+            self._emit(event)
+        if not events:
+            return
+        for listener in list(self._settled_listeners):
+            try:
+                listener(events)
+            except Exception:
                 log.exception("plugin event listener failed")
 
     # -- enablement ----------------------------------------------------------------
@@ -178,8 +200,7 @@ class PluginHost:
                     self._unregister(info)
                     events.append(PluginEvent(name, "unloaded"))
                 info.error = ""  # disabling clears a failure; enabling again retries
-        for event in events:
-            self._emit(event)
+        self._emit_all(events)
         return events
 
     def retry(self, name: str) -> PluginEvent | None:
@@ -187,7 +208,7 @@ class PluginHost:
         info.error = ""
         if info.enabled and not info.loaded:
             event = self._load(info)
-            self._emit(event)
+            self._emit_all([event])
             return event
         return None
 

@@ -24,9 +24,10 @@ from core.config import ConfigError
 from core.i18n import N_, _
 from core.plugins import PluginEvent, UnknownPluginError
 from core.roles import Role
-from core.runtime import UI, Runtime
+from core.runtime import UI, Runtime, ServerPolicyInForce
 from workstation.keymap import load_keymap
 from workstation.localise import localise_bindings
+from workstation.plugin_policy import refused_text, site_config_ignored_text
 from workstation.screens.home import HomeScreen
 from workstation.screens.plugins import PluginsScreen
 from workstation.screens.signin import SignInScreen
@@ -143,6 +144,12 @@ class SihaoApp(App[None]):
             events = self.runtime.set_plugin_enabled(name, enabled)
         except UnknownPluginError as exc:
             self.notify(_("Unknown plugin {name}.").format(name=exc.name), severity="error")
+            return
+        except ServerPolicyInForce as exc:  # the server's policy decides at this site
+            if isinstance(self.screen, PluginsScreen):
+                self.screen.refuse(exc)
+            else:
+                self.notify(refused_text(exc), severity="warning", timeout=15)
             return
         if not events:
             self.refresh_views()
@@ -287,11 +294,22 @@ class SihaoApp(App[None]):
                 self.reload_theme_file(path)
 
     def reload_site_config(self) -> None:
+        before = sorted(self.runtime.config.enabled_plugins)
         try:
             events = self.runtime.reload_config()
         except ConfigError as exc:
             # Keep running on the last good config; tell IT what is wrong with the file.
             self.notify(str(exc), title=_("Site config"), severity="error", timeout=20)
             return
+        if self.runtime.server_policy_in_force and before != sorted(
+            self.runtime.config.enabled_plugins
+        ):
+            # IT edited the plugin list of a site whose server decides: say why nothing moved.
+            self.notify(
+                site_config_ignored_text(self.runtime),
+                title=_("Site config"),
+                severity="warning",
+                timeout=20,
+            )
         if not events:
             self.refresh_views()

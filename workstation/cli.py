@@ -36,7 +36,7 @@ from core.db import StoreError
 from core.i18n import _, set_language
 from core.logs import setup_logging
 from core.plugins import BOOTSTRAP_PLUGINS, BUILTIN_PLUGINS, UnknownPluginError
-from core.runtime import Runtime
+from core.runtime import Runtime, ServerPolicyInForce
 
 log = logging.getLogger("sihao.cli")
 
@@ -175,6 +175,10 @@ def plugins() -> None:
 def plugins_list(ctx: click.Context) -> None:
     """Show every installed plugin and its state."""
     runtime = _runtime(ctx)
+    if runtime.server_policy_in_force:
+        from workstation.plugin_policy import policy_source_text
+
+        click.echo(policy_source_text(runtime))
     for name, info in sorted(runtime.host.plugins.items()):
         state = (
             _("failed: {error}").format(error=info.error)
@@ -197,6 +201,11 @@ def _set_enabled(ctx: click.Context, name: str, enabled: bool) -> None:
             ),
             err=True,
         )
+        raise click.exceptions.Exit(2) from exc
+    except ServerPolicyInForce as exc:
+        from workstation.plugin_policy import refused_text
+
+        click.echo(refused_text(exc), err=True)
         raise click.exceptions.Exit(2) from exc
     for event in events:
         if event.kind == "failed":

@@ -42,16 +42,17 @@ def make_syncer(runtime: Any) -> Syncer:
 
 
 def apply_policy(runtime: Any) -> None:
-    """Put the cached server policy in force; start plugins it newly switched on."""
-    engine.install_cached_policy(runtime)
-    for event in runtime.apply_policy():
-        if event.kind == "loaded":
-            runtime.host.call("sihao_startup", only=event.plugin, context=runtime)
+    """Put the cached server policy in force (if site.toml names a server: the runtime
+    decides). The runtime migrates and starts each plugin it switches on."""
+    runtime.load_server_policy()
+    runtime.apply_policy()
     engine.apply_parked(runtime)  # changes pulled before their plugin was on
 
 
 def startup(runtime: Any) -> None:
     runtime.extras[STATE] = lambda: status_text(runtime)
+    # The cached policy has been in force since the runtime opened, before any plugin
+    # was loaded (core.runtime); applying it again changes nothing then.
     if engine.cached_policy() is not None:
         apply_policy(runtime)
     else:

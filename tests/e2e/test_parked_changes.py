@@ -3,8 +3,8 @@
 A real server on loopback; a workstation that has the ``e2elater`` plugin installed
 but not switched on (tests/sync_support/later_plugin.py). The last tests switch it
 on at the workstation itself, driving the real app with Pilot: IT's Plugins screen
-and a site.toml edited by hand (a site whose local config decides), and the Plugins
-screen's retry of a plugin that failed (under the server's policy).
+and a site.toml edited by hand (a site without a server, whose local config decides),
+and the Plugins screen's retry of a plugin that failed (under the server's policy).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from core.config import load_site_config, resolve_paths, save_site_config
+from core.plugins import BUILTIN_PLUGINS, PluginHost, discover
 from core.runtime import Runtime
 from core.sync import engine
 from core.sync.engine import Syncer
@@ -141,14 +142,16 @@ def test_parked_changes_apply_at_startup_after_a_crash_before_the_policy_took_ef
         assert _mine("r")[2] == {("r1", "upsert")}
     finally:
         runtime.shutdown()
-    runtime = _workstation(tmp_path / "ws")
+    # It starts again as `sihao run` does: the cached policy is in force before any
+    # plugin loads, so the plugin loads with it and gets its changes as it loads.
+    plugins = discover({**BUILTIN_PLUGINS, NAME: later_plugin.__name__}, entry_points=False)
+    runtime = Runtime.open(resolve_paths(tmp_path / "ws"), host=PluginHost(plugins))
     try:
-        service.startup(runtime)  # the sync plugin's startup: cached policy, then parked changes
+        runtime.apply_policy()
         assert NAME in runtime.host.loaded()
         assert _mine("r")[0] == {"r1": {"text": "重启后"}}
         assert ParkedChange.select().count() == 0
     finally:
-        service.stop_worker(runtime)
         runtime.shutdown()
 
 
@@ -176,8 +179,8 @@ def test_enrolling_with_another_site_drops_the_old_sites_parked_changes(
 def _parked_then_run_alone(server: Any, data_dir: Path, prefix: str) -> Runtime:
     """A workstation of the demo site pulls three changes (two of one entity) of the
     ``e2elater`` plugin while the server's policy has it off: they are parked. Then IT
-    takes sync off its site.toml (the site runs on its own for now) and it starts
-    again: its local config decides which plugins are on."""
+    takes the server out of its site.toml (the site runs on its own for now) and it
+    starts again: its local config decides which plugins are on."""
     runtime = _workstation(data_dir)
     try:
         enroll(runtime, server)
@@ -191,9 +194,13 @@ def _parked_then_run_alone(server: Any, data_dir: Path, prefix: str) -> Runtime:
         assert _mine(prefix)[2] == {(f"{prefix}1", "upsert"), (f"{prefix}2", "upsert")}
     finally:
         runtime.shutdown()
-    runtime = Runtime.open(resolve_paths(data_dir))
-    runtime.config.enabled_plugins = ["about"]
-    save_site_config(runtime.paths.site_config, runtime.config)
+    paths = resolve_paths(data_dir)
+    config = load_site_config(paths.site_config)
+    config.server_url = ""
+    config.enabled_plugins = ["about"]
+    save_site_config(paths.site_config, config)
+    runtime = Runtime.open(paths)
+    assert not runtime.server_policy_in_force
     runtime.host.register_object(NAME, later_plugin)
     runtime.apply_policy()
     assert runtime.host.loaded() == ["about"]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Button, DataTable, Input
 
 from workstation.app import SihaoApp
+from workstation.screens.plugins import PluginsScreen
 
 
 async def wait_for(
@@ -33,3 +35,25 @@ async def sign_in(pilot: Pilot[None], staff_no: str, pin: str = "123456") -> Non
 
 def notifications(app: SihaoApp) -> list[str]:
     return [n.message for n in app._notifications]
+
+
+async def open_plugins_screen(pilot: Pilot[None], name: str) -> DataTable[Any]:
+    """Sign in as IT, open the Plugins screen, put the cursor on plugin ``name``."""
+    app = pilot.app
+    await sign_in(pilot, "9001")
+    await pilot.click("#tile-shell-plugins")
+    await pilot.pause()
+    assert isinstance(app.screen, PluginsScreen)
+    table: DataTable[Any] = app.screen.query_one(DataTable)
+    names = [table.get_row_at(i)[0] for i in range(table.row_count)]
+    table.move_cursor(row=names.index(name))
+    return table
+
+
+def row_of(table: DataTable[Any], name: str) -> list[Any]:
+    names = [table.get_row_at(i)[0] for i in range(table.row_count)]
+    return list(table.get_row_at(names.index(name)))
+
+
+def tile_ids(app: SihaoApp) -> set[str]:
+    return {b.id or "" for b in app.screen.query(".tile").results(Button)}

@@ -86,3 +86,26 @@ def test_enroll_is_available_before_a_site_has_a_policy(tmp_path: Path) -> None:
     assert result.returncode == 2 and "无法连接同步服务器" in result.stderr
     # Nothing about the policy was written by trying.
     assert not (env_dir / "config" / "site.toml").exists()
+
+
+def test_a_plugin_change_is_refused_where_the_central_server_decides(tmp_path: Path) -> None:
+    from core.config import resolve_paths, save_site_config
+    from core.runtime import Runtime
+    from tests.sync_support.policy import cache_server_policy
+
+    sihao(tmp_path, "demo", "seed")
+    # Enrolled: the store caches the site's policy (as pulled), site.toml names the server.
+    runtime = Runtime.open(resolve_paths(tmp_path))
+    cache_server_policy(runtime, "370303-ZWFW", ["about", "lookup"])
+    runtime.config.server_url = "http://127.0.0.1:9"
+    save_site_config(runtime.paths.site_config, runtime.config)
+    runtime.shutdown()
+    site_toml = (tmp_path / "config" / "site.toml").read_bytes()
+    result = sihao(tmp_path, "plugins", "enable", "queue_board")
+    assert result.returncode == 2
+    assert "由中心服务器设定" in result.stderr
+    assert "sihao server plugins enable queue_board --site 370303-ZWFW" in result.stderr
+    assert (tmp_path / "config" / "site.toml").read_bytes() == site_toml
+    listing = sihao(tmp_path, "--lang", "en", "plugins", "list").stdout
+    assert listing.startswith("Plugins for site 370303-ZWFW are set on the central server")
+    assert "queue_board" in listing and "feedback" in listing

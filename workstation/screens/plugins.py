@@ -1,8 +1,13 @@
 """IT's Plugins screen: what is installed, what the site enables, what failed.
 
-Enter or space toggles the plugin under the cursor. The change is written to the
-site config and applied at once (no restart): its tiles appear or go, its commands
-join or leave the palette.
+At a standalone site, Enter or space toggles the plugin under the cursor. The change
+is written to the site config and applied at once (no restart): its tiles appear or
+go, its commands join or leave the palette.
+
+At a site with a central server, the server's policy decides: the screen says so at
+the top, with the server command that changes a plugin, shows each plugin as that
+policy has it, and a toggle is refused with the same explanation (a change here
+would change nothing).
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from textual.widgets import DataTable, Static
 from core.i18n import N_, _
 from core.plugins import BUILTIN
 from core.roles import Role
+from core.runtime import ServerPolicyInForce
+from workstation.plugin_policy import policy_source_text, refused_text
 from workstation.screens.base import SihaoScreen
 
 
@@ -31,18 +38,30 @@ class PluginsScreen(SihaoScreen):
 
     def compose_body(self) -> Iterable[Widget]:
         yield Static(_("Plugins of this site"), classes="screen-title")
+        yield Static("", id="plugin-policy")
         yield DataTable(id="plugin-table", cursor_type="row")
         yield Static("", id="plugin-message")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns(_("Name"), _("Version"), _("Source"), _("Enabled"), _("State"))
         self.refresh_table()
 
     def refresh_table(self) -> None:
+        """Redraw from the host and the policy in force (which a pull or an edited
+        site.toml may have changed while the screen is open)."""
+        governed = self.runtime.server_policy_in_force
+        self.set_class(governed, "server-policy")
+        self.query_one("#plugin-policy", Static).update(policy_source_text(self.runtime))
+        enabled_by_policy = set(self.runtime.enabled_plugins())
         table = self.query_one(DataTable)
         cursor = table.cursor_row
-        table.clear()
+        table.clear(columns=True)
+        table.add_columns(
+            _("Name"),
+            _("Version"),
+            _("Source"),
+            _("Server policy") if governed else _("Enabled"),
+            _("State"),
+        )
         for name, info in sorted(self.runtime.host.plugins.items()):
             source = _("built-in") if info.source == BUILTIN else _("entry point")
             if info.error:
@@ -51,9 +70,8 @@ class PluginsScreen(SihaoScreen):
                 state = _("running")
             else:
                 state = _("off")
-            table.add_row(
-                name, info.version, source, _("yes") if info.enabled else _("no"), state, key=name
-            )
+            enabled = _("yes") if name in enabled_by_policy else _("no")
+            table.add_row(name, info.version, source, enabled, state, key=name)
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
 
@@ -75,8 +93,18 @@ class PluginsScreen(SihaoScreen):
         name = self._selected()
         if name is None:
             return
-        info = self.runtime.host.plugins[name]
-        self.app.set_plugin_enabled(name, not info.enabled)  # type: ignore[attr-defined]
+        enable = name not in self.runtime.enabled_plugins()
+        if self.runtime.server_policy_in_force:
+            self.refuse(ServerPolicyInForce(self.runtime.config.site_code, name, enable))
+            return
+        self.query_one("#plugin-message", Static).update("")
+        self.app.set_plugin_enabled(name, enable)  # type: ignore[attr-defined]
+
+    def refuse(self, exc: ServerPolicyInForce) -> None:
+        """Say why nothing changed, on the screen and as a notice."""
+        text = refused_text(exc)
+        self.query_one("#plugin-message", Static).update(text)
+        self.notify(text, title=_("Plugins"), severity="warning", timeout=15)
 
     def action_retry(self) -> None:
         name = self._selected()

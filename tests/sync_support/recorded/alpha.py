@@ -1,0 +1,10 @@
+"""Recording plugin ``alpha`` (see the package)."""
+
+from __future__ import annotations
+
+from tests.sync_support import recorded
+
+NAME = "alpha"
+recorded.calls.append((NAME, "import"))
+
+sihao_migrations, sihao_screens, sihao_startup = recorded.hooks(NAME)
