@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
-from textual.widgets import DataTable
 
 from core.config import load_site_config, resolve_paths, save_site_config
 from core.plugins import BUILTIN_PLUGINS, PluginHost, discover
@@ -29,9 +27,8 @@ from server import db as server_db
 from tests.sync_support import later_plugin
 from tests.sync_support.later_plugin import KIND, NAME
 from tests.sync_support.world import DEMO_SITE, enroll, workstation
-from tests.workstation.helpers import sign_in, wait_for
+from tests.workstation.helpers import open_plugins_screen, wait_for
 from workstation.app import SihaoApp
-from workstation.screens.plugins import PluginsScreen
 
 
 def _emit(entity_id: str, data: Any, op: str = "upsert", site: str = DEMO_SITE) -> None:
@@ -215,26 +212,13 @@ def _applied_once_in_order(prefix: str) -> None:
     assert parked == set() and ParkedChange.select().count() == 0
 
 
-async def _open_plugins_screen(pilot: Pilot[None], name: str) -> DataTable[Any]:
-    """Sign in as IT, open the Plugins screen, put the cursor on plugin ``name``."""
-    app = pilot.app
-    await sign_in(pilot, "9001")
-    await pilot.click("#tile-shell-plugins")
-    await pilot.pause()
-    assert isinstance(app.screen, PluginsScreen)
-    table: DataTable[Any] = app.screen.query_one(DataTable)
-    names = [table.get_row_at(i)[0] for i in range(table.row_count)]
-    table.move_cursor(row=names.index(name))
-    return table
-
-
 async def test_a_plugin_it_enables_on_the_plugins_screen_gets_its_parked_changes_at_once(
     server: Any, tmp_path: Path
 ) -> None:
     runtime = _parked_then_run_alone(server, tmp_path / "ws", "s")
     app = SihaoApp(runtime, watch=False)
     async with app.run_test(size=(140, 40)) as pilot:
-        await _open_plugins_screen(pilot, NAME)
+        await open_plugins_screen(pilot, NAME)
         await pilot.press("space")
         await pilot.pause()
         assert NAME in runtime.host.loaded()
@@ -285,7 +269,7 @@ async def test_a_plugin_retried_on_the_plugins_screen_gets_the_changes_it_failed
     later_plugin.broken = False  # what made it fail is fixed
     app = SihaoApp(runtime, watch=False)
     async with app.run_test(size=(140, 40)) as pilot:
-        await _open_plugins_screen(pilot, NAME)
+        await open_plugins_screen(pilot, NAME)
         await pilot.press("r")
         await pilot.pause()
         assert NAME in runtime.host.loaded()
