@@ -68,8 +68,9 @@ def _changed(kind: str, code: str | None) -> None:
 
 
 # -- rows and dicts ----------------------------------------------------------------
-def _columns(kind: str) -> list[str]:
-    return [key for key, _check in schema.FIELDS[kind]]
+@functools.cache
+def _columns(kind: str) -> tuple[str, ...]:
+    return tuple(key for key, _check in schema.FIELDS[kind])
 
 
 def to_dict(kind: str, row: peewee.Model) -> dict[str, Any]:
