@@ -213,5 +213,7 @@ def test_list_fields_are_stored_as_json_dumps_writes_them() -> None:
         expected = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         assert store._json_text(value) == expected
     assert store._json_text(None) is None
-    # What the fast serialiser refuses is written as before (and refused by SQLite).
+    # What the fast serialiser refuses is written as before (a lone surrogate is then
+    # refused by SQLite).
+    assert store._json_text([2**70, {"n": -(2**64)}]) == f'[{2**70},{{"n":{-(2**64)}}}]'
     assert store._json_text(["\ud800"]) == '["\ud800"]'
