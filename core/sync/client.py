@@ -95,7 +95,7 @@ def parse_retry_after(value: str | None, *, now: dt.datetime | None = None) -> f
 @functools.cache
 def _fast_loads() -> Callable[[bytes], Any] | None:
     try:
-        from pydantic_core import from_json  # installed with the server's FastAPI
+        from pydantic_core import from_json
     except ImportError:  # pragma: no cover - a workstation installed without it
         return None
     return from_json
