@@ -56,31 +56,31 @@ def _run(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _start_and_kill(tmp_path: Path, mode: str, after: float) -> None:
+    """Start the crash workstation in ``mode``, wait for it to be busy, SIGKILL it after
+    ``after`` seconds."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.sync_support.crash_workstation", str(tmp_path / "ws"), mode],
+        env=_env(tmp_path),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready", proc.stderr.read() if proc.stderr else ""
+    time.sleep(after)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert proc.returncode == -signal.SIGKILL
+
+
 def test_sigkill_while_pushing_loses_and_duplicates_nothing(server: Any, tmp_path: Path) -> None:
     enrolled = _run(tmp_path, "enroll", server.url, admin.issue_enroll_code(DEMO_SITE))
     assert enrolled.returncode == 0, enrolled.stderr
     rng = random.Random(4242)
     for _kill in range(KILLS):
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tests.sync_support.crash_workstation",
-                str(tmp_path / "ws"),
-                "work",
-            ],
-            env=_env(tmp_path),
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "ready", proc.stderr.read() if proc.stderr else ""
-        time.sleep(rng.uniform(0.01, 0.35))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=10)
-        assert proc.returncode == -signal.SIGKILL
+        _start_and_kill(tmp_path, "work", rng.uniform(0.01, 0.35))
 
     drained = _run(tmp_path, "drain")
     assert drained.returncode == 0, drained.stderr
@@ -108,25 +108,7 @@ def test_sigkill_while_pulling_leaves_data_and_cursor_together(server: Any, tmp_
     for kill in range(10):
         for n in range(25):  # work for the puller: new windows and renamed ones
             admin.add_window(DEMO_SITE, f"K{rng.randint(0, 60):02d}", f"第{kill}轮窗口{n}")
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tests.sync_support.crash_workstation",
-                str(tmp_path / "ws"),
-                "pull",
-            ],
-            env=_env(tmp_path),
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "ready"
-        time.sleep(rng.uniform(0.01, 0.3))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=10)
+        _start_and_kill(tmp_path, "pull", rng.uniform(0.01, 0.3))
 
     drained = _run(tmp_path, "drain")  # a last, uninterrupted pull
     assert drained.returncode == 0, drained.stderr
