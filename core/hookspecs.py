@@ -77,4 +77,4 @@ def sihao_startup(context: Any) -> None:
 
 @hookspec
 def sihao_shutdown(context: Any) -> None:
-    """Called when the workstation closes."""
+    """Called when the workstation closes, and before a started plugin is switched off."""

@@ -18,7 +18,10 @@ Listeners hear of each plugin loaded, unloaded or failed (``subscribe``); a chan
 of the loaded set (``apply``, ``retry``) is also reported whole once each of its
 events has been heard (``subscribe_settled``): the runtime migrates each plugin as
 its event comes, and starts the new ones (``sihao_startup``) only when all of them
-are migrated, the order a workstation's start-up follows.
+are migrated, the order a workstation's start-up follows. A plugin about to be taken
+out (switched off, or failed) is announced while it can still be called
+(``subscribe_unloading``): the runtime stops it (``sihao_shutdown``) so its threads,
+watchers and files do not outlive it.
 """
 
 from __future__ import annotations
@@ -140,6 +143,8 @@ class PluginHost:
         self.allowlist = allowlist
         self._listeners: list[Callable[[PluginEvent], None]] = []
         self._settled_listeners: list[Callable[[list[PluginEvent]], None]] = []
+        self._unloading_listeners: list[Callable[[str], None]] = []
+        self._unloading: set[str] = set()  # being announced: a failing shutdown must not loop
         self._objects: dict[str, object] = {}
 
     # -- listeners -----------------------------------------------------------------
@@ -149,6 +154,11 @@ class PluginHost:
     def subscribe_settled(self, listener: Callable[[list[PluginEvent]], None]) -> None:
         """``listener(events)`` after every event of one ``apply`` or ``retry`` was heard."""
         self._settled_listeners.append(listener)
+
+    def subscribe_unloading(self, listener: Callable[[str], None]) -> None:
+        """``listener(name)`` just before a loaded plugin is unregistered (switched off
+        or failed), while its hooks can still be called."""
+        self._unloading_listeners.append(listener)
 
     def _emit(self, event: PluginEvent) -> None:
         for listener in list(self._listeners):
@@ -238,7 +248,21 @@ class PluginHost:
         info.error = ""
 
     def _unregister(self, info: PluginInfo) -> None:
-        if self.pm.get_plugin(info.name) is not None:
+        if self.pm.get_plugin(info.name) is None:
+            self._objects.pop(info.name, None)
+            info.loaded = False
+            return
+        if info.name not in self._unloading:
+            self._unloading.add(info.name)
+            try:
+                for listener in list(self._unloading_listeners):
+                    try:
+                        listener(info.name)
+                    except Exception:
+                        log.exception("plugin unloading listener failed")
+            finally:
+                self._unloading.discard(info.name)
+        if self.pm.get_plugin(info.name) is not None:  # a failing shutdown took it out already
             self.pm.unregister(name=info.name)
         self._objects.pop(info.name, None)
         info.loaded = False

@@ -16,7 +16,9 @@ rather than written to a file that changes nothing.
 A plugin's life. Every plugin loaded, at start or later (a pulled policy, IT's
 Plugins screen, an edited site.toml, a retry), is migrated and handed its parked
 changes as soon as it is loaded, then started (``sihao_startup``) once all plugins
-loaded in the same go are migrated: the order of a start-up.
+loaded in the same go are migrated: the order of a start-up. A started plugin taken
+out while the workstation runs (switched off, or failed in a hook) is stopped
+(``sihao_shutdown``) before it is unregistered, as at the end of a day.
 """
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ class Runtime:
         runtime.load_server_policy()
         runtime.host.subscribe(runtime._on_plugin_event)
         runtime.host.subscribe_settled(runtime._on_plugins_settled)
+        runtime.host.subscribe_unloading(runtime._on_plugin_unloading)
         return runtime
 
     # -- plugins -------------------------------------------------------------------
@@ -136,6 +139,11 @@ class Runtime:
             info = self.host.plugins.get(event.plugin)
             if event.kind == "loaded" and info is not None and info.loaded:
                 self.host.call("sihao_startup", only=event.plugin, context=self)
+
+    def _on_plugin_unloading(self, name: str) -> None:
+        """A started plugin about to be taken out is stopped first, as at shutdown."""
+        if self.started:
+            self.host.call("sihao_shutdown", only=name, context=self)
 
     def _migrate_plugin(self, name: str) -> None:
         for _plugin, directory in self.host.call("sihao_migrations", only=name):

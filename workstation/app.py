@@ -51,7 +51,12 @@ class SihaoApp(App[None]):
         self._watcher: Any = None
         self._pending_paths: set[Path] = set()
         self._user_theme_names: set[str] = set()
-        runtime.ui = UI(notify=self._notify_from_plugin, open_screen=self.open_screen)
+        # Plugins may call these from the sync worker's thread (a pulled policy starts
+        # or stops them there): everything that touches the screens runs on the app's.
+        runtime.ui = UI(
+            notify=self._notify_from_plugin,
+            open_screen=lambda screen_id: self._on_app_thread(self.open_screen, screen_id),
+        )
         localise_bindings(self)
 
     # -- start and stop ------------------------------------------------------------
@@ -155,12 +160,17 @@ class SihaoApp(App[None]):
             self.refresh_views()
 
     # -- plugin events -------------------------------------------------------------
+    def _on_app_thread(self, callback: Any, *args: Any) -> None:
+        """Run ``callback`` on the app's thread: at once if this is it (or the app is
+        not running), else handed over and waited for."""
+        try:
+            self.call_from_thread(callback, *args)
+        except RuntimeError:  # on the app's thread already, or no loop running
+            callback(*args)
+
     def _plugin_event_from_any_thread(self, event: PluginEvent) -> None:
         # Host events come from hook calls on the app thread, or from a worker.
-        try:
-            self.call_from_thread(self.on_plugin_event, event)
-        except RuntimeError:
-            self.on_plugin_event(event)
+        self._on_app_thread(self.on_plugin_event, event)
 
     def on_plugin_event(self, event: PluginEvent) -> None:
         if event.kind == "failed":

@@ -120,9 +120,42 @@ def test_plugins_loaded_after_start_are_started_once_after_all_are_migrated(
             ("beta", "startup"),
         ]
         runtime.reload_config()  # nothing new: nobody started twice
-        runtime.host.fail("beta", RuntimeError("disk full"))
+        runtime.host.fail("beta", RuntimeError("disk full"))  # stopped as it is taken out
         runtime.host.retry("beta")  # a retry is a new load: started again, once
-        assert recorded.of("beta") == ["import", "migrations", "startup", "migrations", "startup"]
+        assert recorded.of("beta") == [
+            *("import", "migrations", "startup", "shutdown", "migrations", "startup")
+        ]
         assert recorded.of("alpha") == ["import", "migrations", "startup"]
     finally:
         runtime.shutdown()
+
+
+def test_a_plugin_switched_off_while_running_is_stopped_before_it_goes(data_dir: Path) -> None:
+    runtime = make_runtime(data_dir, plugins=["about", "alpha", "beta"], host=_host())
+    try:
+        runtime.apply_policy()
+        runtime.set_plugin_enabled("alpha", False)  # not started yet: nothing to stop
+        assert recorded.of("alpha") == ["import", "migrations"]
+        runtime.set_plugin_enabled("alpha", True)
+        runtime.startup()
+        recorded.calls.clear()
+
+        runtime.set_plugin_enabled("beta", False)
+        assert recorded.calls == [("beta", "shutdown")]
+        assert "beta" not in runtime.host.loaded()
+        runtime.set_plugin_enabled("beta", True)  # back on: started again
+        assert recorded.calls == [("beta", "shutdown"), ("beta", "migrations"), ("beta", "startup")]
+
+        # A plugin that fails to stop is still taken out, with its error kept; the
+        # others are not disturbed.
+        recorded.calls.clear()
+        recorded.failing_shutdown.add("alpha")
+        runtime.set_plugin_enabled("alpha", False)
+        assert recorded.calls == [("alpha", "shutdown")]
+        assert runtime.host.loaded() == ["about", "beta"]
+        assert runtime.host.plugins["alpha"].error == ""  # switched off on purpose
+    finally:
+        recorded.failing_shutdown.clear()
+        runtime.shutdown()
+    assert recorded.of("beta")[-1] == "shutdown"
+    assert recorded.of("alpha") == ["shutdown"]  # not stopped twice

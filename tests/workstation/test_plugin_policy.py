@@ -6,6 +6,7 @@ workstation did with them; the site with a server is in tests/e2e/test_server_po
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def standalone(data_dir: Path, plugins: list[str]) -> Runtime:
     return make_runtime(data_dir, plugins=plugins, host=host)
 
 
-async def test_it_switches_a_plugin_here_and_it_is_started_once_each_time(
+async def test_it_switches_a_plugin_here_and_it_is_started_and_stopped_each_time(
     data_dir: Path,
 ) -> None:
     runtime = standalone(data_dir, ["about"])
@@ -51,12 +52,13 @@ async def test_it_switches_a_plugin_here_and_it_is_started_once_each_time(
         assert "alpha" in load_site_config(runtime.paths.site_config).enabled_plugins
         # Started once it was migrated, as at start-up.
         assert recorded.of("alpha") == ["import", "migrations", "startup"]
-        await pilot.press("space")  # off
+        await pilot.press("space")  # off: stopped before it goes
         await pilot.pause()
         assert "alpha" not in runtime.host.loaded()
+        assert recorded.of("alpha") == ["import", "migrations", "startup", "shutdown"]
         await pilot.press("space")  # on again: a new load, started once more
         await pilot.pause()
-        assert recorded.of("alpha") == ["import", "migrations", "startup", "migrations", "startup"]
+        assert recorded.of("alpha")[4:] == ["migrations", "startup"]
     runtime.shutdown()
 
 
@@ -88,4 +90,32 @@ async def test_plugins_switched_on_in_site_config_are_started_after_both_are_mig
         assert await wait_for(
             pilot, lambda: {"tile-alpha-board", "tile-beta-board"} <= tile_ids(app)
         )
+    runtime.shutdown()
+
+
+async def test_a_plugin_reaches_the_screen_from_the_sync_workers_thread(data_dir: Path) -> None:
+    """A pulled policy starts and stops plugins on the sync worker's thread; what they
+    ask of the screen (a notice, a screen opened) is done on the app's thread."""
+    runtime = standalone(data_dir, ["about", "alpha"])
+    app = SihaoApp(runtime, watch=False)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            runtime.set_plugin_enabled("beta", True)  # started here, off the app's thread
+            runtime.ui.notify("后台同步：已启用 beta", "warning")
+            runtime.ui.open_screen("beta.board")
+        except BaseException as exc:  # handed to the test below
+            errors.append(exc)
+
+    async with app.run_test(size=(160, 40)) as pilot:
+        await sign_in(pilot, "1001")
+        thread = threading.Thread(target=worker)
+        thread.start()
+        assert await wait_for(pilot, lambda: not thread.is_alive())
+        thread.join()
+        assert errors == []
+        assert recorded.of("beta") == ["import", "migrations", "startup"]
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "SihaoScreen")
+        assert any("已启用 beta" in str(n.message) for n in app._notifications)
     runtime.shutdown()

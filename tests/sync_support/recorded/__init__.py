@@ -19,6 +19,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 MODULES = {"alpha": f"{__name__}.alpha", "beta": f"{__name__}.beta"}
 
 calls: list[tuple[str, str]] = []  # (plugin, what happened), in order
+failing_shutdown: set[str] = set()  # plugins whose sihao_shutdown raises
 
 
 def builtins() -> dict[str, str]:
@@ -29,6 +30,7 @@ def builtins() -> dict[str, str]:
 def reset() -> None:
     """Forget what happened and unload the modules: the next load imports them afresh."""
     calls.clear()
+    failing_shutdown.clear()
     for module in MODULES.values():
         sys.modules.pop(module, None)
 
@@ -58,7 +60,13 @@ def hooks(name: str) -> tuple[Callable[..., Any], ...]:
         migrated = context.db.table_exists(f"migrations_{name}")
         calls.append((name, "startup" if migrated else "startup before its migrations"))
 
-    return sihao_migrations, sihao_screens, sihao_startup
+    @hookimpl
+    def sihao_shutdown(context: Any) -> None:
+        calls.append((name, "shutdown"))
+        if name in failing_shutdown:
+            raise RuntimeError(f"{name} could not stop")
+
+    return sihao_migrations, sihao_screens, sihao_startup, sihao_shutdown
 
 
 def _screen(runtime: Any) -> Any:

@@ -7,4 +7,4 @@ from tests.sync_support import recorded
 NAME = "beta"
 recorded.calls.append((NAME, "import"))
 
-sihao_migrations, sihao_screens, sihao_startup = recorded.hooks(NAME)
+sihao_migrations, sihao_screens, sihao_startup, sihao_shutdown = recorded.hooks(NAME)
