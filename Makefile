@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR ?= .demo
 APT_PACKAGES := poppler-utils fonts-wqy-microhei
 
-.PHONY: run test setup system-deps catalogs lint typecheck imports pytest bench clean
+.PHONY: run test setup system-deps postgres catalogs lint typecheck imports pytest bench clean
 
 # `make run`: a central server on loopback (SQLite under $(DEMO_DIR)) beside the demo
 # workstation, which is enrolled with it once, so sync works from the first minute.
@@ -46,7 +46,7 @@ run: setup
 	fi; \
 	$(BIN)/sihao --data-dir $(DEMO_DIR) run --demo
 
-test: setup system-deps lint typecheck imports pytest
+test: setup system-deps postgres lint typecheck imports pytest
 
 setup: $(STAMP) catalogs
 
@@ -67,6 +67,15 @@ system-deps:
 	  echo "installing:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# The server's tests run on PostgreSQL as well as SQLite (127.0.0.1:5432, trust auth,
+# database `test`, as on the CI machine): start the local cluster if it is down.
+postgres:
+	@if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -h 127.0.0.1 -p 5432 -q; then \
+	  echo "PostgreSQL is down: starting it"; \
+	  pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql)" main start || true; \
+	  for _ in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; \
 	fi
 
 lint:
