@@ -56,6 +56,11 @@ def sihao_cli(group: Any) -> None:
 
 
 @hookspec
+def sihao_server_cli(group: Any) -> None:
+    """Add click commands for IT to ``sihao server`` (server.cli.open_database opens the database)."""
+
+
+@hookspec
 def sihao_server_routes(router: Any) -> None:
     """Add endpoints to the central server's FastAPI ``router``."""
 

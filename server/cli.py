@@ -13,10 +13,17 @@
     sihao server changes compact
     sihao server demo seed
     sihao server migrate
+    sihao server <plugin> …        commands a plugin adds (``sihao_server_cli``)
 
 Every command takes ``--database URL`` (or ``SIHAO_SERVER_DATABASE``); the default is
 a SQLite file in the platform data directory. Errors IT can fix are one sentence on
 stderr with exit code 2.
+
+Plugins add their commands through ``sihao_server_cli`` (e.g. ``sihao server feedback
+publish tags FILE``); the server's plugins are loaded only when such a command, or
+the list of commands, is asked for. A plugin command opens the database with
+``open_database(ctx)`` and takes ``--database`` after its name with
+``database_option``.
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ def default_database_url() -> str:
     return f"sqlite:///{Path(user_data_dir('sihao-server', appauthor=False)) / 'server.db'}"
 
 
-def _open(ctx: click.Context) -> None:
+def open_database(ctx: click.Context) -> None:
     """Bind and migrate the database named by the group's --database (once)."""
     obj = ctx.find_root().ensure_object(dict)
     if obj.get("server_db_open"):
@@ -64,15 +71,42 @@ class _Options:
         self.database_url = database_url
 
 
-class _Problem(click.ClickException):
+class Problem(click.ClickException):
+    """An error IT can fix: one sentence on stderr, exit code 2."""
+
     exit_code = 2
 
 
 def _fail(exc: Exception) -> click.ClickException:
-    return _Problem(str(exc))
+    return Problem(str(exc))
 
 
-@click.group(name="server")
+class _ServerGroup(click.Group):
+    """The built-in commands, and those the server's plugins add (loaded when asked for)."""
+
+    _plugin_commands: dict[str, click.Command] | None = None
+
+    def _plugins(self) -> dict[str, click.Command]:
+        if self._plugin_commands is None:
+            from server.plugins import load_host
+
+            extra = click.Group()
+            load_host().call("sihao_server_cli", group=extra)
+            self._plugin_commands = {
+                name: command
+                for name, command in extra.commands.items()
+                if name not in self.commands
+            }
+        return self._plugin_commands
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self._plugins()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self.commands.get(cmd_name) or self._plugins().get(cmd_name)
+
+
+@click.group(name="server", cls=_ServerGroup)
 @click.option(
     "--database",
     "database_url",
@@ -86,7 +120,7 @@ def server(ctx: click.Context, database_url: str | None) -> None:
     ctx.obj = _Options(database_url or default_database_url())
 
 
-def _database_option(func: Any) -> Any:
+def database_option(func: Any) -> Any:
     """Accept --database after the subcommand too (``sihao server site add --database …``)."""
 
     def callback(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
@@ -111,13 +145,13 @@ def _database_option(func: Any) -> Any:
 @click.option("--port", default=8765, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
 @click.option("--log-level", default="info", show_default=True)
-@_database_option
+@database_option
 @click.pass_context
 def run(ctx: click.Context, host: str, port: int, workers: int, log_level: str) -> None:
     """Serve the sync API (OpenAPI at /docs)."""
     import uvicorn
 
-    _open(ctx)  # migrate once, before any worker starts
+    open_database(ctx)  # migrate once, before any worker starts
     url = ctx.find_object(_Options).database_url  # type: ignore[union-attr]
     os.environ["SIHAO_SERVER_DATABASE"] = url
     os.environ["SIHAO_SERVER_MIGRATE"] = "0"
@@ -147,11 +181,11 @@ def _safe(url: str) -> str:
 
 
 @server.command()
-@_database_option
+@database_option
 @click.pass_context
 def migrate(ctx: click.Context) -> None:
     """Apply pending schema migrations."""
-    _open(ctx)
+    open_database(ctx)
     click.echo("server database is up to date")
 
 
@@ -171,13 +205,13 @@ def site() -> None:
 @click.option("--parent", default=None, help="Code of the site above this one.")
 @click.option("--address", default="")
 @click.option("--phone", default="")
-@_database_option
+@database_option
 @click.pass_context
 def site_add(ctx: click.Context, /, code: str, name: str, level: str, **options: Any) -> None:
     """Add a site or update it."""
     from server import admin
 
-    _open(ctx)
+    open_database(ctx)
     try:
         admin.add_site(code, name, level, **options)
     except admin.AdminError as exc:
@@ -195,7 +229,7 @@ def window() -> None:
 @click.argument("number")
 @click.argument("name")
 @click.option("--departments", default="")
-@_database_option
+@database_option
 @click.pass_context
 def window_add(
     ctx: click.Context, site_code: str, number: str, name: str, departments: str
@@ -203,7 +237,7 @@ def window_add(
     """Add a window or update it."""
     from server import admin
 
-    _open(ctx)
+    open_database(ctx)
     try:
         admin.add_window(site_code, number, name, departments)
     except admin.AdminError as exc:
@@ -228,7 +262,7 @@ def staff() -> None:
 @click.option("--window", "window_number", default=None)
 @click.option("--pin", default=None, help="Prompted for (hidden) when left out.")
 @click.option("--inactive", is_flag=True, help="Keep the account but refuse sign-in.")
-@_database_option
+@database_option
 @click.pass_context
 def staff_add(
     ctx: click.Context,
@@ -244,7 +278,7 @@ def staff_add(
     from server import admin
     from server.models import Staff
 
-    _open(ctx)
+    open_database(ctx)
     if pin is None and Staff.get_or_none(Staff.staff_no == staff_no) is None:
         pin = click.prompt("PIN", hide_input=True, confirmation_prompt=True)
     try:
@@ -262,13 +296,13 @@ def staff_add(
 @server.command("enroll-code")
 @click.option("--site", "site_code", required=True)
 @click.option("--ttl-minutes", default=60, show_default=True, type=int)
-@_database_option
+@database_option
 @click.pass_context
 def enroll_code(ctx: click.Context, site_code: str, ttl_minutes: int) -> None:
     """Issue a one-time enrollment code (printed alone on stdout)."""
     from server import admin
 
-    _open(ctx)
+    open_database(ctx)
     try:
         code = admin.issue_enroll_code(site_code, ttl_minutes=ttl_minutes)
     except admin.AdminError as exc:
@@ -285,7 +319,7 @@ def _set_plugin(ctx: click.Context, name: str, site_code: str, enable: bool) -> 
     from core.plugins import discover
     from server import admin
 
-    _open(ctx)
+    open_database(ctx)
     known = discover()
     if name not in known:
         raise _fail(ValueError(f"unknown plugin {name!r}: known are {', '.join(sorted(known))}"))
@@ -301,7 +335,7 @@ def _set_plugin(ctx: click.Context, name: str, site_code: str, enable: bool) -> 
 @plugins.command("enable")
 @click.argument("name")
 @click.option("--site", "site_code", required=True)
-@_database_option
+@database_option
 @click.pass_context
 def plugins_enable(ctx: click.Context, name: str, site_code: str) -> None:
     """Enable a plugin for a site."""
@@ -311,7 +345,7 @@ def plugins_enable(ctx: click.Context, name: str, site_code: str) -> None:
 @plugins.command("disable")
 @click.argument("name")
 @click.option("--site", "site_code", required=True)
-@_database_option
+@database_option
 @click.pass_context
 def plugins_disable(ctx: click.Context, name: str, site_code: str) -> None:
     """Disable a plugin for a site."""
@@ -325,13 +359,13 @@ def workstation_group() -> None:
 
 @workstation_group.command("revoke")
 @click.argument("workstation_id")
-@_database_option
+@database_option
 @click.pass_context
 def workstation_revoke(ctx: click.Context, workstation_id: str) -> None:
     """Revoke a workstation's token (it gets 401; its outbox stays for re-enrollment)."""
     from server import admin
 
-    _open(ctx)
+    open_database(ctx)
     try:
         admin.revoke_workstation(workstation_id)
     except admin.AdminError as exc:
@@ -341,13 +375,13 @@ def workstation_revoke(ctx: click.Context, workstation_id: str) -> None:
 
 @server.command()
 @click.option("--json", "as_json", is_flag=True)
-@_database_option
+@database_option
 @click.pass_context
 def workstations(ctx: click.Context, as_json: bool) -> None:
     """Enrolled workstations: last seen, last client sequence, pending rejections."""
     from server import admin
 
-    _open(ctx)
+    open_database(ctx)
     rows = admin.list_workstations()
     if as_json:
         click.echo(
@@ -392,14 +426,14 @@ def catalog() -> None:
 @catalog.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--replace", is_flag=True, help="Delete entities missing from the file.")
-@_database_option
+@database_option
 @click.pass_context
 def catalog_import(ctx: click.Context, file: Path, replace: bool) -> None:
     """Import a catalog file (.json or .xlsx); nothing changes if it has problems."""
     from core.catalog.formats import CatalogImportError
     from server import admin
 
-    _open(ctx)
+    open_database(ctx)
     try:
         summary = admin.import_catalog(file, replace=replace)
     except CatalogImportError as exc:
@@ -418,13 +452,13 @@ def holidays() -> None:
 
 @holidays.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@_database_option
+@database_option
 @click.pass_context
 def holidays_import(ctx: click.Context, file: Path) -> None:
     """Import one year: JSON {year, days: [...]} or CSV date,is_workday,name."""
     from server import admin
 
-    _open(ctx)
+    open_database(ctx)
     try:
         year, count = admin.import_holidays(file)
     except (admin.AdminError, ValueError) as exc:
@@ -438,13 +472,13 @@ def changes() -> None:
 
 
 @changes.command("compact")
-@_database_option
+@database_option
 @click.pass_context
 def changes_compact(ctx: click.Context) -> None:
     """Keep only the latest state of each entity (older cursors get a snapshot)."""
     from server import changes as feed
 
-    _open(ctx)
+    open_database(ctx)
     result = feed.compact()
     click.echo(
         f"history starts at {result['floor']}: {result['copied']} kept, {result['deleted']} removed"
@@ -457,12 +491,12 @@ def demo() -> None:
 
 
 @demo.command("seed")
-@_database_option
+@database_option
 @click.pass_context
 def demo_seed(ctx: click.Context) -> None:
     """Demo sites, windows, staff, catalog, and every built-in plugin enabled."""
     from server import admin
 
-    _open(ctx)
+    open_database(ctx)
     site_code = admin.seed_demo()
     click.echo(f"demo site {site_code} seeded")

@@ -194,6 +194,13 @@ def sihao_server_routes(router: Any) -> None:
 
 
 @hookimpl
+def sihao_server_cli(group: click.Group) -> None:
+    from plugins.feedback import server
+
+    server.add_cli(group)
+
+
+@hookimpl
 def sihao_cli(group: click.Group) -> None:
     @group.command("ratings-export")
     @click.option(

@@ -8,7 +8,8 @@ this module reacts to them:
   and to the site that opened it, so every workstation of both pulls it; its state
   changes (``feedback.case_event``) travel the same way, so the unit handles it and
   the opening site sees the progress (谁办理谁负责, and 件件有反馈);
-- ``publish_reference()`` sends a new tag or indicator set to every workstation;
+- ``publish_reference()`` sends a new tag or indicator set to every workstation
+  (IT: ``sihao server feedback publish tags|indicators FILE``, ``… references``);
 - ``GET /v1/plugins/feedback/stats/ratings`` answers the statistics of a site and
   every site below it (city → district → town → village), from the stored
   ratings, cases and events, with the same formulas as the workstation
@@ -27,6 +28,7 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from plugins.feedback import reference, stats
@@ -57,25 +59,116 @@ def record_applied(record: Any, emit: Callable[..., Any]) -> None:
         emit(scope(site), record.kind, record.entity_id, "upsert", payload)
 
 
+def published_references(kind: str | None = None) -> list[dict[str, Any]]:
+    """The sets published so far (oldest first): kind, version, change seq, when."""
+    from server.models import Change
+
+    query = Change.select(Change.seq, Change.entity_id, Change.at).where(
+        (Change.scope == "city") & (Change.kind == REFERENCE_KIND)
+    )
+    found = []
+    for change in query.order_by(Change.seq):
+        set_kind, _, version = change.entity_id.partition(":")
+        if kind is None or set_kind == kind:
+            found.append({"kind": set_kind, "version": version, "seq": change.seq, "at": change.at})
+    return found
+
+
+def newest_reference(kind: str) -> tuple[str, str]:
+    """The highest version workstations can hold: (version, where it comes from)."""
+    best = (str(reference.shipped(kind)["version"]), "shipped with the workstation")
+    for row in published_references(kind):
+        if reference.version_key(row["version"]) > reference.version_key(best[0]):
+            best = (row["version"], f"published {row['at']:%Y-%m-%d %H:%M} UTC")
+    return best
+
+
 def publish_reference(kind: str, data: dict[str, Any]) -> int:
     """Distribute a new tag or indicator set to every workstation (scope ``city``).
 
-    Refuses a malformed set (``ValueError`` listing what is wrong). Workstations
-    keep it beside the shipped one and use the highest version.
+    Refuses a malformed set (``ValueError`` listing what is wrong) and one whose
+    version is not above the highest workstations hold (shipped or published): they
+    keep the highest version, so an older or equal one would change nothing.
+    Workstations keep it beside the shipped one.
     """
     from server import changes, db
 
     found = reference.problems(kind, data)
     if found:
         raise ValueError("; ".join(found))
+    version = str(data["version"])
     with db.transaction():
+        newest, source = newest_reference(kind)
+        if reference.version_key(version) <= reference.version_key(newest):
+            raise ValueError(
+                f"{kind} version {version} is not newer than {newest} ({source}): "
+                "workstations keep the highest version; number the new set above it"
+            )
         return changes.emit(
             changes.CITY,
             REFERENCE_KIND,
-            f"{kind}:{data['version']}",
+            f"{kind}:{version}",
             changes.UPSERT,
             {"kind": kind, "data": data},
         )
+
+
+def add_cli(group: Any) -> None:
+    """``sihao server feedback …``: IT publishes the rating tags and inspection indicators."""
+    import click
+
+    from server.cli import Problem, database_option, open_database
+
+    @group.group("feedback")
+    def feedback() -> None:
+        """Ratings and inspections: the tag and indicator sets workstations use."""
+
+    @feedback.command("publish")
+    @click.argument("kind", type=click.Choice([reference.TAGS, reference.INDICATORS]))
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @database_option
+    @click.pass_context
+    def publish(ctx: click.Context, kind: str, file: Path) -> None:
+        """Send a new tag or indicator set (JSON, like the shipped one) to every workstation."""
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise Problem(f"cannot read {file}: {exc.strerror or exc}") from exc
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise Problem(f"{file} is not a JSON file (UTF-8): {exc}") from exc
+        open_database(ctx)
+        try:
+            seq = publish_reference(kind, data)
+        except ValueError as exc:
+            raise Problem(f"{file} not published: {exc}") from exc
+        click.echo(
+            f"{kind} {data['version']} published to every workstation (change {seq}); "
+            "they use it after their next pull"
+        )
+
+    @feedback.command("references")
+    @click.option("--json", "as_json", is_flag=True, help="One JSON object per set.")
+    @database_option
+    @click.pass_context
+    def references(ctx: click.Context, as_json: bool) -> None:
+        """The tag and indicator sets: shipped, published, and which one is in use."""
+        open_database(ctx)
+        for kind in (reference.TAGS, reference.INDICATORS):
+            current = newest_reference(kind)[0]
+            rows = [
+                {"kind": kind, "version": str(reference.shipped(kind)["version"]),
+                 "source": "shipped", "at": None},
+                *({"kind": kind, "version": r["version"], "source": "published",
+                   "at": r["at"].isoformat()} for r in published_references(kind)),
+            ]  # fmt: skip
+            for row in rows:
+                row["current"] = row["version"] == current
+                if as_json:
+                    click.echo(json.dumps(row, ensure_ascii=False))
+                else:
+                    when = f" {row['at'][:16].replace('T', ' ')} UTC" if row["at"] else ""
+                    mark = "  (in use)" if row["current"] else ""
+                    click.echo(f"{kind:<11} {row['version']:<10} {row['source']}{when}{mark}")
 
 
 # -- statistics --------------------------------------------------------------------

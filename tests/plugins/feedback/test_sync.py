@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from click.testing import CliRunner
 from uuid6 import uuid7
 
 from core import credentials
@@ -31,6 +32,7 @@ from server import admin
 from tests.plugins.feedback.helpers import rate
 from tests.sync_support.keyring_memory import MemoryKeyring, memory_keyring
 from tests.sync_support.world import DEMO_SITE, central_server, enroll, workstation
+from workstation.cli import main
 
 TOWN = "370303001-BM"
 CITY = "370300-ZWFW"
@@ -187,20 +189,55 @@ def test_cases_route_to_the_unit_and_state_changes_come_back(server: Any, tmp_pa
         runtime.shutdown()
 
 
+def _it(server: Any, *args: str) -> tuple[int, str]:
+    """IT at the server's shell: ``sihao server … --database URL``."""
+    result = CliRunner().invoke(main, ["server", *args, "--database", server.database_url])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
 def test_a_new_tag_set_reaches_the_workstation(server: Any, tmp_path: Path) -> None:
-    from plugins.feedback import server as feedback_server
     from plugins.feedback.ratings import RatingDraft, validate
 
     data = json.loads(json.dumps(reference.shipped("tags")))
     data["version"] = "2027.1"
     data["tags"]["onsite"]["5"] = ["帮办代办贴心", "一次办好"]
-    with pytest.raises(ValueError, match="numbered version"):
-        feedback_server.publish_reference("tags", {**data, "version": "new"})
     broken = json.loads(json.dumps(data))
     del broken["tags"]["onsite"]["3"]
-    with pytest.raises(ValueError, match="each level 1 to 5"):
-        feedback_server.publish_reference("tags", broken)
-    feedback_server.publish_reference("tags", data)
+    files = {
+        "unnumbered": {**data, "version": "new"},
+        "broken": broken,
+        "shipped": {**data, "version": "2026.1"},
+        "good": data,
+    }
+    for name, content in files.items():
+        (tmp_path / f"{name}.json").write_text(json.dumps(content, ensure_ascii=False), "utf-8")
+    (tmp_path / "garbled.json").write_text("{not json", "utf-8")
+
+    def publish(name: str) -> tuple[int, str]:
+        return _it(server, "feedback", "publish", "tags", str(tmp_path / f"{name}.json"))
+
+    for name, said in [
+        ("unnumbered", "numbered version"),
+        ("broken", "each level 1 to 5"),
+        ("garbled", "is not a JSON file"),
+        ("shipped", "not newer than 2026.1 (shipped with the workstation)"),
+    ]:
+        code, output = publish(name)
+        assert (code, said in output) == (2, True), (name, output)
+    code, output = publish("good")
+    assert code == 0 and "tags 2027.1 published to every workstation" in output, output
+    code, output = publish("good")  # twice: workstations would change nothing
+    assert code == 2 and "not newer than 2027.1 (published" in output, output
+
+    code, output = _it(server, "feedback", "references", "--json")
+    listed = [json.loads(line) for line in output.splitlines()]
+    assert [(r["kind"], r["version"], r["source"], r["current"]) for r in listed] == [
+        ("tags", "2026.1", "shipped", False),
+        ("tags", "2027.1", "published", True),
+        ("indicators", "2026.1", "shipped", True),
+    ]
+    assert "feedback" in _it(server, "--help")[1]  # IT finds the plugin's commands
 
     runtime = workstation(tmp_path / "ws", seed=True)
     try:
