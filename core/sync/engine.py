@@ -9,9 +9,11 @@ server's reason and stay visible on the Sync screen; retryable rows get
 ``attempts + 1`` and ``last_error`` and stop the round (the worker backs off). A
 crash anywhere leaves rows pending whose mutation ids the server recognises, so a
 resend is answered ``duplicate``: nothing is lost, nothing applied twice.
-Batches go one at a time, in order, but the answers to batch k are written while
-batch k+1 is on the wire (the client's own work for 10,000 records is ≈ 0.3 s:
-reading with plain SQL, one range UPDATE per acknowledged batch).
+Batches go one at a time, in order, but the client's own work overlaps the
+server's: while batch k is on the wire, the answers to batch k-1 are written and
+batch k+1 is read and encoded (≈ 1.5 ms of a ≈ 15 ms round per 500 records;
+reading with plain SQL, one range UPDATE per acknowledged batch). A batch read
+ahead is only sent if batch k was taken whole; otherwise it is read again.
 
 Pull. Pages of changes are applied with their cursor in one local transaction.
 A page that raises is applied again change by change, each in a savepoint, so one
@@ -480,8 +482,8 @@ class Syncer:
         """Send everything pending, batch by batch; raise on the first failure.
 
         Batches go one at a time (the server applies them in order), but while batch
-        k+1 is on the wire the answers to batch k are written here: the local
-        transaction and the server's work overlap instead of adding up.
+        k is on the wire the answers to batch k-1 are written here and batch k+1 is
+        read and encoded: the local work and the server's overlap instead of adding up.
         """
         report = PushReport()
         try:
@@ -496,15 +498,20 @@ class Syncer:
 
     def _push_all(self, client: SyncClient, wire: ThreadPoolExecutor, report: PushReport) -> None:
         batch = self.batch_size
+        fits = 0  # the largest batch the server took in this round
         after = 0
         answered: tuple[list[tuple[Any, ...]], list[Any]] | None = None  # not yet written
         retry = 0
         rows = self._pending_rows(batch, after)
+        body = _push_body(rows) if rows else b""
         while rows and not retry:
-            in_flight = wire.submit(client.push_raw, _push_body(rows))
+            in_flight = wire.submit(client.push_raw, body)
+            # While batch k is on the wire: write batch k-1's answers, prepare batch k+1.
             if answered is not None:
                 retry = self._apply_results(*answered, report=report)
                 answered = None
+            ahead = [] if retry else self._pending_rows(batch, rows[-1][0])
+            ahead_body = _push_body(ahead) if ahead else b""
             try:
                 answer = in_flight.result()
             except Refused as exc:
@@ -513,15 +520,23 @@ class Syncer:
                 if len(rows) > 1:
                     batch = max(1, len(rows) // 2)  # too large a body: send fewer
                 else:  # one mutation larger than the server takes: it can never go
-                    self._apply_results(rows, [], too_large=exc.detail or str(exc))
+                    reason = _(
+                        "Too large for the server ({detail}): this record can never be "
+                        "sent as it is."
+                    ).format(detail=exc.detail or exc)
+                    self._apply_results(rows, [], report=report, too_large=reason)
                     after = rows[-1][0]
-                rows = self._pending_rows(batch, after)
+                    # Past it, the records around it go in full batches again.
+                    batch = fits or self.batch_size
+                rows = self._pending_rows(batch, after)  # the batch read ahead is dropped
+                body = _push_body(rows) if rows else b""
                 continue
             report.requests += 1
             report.sent += len(rows)
+            fits = max(fits, len(rows))
             answered = (rows, answer.get("results", []))
             after = rows[-1][0]
-            rows = self._pending_rows(batch, after)
+            rows, body = ahead, ahead_body
         if answered is not None:
             retry += self._apply_results(*answered, report=report)
         if retry:
