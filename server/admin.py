@@ -107,6 +107,27 @@ def _require_site(code: str) -> Site:
     return site
 
 
+def sites_under(code: str) -> list[str]:
+    """``code`` and every site below it (a district's towns, their villages…), each
+    parent before its children; AdminError if there is no such site."""
+    _require_site(code)
+    children: dict[str, list[str]] = {}
+    rows: Iterable[tuple[str, str | None]] = Site.select(Site.code, Site.parent).tuples()  # type: ignore[assignment]
+    for child, parent in rows:
+        if parent:
+            children.setdefault(str(parent), []).append(str(child))
+    found: list[str] = []
+    seen: set[str] = set()
+    todo = [code]
+    while todo:
+        site = todo.pop(0)
+        if site not in seen:  # a loop in the parents must not hang IT's shell
+            seen.add(site)
+            found.append(site)
+            todo.extend(sorted(children.get(site, [])))
+    return found
+
+
 def window_data(window: Window) -> dict[str, Any]:
     return {
         "site": window.site,
@@ -245,6 +266,38 @@ def set_policy(
         policy.save()
         _emit_policy(site)
     return policy_data(policy)
+
+
+def set_policies(
+    sites: Iterable[str], *, enable: Iterable[str] = (), disable: Iterable[str] = ()
+) -> dict[str, dict[str, Any]]:
+    """``set_policy`` for many sites in one transaction: all of them, or none if one
+    fails (an unknown site, say). Returns each site's policy after the change."""
+    enable, disable = list(enable), list(disable)
+    done: dict[str, dict[str, Any]] = {}
+    with db.transaction():
+        for site in sites:
+            if site not in done:
+                done[site] = set_policy(site, enable=enable, disable=disable)
+    return done
+
+
+def list_policies(sites: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Each site (all, or those named) with its level, parent and enabled plugins."""
+    query = Site.select().order_by(Site.code)
+    if sites is not None:
+        query = query.where(Site.code.in_(list(sites)))
+    policies = {p.site: p for p in SitePolicy.select()}
+    rows = []
+    for site in query:
+        policy = policies.get(site.code)
+        rows.append(
+            {
+                **site_data(site),
+                "enabled_plugins": json.loads(policy.enabled_plugins) if policy else [],
+            }
+        )
+    return rows
 
 
 # -- enrollment and workstations ----------------------------------------------------------

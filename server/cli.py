@@ -5,7 +5,8 @@
     sihao server window add SITE NUMBER NAME [--departments …]
     sihao server staff add STAFF_NO NAME --site CODE --role clerk [--window A01] [--pin …]
     sihao server enroll-code --site CODE [--ttl-minutes 60]
-    sihao server plugins enable|disable NAME --site CODE
+    sihao server plugins enable|disable NAME… --site CODE… | --under CODE | --all-sites
+    sihao server plugins list [--site CODE… | --under CODE] [--json]
     sihao server catalog import FILE [--replace]
     sihao server holidays import FILE
     sihao server workstation revoke ID
@@ -315,41 +316,135 @@ def plugins() -> None:
     """Which plugins a site enables."""
 
 
-def _set_plugin(ctx: click.Context, name: str, site_code: str, enable: bool) -> None:
+def _target_sites(
+    site_codes: tuple[str, ...], under: tuple[str, ...], all_sites: bool
+) -> list[str]:
+    """The sites a plugin command names: --site, every site --under one, or all."""
+    from server import admin
+
+    if not (site_codes or under or all_sites):
+        raise Problem(
+            "name the sites: --site CODE, --under CODE (it and every site below), or --all-sites"
+        )
+    if all_sites:
+        return [row["code"] for row in admin.list_policies()]
+    sites = list(site_codes)
+    try:
+        for code in under:
+            sites.extend(admin.sites_under(code))
+    except admin.AdminError as exc:
+        raise _fail(exc) from exc
+    return list(dict.fromkeys(sites))
+
+
+def _set_plugins(
+    ctx: click.Context,
+    names: tuple[str, ...],
+    sites: tuple[str, ...],
+    under: tuple[str, ...],
+    all_sites: bool,
+    enable: bool,
+) -> None:
     from core.plugins import discover
     from server import admin
 
-    open_database(ctx)
     known = discover()
-    if name not in known:
-        raise _fail(ValueError(f"unknown plugin {name!r}: known are {', '.join(sorted(known))}"))
-    try:
-        policy = admin.set_policy(
-            site_code, enable=[name] if enable else [], disable=[] if enable else [name]
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise Problem(f"unknown plugin {', '.join(unknown)}: known are {', '.join(sorted(known))}")
+    open_database(ctx)
+    targets = _target_sites(sites, under, all_sites)
+    try:  # one transaction: every site changes, or none does
+        policies = admin.set_policies(
+            targets, enable=names if enable else (), disable=() if enable else names
         )
     except admin.AdminError as exc:
         raise _fail(exc) from exc
-    click.echo(f"{site_code}: {', '.join(policy['enabled_plugins']) or '(no plugins)'}")
+    for site_code, policy in policies.items():
+        click.echo(f"{site_code}: {', '.join(policy['enabled_plugins']) or '(no plugins)'}")
+    click.echo(
+        f"{len(policies)} site(s) changed; their workstations follow after their next pull",
+        err=True,
+    )
+
+
+def _site_options(func: Any) -> Any:
+    func = click.option("--all-sites", is_flag=True, help="Every site the server knows.")(func)
+    func = click.option(
+        "--under",
+        multiple=True,
+        metavar="CODE",
+        help="This site and every site below it (repeatable).",
+    )(func)
+    return click.option(
+        "--site", "sites", multiple=True, metavar="CODE", help="A site (repeatable)."
+    )(func)
 
 
 @plugins.command("enable")
-@click.argument("name")
-@click.option("--site", "site_code", required=True)
+@click.argument("names", nargs=-1, required=True)
+@_site_options
 @database_option
 @click.pass_context
-def plugins_enable(ctx: click.Context, name: str, site_code: str) -> None:
-    """Enable a plugin for a site."""
-    _set_plugin(ctx, name, site_code, True)
+def plugins_enable(
+    ctx: click.Context,
+    names: tuple[str, ...],
+    sites: tuple[str, ...],
+    under: tuple[str, ...],
+    all_sites: bool,
+) -> None:
+    """Enable plugins NAMES… for sites (all of them in one go, or none)."""
+    _set_plugins(ctx, names, sites, under, all_sites, True)
 
 
 @plugins.command("disable")
-@click.argument("name")
-@click.option("--site", "site_code", required=True)
+@click.argument("names", nargs=-1, required=True)
+@_site_options
 @database_option
 @click.pass_context
-def plugins_disable(ctx: click.Context, name: str, site_code: str) -> None:
-    """Disable a plugin for a site."""
-    _set_plugin(ctx, name, site_code, False)
+def plugins_disable(
+    ctx: click.Context,
+    names: tuple[str, ...],
+    sites: tuple[str, ...],
+    under: tuple[str, ...],
+    all_sites: bool,
+) -> None:
+    """Disable plugins NAMES… for sites (all of them in one go, or none)."""
+    _set_plugins(ctx, names, sites, under, all_sites, False)
+
+
+@plugins.command("list")
+@click.option("--site", "sites", multiple=True, metavar="CODE", help="A site (repeatable).")
+@click.option("--under", multiple=True, metavar="CODE", help="This site and every site below it.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per site.")
+@database_option
+@click.pass_context
+def plugins_list(
+    ctx: click.Context, sites: tuple[str, ...], under: tuple[str, ...], as_json: bool
+) -> None:
+    """Which plugins each site has on (every site unless named)."""
+    from server import admin
+
+    open_database(ctx)
+    wanted = _target_sites(sites, under, False) if sites or under else None
+    rows = admin.list_policies(wanted)
+    if wanted is not None:
+        missing = sorted(set(wanted) - {row["code"] for row in rows})
+        if missing:
+            raise Problem(
+                f"no site {', '.join(missing)}: add it with 'sihao server site add' first"
+            )
+    for row in rows:
+        if as_json:
+            click.echo(
+                json.dumps(
+                    {k: row[k] for k in ("code", "name", "level", "parent", "enabled_plugins")},
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            plugins_on = ", ".join(row["enabled_plugins"]) or "(no plugins)"
+            click.echo(f"{row['code']:<16} {row['level']:<9} {row['name']}: {plugins_on}")
 
 
 @server.group("workstation")

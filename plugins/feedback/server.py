@@ -174,25 +174,15 @@ def add_cli(group: Any) -> None:
 # -- statistics --------------------------------------------------------------------
 def _sites_under(root: str | None) -> tuple[set[str] | None, dict[str, str]]:
     """The codes of ``root`` and every site below it (None: all), and each site's level."""
+    from server import admin
     from server.models import Site
 
-    levels: dict[str, str] = {}
-    children: dict[str, list[str]] = {}
-    for site in Site.select(Site.code, Site.level, Site.parent):
-        levels[site.code] = site.level
-        parent = site.__data__.get("parent")
-        if parent:
-            children.setdefault(str(parent), []).append(site.code)
+    levels = {str(code): str(level) for code, level in Site.select(Site.code, Site.level).tuples()}
     if root is None:
         return None, levels
-    found: set[str] = set()
-    todo = [root]
-    while todo:
-        code = todo.pop()
-        if code not in found:
-            found.add(code)
-            todo.extend(children.get(code, []))
-    return found, levels
+    if root not in levels:
+        return {root}, levels  # no such site: nothing of it is counted
+    return set(admin.sites_under(root)), levels
 
 
 def _payloads(kind: str) -> Iterable[dict[str, Any]]:
