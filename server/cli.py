@@ -4,7 +4,7 @@
     sihao server site add CODE NAME --level district [--parent CODE] …
     sihao server window add SITE NUMBER NAME [--departments …]
     sihao server staff add STAFF_NO NAME --site CODE --role clerk [--window A01] [--pin …]
-    sihao server enroll-code --site CODE [--ttl-minutes 60]
+    sihao server enroll-code --site CODE [--ttl-minutes 60] [--count N]
     sihao server plugins enable|disable NAME… --site CODE… | --under CODE | --all-sites
     sihao server plugins list [--site CODE… | --under CODE] [--json]
     sihao server catalog import FILE [--replace]
@@ -297,18 +297,29 @@ def staff_add(
 @server.command("enroll-code")
 @click.option("--site", "site_code", required=True)
 @click.option("--ttl-minutes", default=60, show_default=True, type=int)
+@click.option(
+    "--count",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 200),
+    help="Codes to issue: one per workstation to enroll (a hall with several counters).",
+)
 @database_option
 @click.pass_context
-def enroll_code(ctx: click.Context, site_code: str, ttl_minutes: int) -> None:
-    """Issue a one-time enrollment code (printed alone on stdout)."""
-    from server import admin
+def enroll_code(ctx: click.Context, site_code: str, ttl_minutes: int, count: int) -> None:
+    """Issue one-time enrollment codes (printed alone on stdout, one a line)."""
+    from server import admin, db
 
     open_database(ctx)
     try:
-        code = admin.issue_enroll_code(site_code, ttl_minutes=ttl_minutes)
+        with db.transaction():  # all of them, or none
+            codes = [
+                admin.issue_enroll_code(site_code, ttl_minutes=ttl_minutes) for _ in range(count)
+            ]
     except admin.AdminError as exc:
         raise _fail(exc) from exc
-    click.echo(code)
+    for code in codes:
+        click.echo(code)
 
 
 @server.group()

@@ -120,6 +120,9 @@ def test_cli_site_staff_code_plugins_workstations(server: LiveServer, tmp_path: 
     assert Staff.get_by_id("CLI1").pin_hash.startswith("scrypt$")
     code = _cli(server, "enroll-code", "--site", "CLI-SITE", "--ttl-minutes", "5").strip()
     assert len(code) == 19
+    # A hall with several counters: one code each, all different, each good once.
+    hall = _cli(server, "enroll-code", "--site", "CLI-SITE", "--count", "3").split()
+    assert len(hall) == 3 == len(set(hall)) and code not in hall
     _cli(server, "plugins", "enable", "about", "--site", "CLI-SITE")
     assert admin.get_policy("CLI-SITE")["enabled_plugins"] == ["about"]
     _cli(server, "plugins", "disable", "about", "--site", "CLI-SITE")
@@ -134,6 +137,13 @@ def test_cli_site_staff_code_plugins_workstations(server: LiveServer, tmp_path: 
 
     answer = httpx.post(f"{server.url}/v1/enroll", json={"code": code, "name": "窗口电脑"})
     station_id = answer.json()["workstation_id"]
+    for counter, extra in enumerate(hall, start=2):
+        enrolled = httpx.post(
+            f"{server.url}/v1/enroll", json={"code": extra, "name": f"{counter}号窗口"}
+        )
+        assert enrolled.status_code == 200, enrolled.text
+        again = httpx.post(f"{server.url}/v1/enroll", json={"code": extra, "name": "再来一次"})
+        assert again.status_code == 400
     listing = json.loads(_cli(server, "workstations", "--json"))
     mine = next(row for row in listing if row["id"] == station_id)
     assert mine["site"] == "CLI-SITE" and mine["name"] == "窗口电脑" and not mine["revoked"]
