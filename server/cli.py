@@ -10,7 +10,7 @@
     sihao server catalog import FILE [--replace]
     sihao server holidays import FILE
     sihao server workstation revoke ID
-    sihao server workstations
+    sihao server workstations [--site CODE… | --under CODE] [--not-seen-for HOURS] [--json]
     sihao server changes compact
     sihao server demo seed
     sihao server migrate
@@ -480,15 +480,39 @@ def workstation_revoke(ctx: click.Context, workstation_id: str) -> None:
 
 
 @server.command()
+@click.option("--site", "sites", multiple=True, metavar="CODE", help="A site (repeatable).")
+@click.option("--under", multiple=True, metavar="CODE", help="This site and every site below it.")
+@click.option(
+    "--not-seen-for",
+    "quiet_hours",
+    type=click.FloatRange(min=0),
+    metavar="HOURS",
+    help="Only workstations (not revoked) the server has not heard from for this long.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @database_option
 @click.pass_context
-def workstations(ctx: click.Context, as_json: bool) -> None:
+def workstations(
+    ctx: click.Context,
+    sites: tuple[str, ...],
+    under: tuple[str, ...],
+    quiet_hours: float | None,
+    as_json: bool,
+) -> None:
     """Enrolled workstations: last seen, last client sequence, pending rejections."""
+    import datetime as dt
+
     from server import admin
+    from server.models import utcnow
 
     open_database(ctx)
     rows = admin.list_workstations()
+    if sites or under:
+        wanted = set(_target_sites(sites, under, False))
+        rows = [r for r in rows if r.site in wanted]
+    if quiet_hours is not None:
+        since = utcnow() - dt.timedelta(hours=quiet_hours)
+        rows = [r for r in rows if not r.revoked and (r.last_seen is None or r.last_seen < since)]
     if as_json:
         click.echo(
             json.dumps(
@@ -509,7 +533,10 @@ def workstations(ctx: click.Context, as_json: bool) -> None:
         )
         return
     if not rows:
-        click.echo("no workstations enrolled")
+        click.echo(
+            "no workstations"
+            + (" match" if sites or under or quiet_hours is not None else " enrolled")
+        )
         return
     click.echo(f"{'id':36}  {'site':16}  {'last seen':19}  {'last seq':>9}  {'rejected':>8}  name")
     for r in rows:

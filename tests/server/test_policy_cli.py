@@ -96,3 +96,41 @@ def test_all_or_none(server: LiveServer) -> None:
         line.split(":")[0] for line in every.stdout.splitlines()
     }
     assert all("lookup" in row["enabled_plugins"] for row in admin.list_policies())
+
+
+def test_which_workstations_of_a_district_have_gone_quiet(server: LiveServer) -> None:
+    import datetime as dt
+
+    import httpx
+
+    from server.models import Workstation, utcnow
+
+    s = _district()
+
+    def enroll(site: str, name: str) -> str:
+        code = admin.issue_enroll_code(site)
+        answer = httpx.post(f"{server.url}/v1/enroll", json={"code": code, "name": name})
+        return str(answer.json()["workstation_id"])
+
+    busy = enroll(s["town1"], "车站街道1号窗口")
+    quiet = enroll(s["village"], "社区代办点")
+    gone = enroll(s["town2"], "已撤销的电脑")
+    elsewhere = enroll(s["other"], "淄川1号窗口")
+    now = utcnow()
+    for station, hours in [(busy, 0.1), (quiet, 30), (gone, 30), (elsewhere, 30)]:
+        Workstation.update(last_seen=now - dt.timedelta(hours=hours)).where(
+            Workstation.id == station
+        ).execute()
+    admin.revoke_workstation(gone)
+
+    def listed(*args: str) -> list[str]:
+        result = _sihao(server, "workstations", *args, "--json")
+        assert result.exit_code == 0, result.output
+        return sorted(row["id"] for row in json.loads(result.stdout))
+
+    assert listed("--under", s["district"]) == sorted([busy, quiet, gone])
+    assert listed("--under", s["district"], "--not-seen-for", "24") == [quiet]
+    assert listed("--site", s["other"], "--not-seen-for", "24") == [elsewhere]
+    assert listed("--site", s["town1"], "--not-seen-for", "1") == []
+    text = _sihao(server, "workstations", "--site", s["town1"], "--not-seen-for", "1")
+    assert text.exit_code == 0 and "no workstations match" in text.output
