@@ -31,6 +31,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from starlette.requests import Request  # annotations are resolved in this module
+
 from plugins.feedback import reference, stats
 from plugins.feedback.cases import CASE_KIND, EVENT_KIND
 from plugins.feedback.ratings import RATING_KIND
@@ -336,14 +338,19 @@ def add_routes(router: Any) -> None:
 
     @router.get("/stats/ratings")
     def ratings_stats(
+        request: Request,
         by: str = "site",
         site: str | None = None,
         date_from: dt.date | None = Query(None, alias="from"),
         date_to: dt.date | None = Query(None, alias="to"),
         include_default: bool = True,
     ) -> dict[str, Any]:
-        """满意率, 差评率, 回访率, 整改率 and 主动评价率 of a site and every site below it."""
-        from server import db
+        """满意率, 差评率, 回访率, 整改率 and 主动评价率 of a site and every site below it.
+
+        ``site`` is the calling workstation's site (the default) or a site below it:
+        a town sees its villages, the city every site, nobody a neighbour's windows
+        and staff."""
+        from server import admin, db
 
         dims = tuple(d.strip() for d in by.split(",") if d.strip())
         unknown = [d for d in dims if d not in SERVER_DIMENSIONS]
@@ -351,10 +358,21 @@ def add_routes(router: Any) -> None:
             raise HTTPException(
                 422, f"by: up to 3 of {', '.join(SERVER_DIMENSIONS)}; unknown: {unknown}"
             )
+        own = str(request.state.workstation.site_code)
+        target = site or own
         with db.request_connection():
+            try:
+                allowed = admin.sites_under(own)
+            except admin.AdminError:
+                allowed = [own]
+            if target not in allowed:
+                raise HTTPException(
+                    403,
+                    f"site {target} is not this workstation's site {own} or a site below it",
+                )
             rows = city_stats(
                 dims,
-                site=site,
+                site=target,
                 date_from=date_from,
                 date_to=date_to,
                 include_default=include_default,
@@ -365,7 +383,7 @@ def add_routes(router: Any) -> None:
             overall = stats.StatRow((), **sums)
         return {
             "by": list(dims),
-            "site": site,
+            "site": target,
             "include_default": include_default,
             "rows": [row_json(dims, r) for r in rows],
             "total": row_json((), overall),

@@ -154,15 +154,23 @@ def test_cases_route_to_the_unit_and_state_changes_come_back(server: Any, tmp_pa
         assert cases.state_of(town_case.id) is CaseState.CALLED_BACK
         assert [e.note for e in cases.history(town_case.id)][-1] == "已联系体验官，自助机已报修"
 
-        # City-wide statistics, answered for a site and everything below it.
+        # Statistics of a site and everything below it: the district's own by default.
         token = credentials.get_token(runtime.paths.data_dir)
         headers = {"Authorization": f"Bearer {token}", **SCHEMA}
         url = "/v1/plugins/feedback/stats/ratings"
         with httpx.Client(base_url=server.url, timeout=30) as client:
-            city = client.get(url, params={"by": "site,level", "site": CITY}, headers=headers)
-            assert city.status_code == 200, city.text
-            body = city.json()
+            district = client.get(url, params={"by": "site,level"}, headers=headers)
+            assert district.status_code == 200, district.text
+            body = district.json()
+            assert body["site"] == DEMO_SITE
             assert [r["key"] for r in body["rows"]] == [{"site": DEMO_SITE, "level": "district"}]
+            # Never a site above it or beside it: the city's, or a neighbour's windows.
+            above = client.get(url, params={"site": CITY}, headers=headers)
+            assert above.status_code == 403 and CITY in above.json()["detail"]
+            sideways = town.get(url, params={"site": DEMO_SITE}, headers=town_headers)
+            assert sideways.status_code == 403
+            mine = town.get(url, params={"by": "window"}, headers=town_headers).json()
+            assert mine["site"] == TOWN and mine["total"]["total"] == 0
             total = body["total"]
             # 4 ratings: satisfied 5, 4, 3 = 3 of 4; bad 1; real-name bad 1, not called back.
             assert (total["total"], total["satisfied"], total["bad"]) == (4, 3, 1)
