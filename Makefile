@@ -26,7 +26,7 @@ run: setup
 	export PYTHON_KEYRING_BACKEND="$${PYTHON_KEYRING_BACKEND:-keyrings.alt.file.PlaintextKeyring}"; \
 	$(BIN)/sihao server run --host 127.0.0.1 --port $(DEMO_PORT) --log-level warning \
 	  >$(DEMO_DIR)/server.log 2>&1 & server=$$!; \
-	trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null' EXIT INT TERM; \
+	trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null' EXIT INT TERM HUP; \
 	up=""; for i in $$(seq 1 150); do \
 	  if $(BIN)/python -c "import urllib.request as u; u.urlopen('$(DEMO_SERVER)/v1/health', timeout=1)" 2>/dev/null; \
 	  then up=1; break; fi; \

@@ -81,6 +81,7 @@ class Runtime:
     ui: UI = field(default_factory=UI)
     extras: dict[str, Any] = field(default_factory=dict)  # plugins park shared services here
     started: bool = field(default=False, init=False)  # sihao_startup has run
+    closed: bool = field(default=False, init=False)  # shutdown has run
 
     @classmethod
     def open(cls, paths: Paths, *, host: PluginHost | None = None) -> Runtime:
@@ -249,6 +250,10 @@ class Runtime:
         self.host.call("sihao_startup", context=self)
 
     def shutdown(self) -> None:
+        """Stop every plugin and close the store; once (the shell and the CLI both ask)."""
+        if self.closed:
+            return
+        self.closed = True
         self.started = False
         self.host.call("sihao_shutdown", context=self)
         if not self.db.is_closed():

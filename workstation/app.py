@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
+import signal
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -51,6 +54,8 @@ class SihaoApp(App[None]):
         self._watcher: Any = None
         self._pending_paths: set[Path] = set()
         self._user_theme_names: set[str] = set()
+        self._terminal_fd = -1
+        self._closing_for_terminal = False
         # Plugins may call these from the sync worker's thread (a pulled policy starts
         # or stops them there): everything that touches the screens runs on the app's.
         runtime.ui = UI(
@@ -75,9 +80,41 @@ class SihaoApp(App[None]):
         self.runtime.startup()
         self.push_screen(SignInScreen(self.runtime))
         self.call_after_refresh(self.on_first_frame)
+        self.watch_terminal()
         if self.watch_files:
             # The watcher is not needed for the first frame: start it right after.
             self.call_after_refresh(self.start_watching)
+
+    def watch_terminal(self) -> None:
+        """Close when the terminal goes away (its window closed, the SSH session
+        dropped): otherwise the workstation would run on unseen, its sync worker
+        still pushing, and Textual's input thread spins on the dead terminal."""
+        if self.is_headless:
+            return
+        try:
+            self._terminal_fd = sys.__stdin__.fileno() if sys.__stdin__ else -1
+        except (OSError, ValueError):
+            return
+        if self._terminal_fd < 0 or not os.isatty(self._terminal_fd):
+            return
+        try:
+            import asyncio
+
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.terminal_gone)
+        except (NotImplementedError, RuntimeError, AttributeError):  # not on this platform
+            pass
+        self.set_interval(2.0, self._check_terminal)
+
+    def _check_terminal(self) -> None:
+        if not os.isatty(self._terminal_fd):  # hung up: no more a terminal
+            self.terminal_gone()
+
+    def terminal_gone(self) -> None:
+        if self._closing_for_terminal:
+            return
+        self._closing_for_terminal = True
+        log.warning("the terminal went away: closing the workstation (sync stops, data kept)")
+        self.exit(return_code=129)
 
     def on_first_frame(self) -> None:
         """The sign-in screen is up: hand the collector back (see workstation/cli.py)."""

@@ -150,7 +150,10 @@ def run(ctx: click.Context, demo: bool) -> None:
         raise click.exceptions.Exit(2)
     from workstation.app import SihaoApp  # Textual costs ~150 ms: only when the UI starts
 
-    SihaoApp(runtime).run()
+    app = SihaoApp(runtime)
+    app.run()
+    if app.return_code:  # e.g. 129: the terminal hung up
+        raise click.exceptions.Exit(app.return_code)
 
 
 def _ensure_demo(runtime: Runtime) -> None:
