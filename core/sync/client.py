@@ -242,6 +242,10 @@ class SyncClient:
         )
         return answer
 
+    def plugin_get(self, plugin: str, path: str, params: dict[str, Any] | None = None) -> Any:
+        """GET one of a plugin's server endpoints (``/v1/plugins/<plugin>/<path>``)."""
+        return self._send("GET", f"/v1/plugins/{plugin}/{path.lstrip('/')}", params=params)
+
     def pull(self, since: int, limit: int = 1000) -> dict[str, Any]:
         answer: dict[str, Any] = self._send(
             "GET", "/v1/sync/pull", params={"since": since, "limit": limit}

@@ -179,6 +179,14 @@ def rejected_mutations(limit: int = 500) -> list[Outbox]:
     )
 
 
+def connect(runtime: Any, *, timeout: float = 15.0) -> SyncClient:
+    """A client for this workstation's central server, with its token, for a plugin's
+    own requests (``SyncClient.plugin_get``); the caller closes it. Reads the store
+    and the keyring: call it on the thread that owns the store, then use the client
+    on any one thread. NotEnrolled or Unauthorized when there is nobody to ask."""
+    return Syncer(runtime, timeout=timeout)._connected()
+
+
 def requeue(client_seq: int) -> bool:
     """Send a rejected mutation again (IT fixed the cause on the server).
 

@@ -4,11 +4,17 @@ Choose the grouping and the period, whether default ratings count, and a date
 range; F5 recomputes. The trend below is the satisfaction rate month by month (a
 sparkline and a bar per month). Ctrl+E exports to CSV, Ctrl+X to Excel, both
 into the exports directory and safe against formula injection.
+
+Scope: this workstation's own ratings (the store, offline), or, at an enrolled
+workstation, this site and every site below it as the central server counts them
+(a district sees its towns and villages). The server is asked on a worker thread;
+if it cannot answer, the screen says why and shows the local figures.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,7 +29,10 @@ from plugins.feedback import export, stats
 from plugins.feedback.export import dimension_label
 from workstation.screens.base import SihaoScreen
 
+log = logging.getLogger(__name__)
+
 GROUPS = ("window", "staff", "item", "department", "site")
+LOCAL, SERVER = "local", "server"
 
 
 class StatsScreen(SihaoScreen):
@@ -38,10 +47,23 @@ class StatsScreen(SihaoScreen):
         super().__init__(runtime, id="stats")
         self.group_by: tuple[str, ...] = ("window",)
         self.rows: list[stats.StatRow] = []
+        self.source = LOCAL  # where the figures shown come from
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(id="stats-body"):
             yield Static(_("Rating statistics"), classes="screen-title")
+            with Horizontal(classes="stats-row", id="scope-row"):
+                yield Label(_("Scope"))
+                yield Select(
+                    [
+                        (_("This workstation"), LOCAL),
+                        (_("This site and below (central server)"), SERVER),
+                    ],
+                    value=LOCAL,
+                    allow_blank=False,
+                    id="scope",
+                    compact=True,
+                )
             with Horizontal(classes="stats-row"):
                 yield Label(_("By"))
                 yield Select(
@@ -100,8 +122,93 @@ class StatsScreen(SihaoScreen):
         period = self.query_one("#period", Select).value
         self.group_by = (group,) if period is Select.NULL else (group, str(period))
         filters = self.filters()
-        self.rows = stats.breakdown(self.group_by, **filters)
-        overall = stats.total(**filters)
+        if self.query_one("#scope", Select).value == SERVER:
+            self._ask_server(self.group_by, filters)
+            return
+        self._show_local(filters)
+
+    def _show_local(self, filters: dict[str, Any], note: str = "") -> None:
+        self.source = LOCAL
+        rows = stats.breakdown(self.group_by, **filters)
+        trend = stats.breakdown(("month",), **filters)
+        self._show(rows, stats.total(**filters), trend)
+        self.query_one("#stats-message", Static).update(note)
+
+    # -- the central server's figures ----------------------------------------------
+    def _ask_server(self, group_by: tuple[str, ...], filters: dict[str, Any]) -> None:
+        from core.sync import engine
+        from core.sync.client import SyncError
+
+        message = self.query_one("#stats-message", Static)
+        try:
+            client = engine.connect(self.runtime)  # the store and keyring: this thread
+        except SyncError as exc:
+            self._server_failed(str(exc), filters)
+            return
+        message.update(_("Asking the central server…"))
+        params: dict[str, Any] = {"include_default": str(filters["include_default"]).lower()}
+        if filters["date_from"] is not None:
+            params["from"] = filters["date_from"].isoformat()
+        if filters["date_to"] is not None:
+            params["to"] = filters["date_to"].isoformat()
+
+        def fetch() -> None:
+            from core.sync.client import Refused, Retryable
+
+            try:
+                body = client.plugin_get(
+                    "feedback", "stats/ratings", {**params, "by": ",".join(group_by)}
+                )
+                trend = client.plugin_get("feedback", "stats/ratings", {**params, "by": "month"})
+            except Retryable as exc:
+                log.warning("server statistics: %s (%s)", exc, exc.detail)
+                reason = _("the central server cannot be reached or is busy")
+                self.app.call_from_thread(self._server_failed, reason, filters)
+            except Refused as exc:
+                log.warning("server statistics refused: %s", exc.detail)
+                self.app.call_from_thread(self._server_failed, exc.detail or str(exc), filters)
+            except SyncError as exc:
+                self.app.call_from_thread(self._server_failed, str(exc), filters)
+            else:
+                self.app.call_from_thread(self._show_server, group_by, body, trend)
+            finally:
+                client.close()
+
+        self.run_worker(fetch, thread=True, exclusive=True, group="server-stats")
+
+    def _show_server(self, group_by: tuple[str, ...], body: Any, trend: Any) -> None:
+        if group_by != self.group_by or self.query_one("#scope", Select).value != SERVER:
+            return  # the clerk changed the question meanwhile: its own answer follows
+        try:
+            rows = [_row(group_by, row) for row in body["rows"]]
+            overall = _row((), body["total"])
+            months = [_row(("month",), row) for row in trend["rows"]]
+        except (KeyError, TypeError, ValueError) as exc:
+            log.warning("server statistics unreadable: %s", exc)
+            self._server_failed(_("its answer could not be read"), self.filters())
+            return
+        self.source = SERVER
+        self._show(rows, overall, months)
+        self.query_one("#stats-message", Static).update(
+            _("Counted by the central server for site {site} and every site below it.").format(
+                site=body.get("site", "")
+            )
+        )
+
+    def _server_failed(self, reason: str, filters: dict[str, Any]) -> None:
+        self._show_local(
+            filters,
+            "✗ "
+            + _(
+                "The central server could not answer ({reason}): these are this workstation's own figures."
+            ).format(reason=reason),
+        )
+
+    # -- showing -------------------------------------------------------------------
+    def _show(
+        self, rows: list[stats.StatRow], overall: stats.StatRow, trend: list[stats.StatRow]
+    ) -> None:
+        self.rows = rows
         lines = export.table(self.group_by, self.rows)
         table = self.query_one("#stats-table", DataTable)
         cells = [
@@ -142,7 +249,6 @@ class StatsScreen(SihaoScreen):
                 act=stats.percent(overall.active_rate),
             )
         )
-        trend = stats.breakdown(("month",), **filters)
         self.query_one("#trend", Sparkline).data = [
             (r.satisfaction_rate or 0.0) * 100 for r in trend
         ]
@@ -165,7 +271,8 @@ class StatsScreen(SihaoScreen):
         directory = self.runtime.paths.exports_dir
         directory.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        path = directory / f"ratings-{'-'.join(self.group_by)}-{stamp}.{fmt}"
+        scope = "-server" if self.source == SERVER else ""
+        path = directory / f"ratings{scope}-{'-'.join(self.group_by)}-{stamp}.{fmt}"
         lines = export.table(self.group_by, self.rows)
         if fmt == "xlsx":
             export.to_xlsx(path, lines)
@@ -174,3 +281,12 @@ class StatsScreen(SihaoScreen):
         self.query_one("#stats-message", Static).update(
             _("Exported {n} rows to {path}.").format(n=len(self.rows), path=path)
         )
+
+
+def _row(by: tuple[str, ...], data: dict[str, Any]) -> stats.StatRow:
+    """A row of the server's answer (plugins/feedback/server.py, row_json)."""
+    key = data.get("key", {})
+    return stats.StatRow(
+        tuple("" if key.get(name) is None else str(key[name]) for name in by),
+        **{name: int(data[name]) for name in stats.COUNTS},
+    )

@@ -265,3 +265,75 @@ def test_a_new_tag_set_reaches_the_workstation(server: Any, tmp_path: Path) -> N
         assert validate(draft, tagset, runtime.settings("feedback"), DEMO_SITE).ok
     finally:
         runtime.shutdown()
+
+
+async def test_the_statistics_screen_counts_this_site_and_below_on_the_server(
+    server: Any, tmp_path: Path
+) -> None:
+    """A district supervisor sees the town's ratings too (counted by the server); with
+    the server out of reach, the screen says so and shows the district's own."""
+    from textual.widgets import DataTable, Input, Select, Static
+
+    from core.sync.models import SyncState
+    from plugins.feedback.ui.stats_screen import StatsScreen
+    from server.testing import free_port
+    from tests.workstation.helpers import sign_in, wait_for
+    from workstation.app import SihaoApp
+
+    march = dt.date(2025, 3, 12)  # a month no other test rates in
+    admin.add_window(TOWN, "A01", "综合窗口")
+    town = workstation(tmp_path / "town")
+    try:
+        town.set_plugin_enabled("feedback", True)
+        enroll(town, server, site=TOWN)
+        town_sync = Syncer(town)
+        town_sync.sync_once()
+        for level in (5, 1, 1):
+            rate(town, level, on=march)
+        assert town_sync.sync_once()[0].rejected == 0  # ratings, and cases of the bad ones
+    finally:
+        town.shutdown()
+
+    runtime = workstation(tmp_path / "district", seed=True)
+    enroll(runtime, server)
+    Syncer(runtime).sync_once()
+    for level in (5, 4):
+        rate(runtime, level, on=march)
+    Syncer(runtime).sync_once()
+    app = SihaoApp(runtime, watch=False)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await sign_in(pilot, "3001")
+        app.open_screen("feedback.stats")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StatsScreen)
+        screen.query_one("#group-by", Select).value = "site"
+        screen.query_one("#period", Select).clear()
+        screen.query_one("#date-from", Input).value = "2025-03-01"
+        screen.query_one("#date-to", Input).value = "2025-03-31"
+        screen.action_refresh_stats()
+        await pilot.pause()
+        table = screen.query_one("#stats-table", DataTable)
+        totals = screen.query_one("#stats-totals", Static)
+        assert "评价 2 条" in str(totals.render())  # this workstation's own: the district's
+        assert table.row_count == 1
+
+        screen.query_one("#scope", Select).value = "server"
+        message = screen.query_one("#stats-message", Static)
+        assert await wait_for(pilot, lambda: "中心服务器统计" in str(message.render()))
+        assert DEMO_SITE in str(message.render())
+        assert "评价 5 条" in str(totals.render()) and "满意率 60.00%" in str(totals.render())
+        assert [table.get_row_at(i)[0] for i in range(table.row_count)] == sorted([DEMO_SITE, TOWN])
+        assert [str(table.get_row_at(i)[1]) for i in range(table.row_count)] == (
+            ["2", "3"] if DEMO_SITE < TOWN else ["3", "2"]
+        )
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert list(runtime.paths.exports_dir.glob("ratings-server-site-*.csv"))
+
+        # The server out of reach: said so, and the district's own figures instead.
+        SyncState.update(server_url=f"http://127.0.0.1:{free_port()}").execute()
+        screen.action_refresh_stats()
+        assert await wait_for(pilot, lambda: "无法连接中心服务器" in str(message.render()))
+        assert "评价 2 条" in str(totals.render()) and table.row_count == 1
+    runtime.shutdown()
