@@ -45,6 +45,11 @@ class SihaoApp(App[None]):
     BINDINGS = [
         Binding("f10", "sign_out", N_("Sign out"), id="sihao.sign_out"),
         Binding("f1", "go_home", N_("Home"), id="sihao.home"),
+        # Priority: acted on in the order typed. As ordinary bindings they act when the
+        # key has bubbled back up, after the keys typed behind them have reached the
+        # field Tab was leaving (a PIN typed fast landed in the staff number field).
+        Binding("tab", "focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", show=False, priority=True),
     ]
 
     def __init__(self, runtime: Runtime, *, watch: bool = True) -> None:

@@ -69,3 +69,29 @@ async def test_small_counter_terminal_shows_form_status_and_keys(runtime: Runtim
         status = app.screen.query_one("#status-bar")
         footer = app.screen.query_one("Footer")
         assert status.region.y == 22 and footer.region.y == 23
+
+
+def _typed_at_once(app: SihaoApp, keys: list[str]) -> None:
+    """Keys as a terminal delivers a fast typist's burst: all queued before the first
+    is handled (Pilot.press waits for each key, which hides ordering bugs)."""
+    from textual import events
+
+    named = {"tab": "\t", "enter": "\r", "shift+tab": None}
+    for key in keys:
+        app.post_message(events.Key(key, named.get(key, key)))
+
+
+async def test_a_burst_of_keys_signs_in_and_never_leaves_the_pin_in_sight(
+    runtime: Runtime,
+) -> None:
+    """A clerk types 1001, Tab, the PIN and Enter before the screen has caught up:
+    Tab used to act after the PIN had gone into the staff number field, in clear."""
+    for separator in ("tab", "enter"):
+        app = SihaoApp(runtime, watch=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            _typed_at_once(app, [*"1001", separator, *"123456", "enter"])
+            await pilot.pause()
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen), separator
+            assert runtime.session is not None and runtime.session.staff_no == "1001"
+        runtime.session = None

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
@@ -19,6 +21,11 @@ from workstation.widgets.status_bar import StatusBar
 
 
 class SignInScreen(Screen[Any]):
+    # Enter moves from the staff number to the PIN, and signs in from the PIN, in the
+    # order typed (a priority binding; the fields' own Submitted messages would be
+    # handled after the keys typed behind Enter had landed in the staff number).
+    BINDINGS = [Binding("enter", "enter", show=False, priority=True)]
+
     def __init__(self, runtime: Any) -> None:
         super().__init__(id="sign-in")
         self.runtime = runtime
@@ -59,11 +66,15 @@ class SignInScreen(Screen[Any]):
                 )
         self.query_one("#staff-no", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "staff-no":
-            self.query_one("#pin", Input).focus()
+    def action_enter(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Input) and focused.id == "staff-no":
+            self.set_focus(self.query_one("#pin", Input))  # now, not after the queue
+        elif isinstance(focused, Input) and focused.id == "pin":
+            # After the PIN field has taken the keys typed before Enter (queued there).
+            focused.call_later(self.attempt)
         else:
-            self.attempt()
+            raise SkipAction()  # the button, the demo accounts: their own Enter
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "sign-in-button":
