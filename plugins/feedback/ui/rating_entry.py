@@ -138,7 +138,14 @@ class RatingEntryScreen(SihaoScreen):
                     id="kind",
                     compact=True,
                 )
-            yield RatingPad(self.tagset, self.draft.channel, id="pad")
+            yield RatingPad(
+                self.tagset,
+                self.draft.channel,
+                on_save=self._pad_enter,
+                on_refused=self._refused,
+                on_changed=self._pad_changed,
+                id="pad",
+            )
             with Horizontal(classes="rating-row"):
                 yield Label(_("Case number"))
                 yield Input(placeholder=_("from the card, if any"), id="case-no", compact=True)
@@ -296,16 +303,52 @@ class RatingEntryScreen(SihaoScreen):
         self.query_one("#pad", RatingPad).clear()
         self.query_one("#rating-title", Static).update(self._title())
         self.query_one("#person-masked", Static).update("")
-        self.query_one("#pad", RatingPad).focus()
+        # At once: the next card's keys may already be queued behind this Enter.
+        self.set_focus(self.query_one("#pad", RatingPad))
 
     # -- events --------------------------------------------------------------------
-    def on_rating_pad_save(self, event: RatingPad.Save) -> None:
-        self.save_card()
+    # The pad calls these at once, in the order the keys were typed (rating_pad.py).
+    def _pad_enter(self) -> None:
+        """Enter on the pad. The card's level and tags are taken now and the pad is
+        cleared for the next card, whose keys may already be queued behind this
+        Enter; the card is saved once every field has handled the keys typed before
+        it (a name, ID and phone typed right behind F5 are still in those fields'
+        queues: each widget works through its own)."""
+        pad = self.query_one("#pad", RatingPad)
+        level, tags = pad.level, list(pad.tags)
+        pad.clear()
+        self._after_queued_keys(lambda: self._save_typed(level, tags))
 
-    def on_rating_pad_refused(self, event: RatingPad.Refused) -> None:
-        self.query_one("#rating-error", Static).update(f"✗ {event.reason}")
+    def _after_queued_keys(self, callback: Any) -> None:
+        fields = [*self.query(Input), *self.query(Checkbox), *self.query(Select)]
+        waiting = len(fields)
 
-    def on_rating_pad_changed(self, event: RatingPad.Changed) -> None:
+        def arrived() -> None:
+            nonlocal waiting
+            waiting -= 1
+            if waiting == 0:
+                callback()
+
+        for field in fields:  # a callback queued behind each field's pending keys
+            field.call_later(arrived)
+        if not fields:
+            callback()
+
+    def _save_typed(self, level: int | None, tags: list[str]) -> None:
+        pad = self.query_one("#pad", RatingPad)
+        ahead = (pad.level, list(pad.tags))  # the next card, keyed meanwhile
+        pad.level, pad.tags = level, tags
+        pad.refresh(layout=True)
+        if self.save_card() and ahead[0] is not None:
+            pad.set_level(ahead[0])
+            pad.tags = [t for t in ahead[1] if t in pad.available()]
+            pad.refresh()
+        # Refused: the pad shows the card to fix (keys typed ahead of it are dropped).
+
+    def _refused(self, reason: str) -> None:
+        self.query_one("#rating-error", Static).update(f"✗ {reason}")
+
+    def _pad_changed(self) -> None:
         self.query_one("#rating-error", Static).update("")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -320,8 +363,7 @@ class RatingEntryScreen(SihaoScreen):
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         if event.checkbox.id == "real-name":
-            for selector in ("#applicant-name", "#applicant-id", "#applicant-phone"):
-                self.query_one(selector, Input).disabled = not event.value
+            self._person_fields(event.value)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "item-code":
@@ -400,9 +442,15 @@ class RatingEntryScreen(SihaoScreen):
     def action_toggle_real_name(self) -> None:
         box = self.query_one("#real-name", Checkbox)
         box.value = not box.value
+        # The fields and the focus now, not when the Changed message comes round:
+        # the name, ID and phone are often typed right behind F5.
+        self._person_fields(box.value)
         if box.value:
-            self.query_one("#applicant-name", Input).disabled = False
-            self.query_one("#applicant-name", Input).focus()
+            self.set_focus(self.query_one("#applicant-name", Input))
 
     def action_focus_pad(self) -> None:
-        self.query_one("#pad", RatingPad).focus()
+        self.set_focus(self.query_one("#pad", RatingPad))
+
+    def _person_fields(self, enabled: bool) -> None:
+        for selector in ("#applicant-name", "#applicant-id", "#applicant-phone"):
+            self.query_one(selector, Input).disabled = not enabled

@@ -3,11 +3,19 @@
 Focused on every new card, so a paper card with no case number is three or four
 keys: the level digit, a tag letter or two, Enter. Letters follow the order of the
 tag set for the card's channel and level (a, b, c…), shown beside each tag.
+
+A clerk with a stack of cards types ahead of the screen: the next card's keys are
+often queued here before the screen has handled the Enter of this one. So the
+owner's callbacks (save, refused, changed) are called at once, in key order, not
+posted as messages, which would be handled after the queued keys had already
+changed the pad (three cards typed in one go used to save one, with the last
+card's tags).
 """
 
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.message import Message
@@ -34,12 +42,42 @@ class RatingPad(Widget, can_focus=True):
     class Changed(Message):
         """Level or tags changed (clears the error line)."""
 
-    def __init__(self, tagset: TagSet, channel: str, **kwargs: object) -> None:
+    def __init__(
+        self,
+        tagset: TagSet,
+        channel: str,
+        *,
+        on_save: Callable[[], object] | None = None,
+        on_refused: Callable[[str], object] | None = None,
+        on_changed: Callable[[], object] | None = None,
+        **kwargs: object,
+    ) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.tagset = tagset
         self.channel = channel
         self.level: int | None = None
         self.tags: list[str] = []
+        self._on_save = on_save
+        self._on_refused = on_refused
+        self._on_changed = on_changed
+
+    def _saved(self) -> None:
+        if self._on_save is not None:
+            self._on_save()
+        else:
+            self.post_message(self.Save())
+
+    def _refused(self, reason: str) -> None:
+        if self._on_refused is not None:
+            self._on_refused(reason)
+        else:
+            self.post_message(self.Refused(reason))
+
+    def _changed(self) -> None:
+        if self._on_changed is not None:
+            self._on_changed()
+        else:
+            self.post_message(self.Changed())
 
     # -- state ---------------------------------------------------------------------
     def available(self) -> tuple[str, ...]:
@@ -75,34 +113,28 @@ class RatingPad(Widget, can_focus=True):
         character = getattr(event, "character", None) or ""
         handled = True
         if key == "enter":
-            self.post_message(self.Save())
+            self._saved()
         elif character in "12345" and character:
             self.set_level(int(character))
-            self.post_message(self.Changed())
+            self._changed()
         elif character.isdigit():
-            self.post_message(
-                self.Refused(
-                    _("Level {key} does not exist: press 1 to 5 (5 is very satisfied).").format(
-                        key=character
-                    )
+            self._refused(
+                _("Level {key} does not exist: press 1 to 5 (5 is very satisfied).").format(
+                    key=character
                 )
             )
         elif character and character in TAG_KEYS:
             tags = self.available()
             index = TAG_KEYS.index(character)
             if self.level is None:
-                self.post_message(self.Refused(_("Press the level (1 to 5) before the tags.")))
+                self._refused(_("Press the level (1 to 5) before the tags."))
             elif index >= len(tags):
-                self.post_message(
-                    self.Refused(
-                        _("No tag has the key {key} for this level and channel.").format(
-                            key=character
-                        )
-                    )
+                self._refused(
+                    _("No tag has the key {key} for this level and channel.").format(key=character)
                 )
             else:
                 self.toggle(tags[index])
-                self.post_message(self.Changed())
+                self._changed()
         elif key == "backspace":
             self.tags = self.tags[:-1]
             self.refresh()

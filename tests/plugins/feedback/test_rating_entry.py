@@ -220,3 +220,42 @@ async def test_a_failed_write_keeps_the_card_and_saves_nothing(fb_runtime: Runti
         await pilot.press("enter")
         await pilot.pause()
         assert Rating.select().count() == 1 and Case.select().count() == 1
+
+
+def _burst(app: SihaoApp, keys: list[str]) -> None:
+    """Keys queued all at once, as a terminal hands over a fast typist's keys (Pilot's
+    press waits for each key to be handled, which hides ordering bugs)."""
+    from textual import events
+
+    characters = {"tab": "\t", "enter": "\r"}
+    for key in keys:
+        character = characters.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key(key, character))
+
+
+async def test_cards_keyed_faster_than_the_screen_draws_are_saved_as_typed(
+    fb_runtime: Runtime,
+) -> None:
+    app = SihaoApp(fb_runtime, watch=False)
+    async with app.run_test(size=(150, 50)) as pilot:
+        screen = await _open_entry(app, pilot)
+        # Three cards in one burst: 5 with tags a and c; 4; 5 with tag b.
+        _burst(app, ["5", "a", "c", "enter", "4", "enter", "5", "b", "enter"])
+        for _ in range(5):
+            await pilot.pause()
+        rows = list(Rating.select().order_by(Rating.created_at, Rating.id))
+        assert [(r.level, json.loads(r.tags)) for r in rows] == [
+            (5, ["服务效率高", "服务态度热情"]),
+            (4, []),
+            (5, [screen.tagset.tags_for("card", 5)[1]]),
+        ], _error(screen)
+        # A real-name bad review typed in one go: name, ID, phone, then level and tags.
+        _burst(
+            app, ["f5", *"张三", "tab", *GOOD_ID, "tab", *"13812345678", "f6", "2", "a", "enter"]
+        )
+        for _ in range(5):
+            await pilot.pause()
+        assert Rating.select().where(Rating.level == 2).exists(), (_error(screen), screen.read_draft())
+        bad = Rating.select().where(Rating.level == 2).get()
+        assert (bad.real_name, bad.applicant_name, bad.applicant_id) == (True, "张三", GOOD_ID)
+        assert bad.applicant_phone == "13812345678" and json.loads(bad.tags) == ["等候时间长"]
