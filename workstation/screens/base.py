@@ -2,11 +2,16 @@
 
 Plugins subclass ``SihaoScreen`` and implement ``compose_body``; they get the
 runtime as ``self.runtime``, translated key descriptions, and Escape to go back.
+
+Typing ahead. A key goes to the focused widget's own queue, and each widget works
+through its queue in its own time: a priority action (Ctrl+S) or one widget's Enter
+can come round before text typed just ahead of it has reached its field. A screen
+that saves what was typed runs the save through ``after_typed_keys``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from textual.app import ComposeResult
@@ -38,6 +43,24 @@ class SihaoScreen(Screen[Any]):
 
     def compose_body(self) -> Iterable[Widget]:
         return []
+
+    def after_typed_keys(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` once every field of this screen has handled the keys typed
+        before now: a callback queued behind each one's pending keys, the last to
+        arrive runs it."""
+        fields = [w for w in self.query("*") if w.can_focus]
+        waiting = len(fields)
+
+        def arrived() -> None:
+            nonlocal waiting
+            waiting -= 1
+            if waiting == 0:
+                callback()
+
+        for field in fields:
+            field.call_later(arrived)
+        if not fields:
+            callback()
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

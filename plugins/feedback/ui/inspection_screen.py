@@ -140,6 +140,9 @@ class InspectionScreen(SihaoScreen):
             self.focus_next()
 
     def action_add_finding(self) -> None:
+        self.after_typed_keys(self._add_finding)  # the text typed just before Ctrl+F
+
+    def _add_finding(self) -> None:
         text = self.query_one("#finding-text", Input)
         attachment = self.query_one("#finding-attachment", Input)
         if not text.value.strip():
@@ -157,6 +160,9 @@ class InspectionScreen(SihaoScreen):
         self.query_one("#inspection-error", Static).update("")
 
     def action_save(self) -> None:
+        self.after_typed_keys(self._save)  # the scores typed just before Ctrl+S
+
+    def _save(self) -> None:
         session = self.runtime.session
         error = self.query_one("#inspection-error", Static)
         try:

@@ -312,27 +312,12 @@ class RatingEntryScreen(SihaoScreen):
         """Enter on the pad. The card's level and tags are taken now and the pad is
         cleared for the next card, whose keys may already be queued behind this
         Enter; the card is saved once every field has handled the keys typed before
-        it (a name, ID and phone typed right behind F5 are still in those fields'
-        queues: each widget works through its own)."""
+        it (a name, ID and phone typed right behind F5 may still be in those fields'
+        queues: SihaoScreen.after_typed_keys)."""
         pad = self.query_one("#pad", RatingPad)
         level, tags = pad.level, list(pad.tags)
         pad.clear()
-        self._after_queued_keys(lambda: self._save_typed(level, tags))
-
-    def _after_queued_keys(self, callback: Any) -> None:
-        fields = [*self.query(Input), *self.query(Checkbox), *self.query(Select)]
-        waiting = len(fields)
-
-        def arrived() -> None:
-            nonlocal waiting
-            waiting -= 1
-            if waiting == 0:
-                callback()
-
-        for field in fields:  # a callback queued behind each field's pending keys
-            field.call_later(arrived)
-        if not fields:
-            callback()
+        self.after_typed_keys(lambda: self._save_typed(level, tags))
 
     def _save_typed(self, level: int | None, tags: list[str]) -> None:
         pad = self.query_one("#pad", RatingPad)

@@ -105,6 +105,9 @@ class WalkScreen(SihaoScreen):
         self._tick()
 
     def action_save(self) -> None:
+        self.after_typed_keys(self._save)  # the target typed just before Ctrl+S
+
+    def _save(self) -> None:
         self.action_end_step()
         session = self.runtime.session
         error = self.query_one("#walk-error", Static)

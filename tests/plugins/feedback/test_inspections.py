@@ -153,3 +153,30 @@ async def test_walk_through_times_each_step(fb_runtime: Runtime) -> None:
         ("等候叫号", 600.0),
         ("递交材料", 240.4),
     ]
+
+
+async def test_scores_typed_ahead_of_the_screen_are_all_saved(fb_runtime: Runtime) -> None:
+    """An officer types the six scores with Tab between them and Ctrl+S, all before the
+    screen has caught up: the save waits for the last score to reach its field."""
+    from textual import events
+
+    app = SihaoApp(fb_runtime, watch=False)
+    async with app.run_test(size=(150, 50)) as pilot:
+        await sign_in(pilot, "4001")
+        app.open_screen("feedback.inspection")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, InspectionScreen)
+        await pilot.press(*"A01")
+        first = next(iter(SCORES))
+        await pilot.click(f"#score-{first}")
+        keys: list[str] = []
+        for score in SCORES.values():
+            keys += [*str(score), "tab"]
+        for key in [*keys[:-1], "ctrl+s"]:
+            character = {"tab": "\t"}.get(key, key if len(key) == 1 else None)
+            app.post_message(events.Key(key, character))
+        for _ in range(5):
+            await pilot.pause()
+        assert "72.50" in str(screen.query_one("#inspection-error", Static).render())
+    assert Inspection.get().weighted_score == EXPECTED
