@@ -255,7 +255,10 @@ async def test_cards_keyed_faster_than_the_screen_draws_are_saved_as_typed(
         )
         for _ in range(5):
             await pilot.pause()
-        assert Rating.select().where(Rating.level == 2).exists(), (_error(screen), screen.read_draft())
+        assert Rating.select().where(Rating.level == 2).exists(), (
+            _error(screen),
+            screen.read_draft(),
+        )
         bad = Rating.select().where(Rating.level == 2).get()
         assert (bad.real_name, bad.applicant_name, bad.applicant_id) == (True, "张三", GOOD_ID)
         assert bad.applicant_phone == "13812345678" and json.loads(bad.tags) == ["等候时间长"]
