@@ -64,6 +64,9 @@ class StatsScreen(SihaoScreen):
                     id="scope",
                     compact=True,
                 )
+                yield Checkbox(
+                    _("Count default ratings"), value=True, id="include-default", compact=True
+                )
             with Horizontal(classes="stats-row"):
                 yield Label(_("By"))
                 yield Select(
@@ -85,9 +88,6 @@ class StatsScreen(SihaoScreen):
                 yield Input(placeholder="2026-01-01", id="date-from", compact=True)
                 yield Label(_("To"))
                 yield Input(placeholder="2026-12-31", id="date-to", compact=True)
-                yield Checkbox(
-                    _("Count default ratings"), value=True, id="include-default", compact=True
-                )
             yield Static("", id="stats-totals")
             yield DataTable(id="stats-table", cursor_type="row")
             yield Sparkline([], id="trend")
