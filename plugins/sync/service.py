@@ -50,7 +50,7 @@ def apply_policy(runtime: Any) -> None:
 
 
 def startup(runtime: Any) -> None:
-    runtime.extras[STATE] = lambda: status_text(runtime)
+    runtime.extras[STATE] = lambda short=False: status_text(runtime, short=short)
     # The cached policy has been in force since the runtime opened, before any plugin
     # was loaded (core.runtime); applying it again changes nothing then.
     if engine.cached_policy() is not None:
@@ -124,8 +124,9 @@ def when_text(moment: dt.datetime | None, now: dt.datetime | None = None) -> str
     return local.strftime("%H:%M:%S" if local.date() == today else "%m-%d %H:%M")
 
 
-def status_text(runtime: Any) -> str:
-    """The short line for the status bar."""
+def status_text(runtime: Any, *, short: bool = False) -> str:
+    """The line for the status bar; ``short`` for a narrow terminal: the state, and
+    what needs someone's attention (rejections, an error), without the times."""
     state = engine.status()
     if not state.enrolled:
         return _("not enrolled")
@@ -139,13 +140,14 @@ def status_text(runtime: Any) -> str:
         )
     else:
         text = _("up to date")
-    text += " · " + _("sent {when}").format(when=when_text(state.last_push_at))
-    text += " · " + _("pulled {when}").format(when=when_text(state.last_pull_at))
+    if not short:
+        text += " · " + _("sent {when}").format(when=when_text(state.last_push_at))
+        text += " · " + _("pulled {when}").format(when=when_text(state.last_pull_at))
     if state.rejected:
         text += " · " + _("{n} rejected").format(n=state.rejected)
     if state.last_error and not state.blocked:
         text += " · " + _("error")
-    if credentials_warning() is not None:
+    if not short and credentials_warning() is not None:
         text += " · " + _("token in a plain file")
     return text
 

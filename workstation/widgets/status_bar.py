@@ -1,9 +1,15 @@
-"""The status bar: site, staff, role and the sync state, on every screen."""
+"""The status bar: site, staff, role and the sync state, on every screen.
+
+On a narrow terminal (80 columns) the whole line does not fit; the sync state is
+what the bar is for at a glance, so the labels, the role and the sync times go
+first (the sync provider is asked for its short form), then the site.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from textual.widgets import Static
 
 from core.i18n import _
@@ -11,12 +17,13 @@ from core.models import Site
 from core.roles import Role
 
 
-def sync_state_text(runtime: Any) -> str:
-    """The sync plugin/service parks a callable under extras['sync_state']."""
+def sync_state_text(runtime: Any, *, short: bool = False) -> str:
+    """The sync plugin/service parks a callable under extras['sync_state']
+    (``provider(short=True)`` for the narrow form)."""
     provider = runtime.extras.get("sync_state")
     if callable(provider):
         try:
-            return str(provider())
+            return str(provider(short=True) if short else provider())
         except Exception:  # a status line must never take a screen down
             return _("sync state unknown")
     return _("not enrolled")
@@ -37,20 +44,42 @@ class StatusBar(Static):
         self.refresh_state()
         self.set_interval(2.0, self.refresh_state)
 
-    def refresh_state(self) -> None:
-        self.update(self.describe())
+    def on_resize(self) -> None:
+        self.refresh_state()
 
-    def describe(self) -> str:
+    def refresh_state(self) -> None:
+        self.update(self.describe(self.content_size.width or None))
+
+    def describe(self, width: int | None = None) -> str:
+        """The line, fitted to ``width`` cells when given."""
         runtime = self.runtime
         site = (
             Site.get_or_none(Site.code == runtime.config.site_code)
             if runtime.config.site_code
             else None
         )
-        parts = [_("Site: {name}").format(name=site.name if site else _("not set up"))]
+        site_name = site.name if site else _("not set up")
         session = runtime.session
+        parts = [_("Site: {name}").format(name=site_name)]
         if session is not None:
             parts.append(_("Staff: {name} ({no})").format(name=session.name, no=session.staff_no))
             parts.append(_("Role: {role}").format(role=Role(session.role).label))
         parts.append(_("Sync: {state}").format(state=sync_state_text(runtime)))
-        return "  │  ".join(parts)
+        line = "  │  ".join(parts)
+        if width is None or cell_len(line) <= width:
+            return line
+        sync = _("Sync: {state}").format(state=sync_state_text(runtime, short=True))
+        who = (
+            _("{name} ({no})").format(name=session.name, no=session.staff_no)
+            if session is not None
+            else ""
+        )
+        for candidate in (
+            [site_name, who, sync],
+            [who, sync],
+            [sync],
+        ):
+            line = " │ ".join(part for part in candidate if part)
+            if cell_len(line) <= width:
+                return line
+        return line

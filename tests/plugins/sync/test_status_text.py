@@ -68,3 +68,48 @@ def test_ages_and_times_read_naturally() -> None:
     now = utcnow()
     assert len(service.when_text(now, now)) == len("09:15:02")
     assert len(service.when_text(now - dt.timedelta(days=40), now)) == len("10-19 09:15")
+
+
+async def test_an_80_column_status_bar_still_shows_who_and_the_sync_state(
+    data_dir: Path,
+) -> None:
+    """The full line (site, staff, role, sync with its times) is wider than 80 columns;
+    what is cut is the labels, the role and the times, never the sync state."""
+    from rich.cells import cell_len
+    from textual.widgets import Static
+
+    from tests.conftest import make_runtime
+    from tests.workstation.helpers import sign_in, wait_for
+    from workstation.app import SihaoApp
+
+    make_runtime(data_dir, plugins=["about", "sync"]).shutdown()
+    for width, wanted, unwanted in [
+        (80, ["王丽（1001）", "同步：2 条待上传"], ["上传于", "岗位"]),
+        (
+            200,
+            [
+                "站点：",
+                "工作人员：王丽（1001）",
+                "岗位：窗口工作人员",
+                "同步：2 条待上传",
+                "上传于",
+            ],
+            [],
+        ),
+    ]:
+        runtime = make_runtime(data_dir, plugins=["about", "sync"])
+        if width == 80:  # enrolled with a server that is not there, two records waiting
+            _enrolled()
+            with atomic():
+                for n in range(2):
+                    outbox.enqueue("test.note", new_id(), {"n": n})
+        app = SihaoApp(runtime, watch=False)
+        async with app.run_test(size=(width, 24)) as pilot:
+            await sign_in(pilot, "1001")
+            bar = app.screen.query_one("#status-bar", Static)
+            assert await wait_for(pilot, lambda b=bar: "王丽" in str(b.render()))
+            text = str(bar.render())
+            assert all(w in text for w in wanted), (width, text)
+            assert not any(u in text for u in unwanted), (width, text)
+            assert cell_len(text) <= width - 2
+        runtime.shutdown()
