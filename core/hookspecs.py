@@ -71,6 +71,16 @@ def sihao_server_record_applied(record: Any, emit: Any) -> None:
 
 
 @hookspec
+def sihao_server_records_applied(records: Any, emit: Any) -> None:
+    """On the server, inside the push transaction: react to all records a push stored, at once."""
+
+
+@hookspec
+def sihao_server_migrations() -> Any:
+    """The directory of this plugin's migrations of the central server's database."""
+
+
+@hookspec
 def sihao_apply_change(kind: str, id: str, op: str, data: Any) -> bool | None:
     """At the workstation, inside the pull transaction: apply a pulled change of a plugin's kind; return True if handled."""
 

@@ -312,17 +312,29 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 # -- the app -------------------------------------------------------------------------------------
 
 
-def migrate_database() -> list[str]:
-    """Apply pending server migrations (one process at a time on PostgreSQL)."""
+def migrate_database(host: PluginHost | None = None) -> list[str]:
+    """Apply pending server migrations, then each loaded plugin's own
+    (``sihao_server_migrations``), one process at a time on PostgreSQL. Without a
+    ``host`` the server's plugins are loaded to ask them."""
     target = db.database.obj
+    plugin_host = host if host is not None else load_host()
+
+    def run_all() -> list[str]:
+        applied = migrate.run(target, "server", MIGRATIONS)
+        for name, directory in plugin_host.call("sihao_server_migrations"):
+            applied += [
+                f"{name}: {m}" for m in migrate.run(target, f"plugin_{name}", Path(directory))
+            ]
+        return applied
+
     if db.is_postgres():
         with target.connection_context():
             target.execute_sql("SELECT pg_advisory_lock(%s)", (_MIGRATE_LOCK_KEY,))
             try:
-                return migrate.run(target, "server", MIGRATIONS)
+                return run_all()
             finally:
                 target.execute_sql("SELECT pg_advisory_unlock(%s)", (_MIGRATE_LOCK_KEY,))
-    return migrate.run(target, "server", MIGRATIONS)
+    return run_all()
 
 
 def create_app(
@@ -337,9 +349,9 @@ def create_app(
     """The server app on ``database_url`` (``sqlite:///file`` or ``postgresql://…``)."""
     pool = pool_size or int(os.environ.get("SIHAO_SERVER_POOL", "32"))
     db.bind(db.make_database(database_url, max_connections=pool))
-    if run_migrations:
-        migrate_database()
     plugin_host = host if host is not None else load_host()
+    if run_migrations:
+        migrate_database(plugin_host)
     kinds = RecordKinds(plugin_host)
 
     threads = int(os.environ.get("SIHAO_SERVER_THREADS", "8"))

@@ -452,10 +452,17 @@ def _touch_cursor(caller: Caller, now: dt.datetime, last: int) -> None:
 
 
 def _hook_plugins(host: PluginHost | None) -> list[str]:
+    """Plugins reacting to stored records, one by one or a push at a time."""
     if host is None:
         return []
-    impls = host.pm.hook.sihao_server_record_applied.get_hookimpls()
-    return [impl.plugin_name for impl in reversed(impls)]
+    names: dict[str, None] = {}
+    for hook in (
+        host.pm.hook.sihao_server_record_applied,
+        host.pm.hook.sihao_server_records_applied,
+    ):
+        for impl in reversed(hook.get_hookimpls()):
+            names[impl.plugin_name] = None
+    return list(names)
 
 
 def _buffer(rows: list[tuple[str, str, str, str, Any]]) -> Callable[..., None]:
@@ -504,25 +511,37 @@ def _run_hooks(
         if row["mutation_id"] in inserted
     ]
     emitted: list[tuple[str, str, str, str, Any]] = []
-    impls = {
+    each = {
         impl.plugin_name: impl for impl in host.pm.hook.sihao_server_record_applied.get_hookimpls()
+    }
+    batch = {
+        impl.plugin_name: impl for impl in host.pm.hook.sihao_server_records_applied.get_hookimpls()
     }
     for name in plugins:
         info = host.plugins.get(name)
-        impl = impls.get(name)
-        if info is None or not info.loaded or impl is None:
+        if info is None or not info.loaded or (name not in each and name not in batch):
             continue
         buffered: list[tuple[str, str, str, str, Any]] = []
         emit = _buffer(buffered)
-        # The impl is called directly (the host's ``call`` per record was a third of
+        # The impls are called directly (the host's ``call`` per record was a third of
         # this loop); a plugin that raises is switched off the same way.
-        function, argnames = impl.function, impl.argnames
+        hook = "sihao_server_record_applied"
         try:
-            for record in records:
-                given = {"record": record, "emit": emit}
-                function(**{arg: given[arg] for arg in argnames})
+            if name in each:
+                function, argnames = each[name].function, each[name].argnames
+                for record in records:
+                    given = {"record": record, "emit": emit}
+                    function(**{arg: given[arg] for arg in argnames})
+            if name in batch:
+                hook = "sihao_server_records_applied"
+                given_all = {"records": records, "emit": emit}
+                # Its own writes in a savepoint: if they fail, only they are undone.
+                with db.database.atomic():
+                    batch[name].function(**{arg: given_all[arg] for arg in batch[name].argnames})
+        except peewee.OperationalError:
+            raise  # a deadlock, a lost connection: the whole push is answered retryable
         except Exception as exc:
-            host.fail(name, exc, "sihao_server_record_applied")
+            host.fail(name, exc, hook)
             continue  # what it emitted for this batch is dropped
         emitted.extend(buffered)
     if emitted:

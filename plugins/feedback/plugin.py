@@ -187,6 +187,20 @@ def sihao_server_record_applied(record: Any, emit: Any) -> None:
 
 
 @hookimpl
+def sihao_server_records_applied(records: Any, emit: Any) -> None:
+    if not any(record.kind == ratings.RATING_KIND for record in records):
+        return  # most pushes hold no rating
+    from plugins.feedback import server
+
+    server.tally_ratings(records)
+
+
+@hookimpl
+def sihao_server_migrations() -> Path:
+    return Path(__file__).parent / "server_migrations"
+
+
+@hookimpl
 def sihao_server_routes(router: Any) -> None:
     from plugins.feedback import server
 

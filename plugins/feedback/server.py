@@ -247,6 +247,63 @@ def _filters(
     return " AND ".join(clauses), params
 
 
+# What the tally (feedback_rating_tally, kept by ``tally_ratings``) can group by.
+TALLY_COLUMNS: dict[str, str] = {
+    "site": "unit_site",
+    "window": "window_no",
+    "staff": "staff_no",
+    "department": "department",
+    "month": "rating_month",
+    "year": "substr(rating_month, 1, 4)",
+    "level": "unit_site",  # the unit's site level: grouped by unit, mapped after
+}
+_TALLY_KEY = (
+    "unit_site",
+    "window_no",
+    "staff_no",
+    "department",
+    "rating_month",
+    "level",
+    "kind",
+    "real_name",
+)
+
+
+def tally_ratings(records: Iterable[Any]) -> None:
+    """Count the ratings a push stored into feedback_rating_tally (in its transaction):
+    one statement per push, rows in one order so two pushes never deadlock."""
+    from server import db
+
+    counts: dict[tuple[Any, ...], int] = {}
+    for record in records:
+        if record.kind != RATING_KIND or not isinstance(record.payload, dict):
+            continue
+        data = record.payload
+        try:
+            level = int(data.get("level"))
+        except (TypeError, ValueError):
+            continue  # not a rating the statistics can count (never stored by a workstation)
+        key = (
+            *(str(data.get(name) or "") for name in _TALLY_KEY[:5]),
+            level,
+            str(data.get("kind") or ""),
+            bool(data.get("real_name")),
+        )
+        counts[key] = counts.get(key, 0) + 1
+    if not counts:
+        return
+    param = "%s" if db.is_postgres() else "?"
+    row = "(" + ", ".join([param] * (len(_TALLY_KEY) + 1)) + ")"
+    values = [v for key in sorted(counts) for v in (*key, counts[key])]
+    db.database.execute_sql(
+        f"INSERT INTO feedback_rating_tally ({', '.join(_TALLY_KEY)}, n) VALUES "
+        + ", ".join([row] * len(counts))
+        + f" ON CONFLICT ({', '.join(_TALLY_KEY)}) DO UPDATE SET "
+        "n = feedback_rating_tally.n + excluded.n",
+        values,
+    )
+
+
 def city_stats(
     by: tuple[str, ...],
     *,
@@ -254,17 +311,16 @@ def city_stats(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     include_default: bool = True,
+    use_tally: bool | None = None,
 ) -> list[stats.StatRow]:
-    """Ratings counted in SQL per group, level, kind and real name (the JSON parsed by
-    the database, never row by row in Python); cases and events of the real-name bad
-    reviews, far fewer, folded in Python."""
+    """Ratings counted per group, level, kind and real name: from the tally when it
+    can answer (no date range, dimensions it keeps), else from the stored ratings'
+    JSON parsed by the database (one pass, never row by row in Python). Then the
+    real-name bad reviews' cases and their latest state, far fewer, folded in Python
+    by the grouping columns each case carries from its rating."""
     sites, levels = _sites_under(site)
     if sites is not None and not sites:
         return []
-    sql = _JsonSQL()
-    where, params = _filters(sql, sites, date_from, date_to)
-    dims = [sql.dimension(name) for name in by]
-    width = len(dims)
 
     def key_of(values: Iterable[Any]) -> tuple[str, ...]:
         return tuple(
@@ -272,13 +328,9 @@ def city_stats(
             for name, v in zip(by, values, strict=True)
         )
 
-    columns = [*dims, sql.level(), sql.field("kind"), sql.real_name()]
-    grouped = (
-        f"SELECT {', '.join([*columns, 'count(*)'])} FROM records WHERE {where} "
-        f"GROUP BY {', '.join(columns)}"
-    )
+    width = len(by)
     rows: dict[tuple[str, ...], dict[str, int]] = {}
-    for record in sql.db.execute_sql(grouped, params).fetchall():
+    for record in _rating_counts(by, sites, date_from, date_to, use_tally):
         level, kind, real_name, count = record[width:]
         if level is None:
             continue
@@ -286,32 +338,86 @@ def city_stats(
         stats.fold_rating(
             counts, int(level), str(kind), bool(real_name), int(count), include_default
         )
-    bad = (
-        f"SELECT {', '.join(['entity_id', *dims])} FROM records WHERE {where} "
-        f"AND {sql.real_name()} AND {sql.level()} <= 2"
-    )
-    bad_keys = {
-        str(record[0]): key_of(record[1:]) for record in sql.db.execute_sql(bad, params).fetchall()
-    }
+
+    bad_keys: dict[str, tuple[str, ...]] = {}  # case id -> its group
+    for data in _payloads(CASE_KIND):
+        if data.get("source") != "rating" or not data.get("real_name"):
+            continue
+        try:
+            if int(data.get("level")) > 2:
+                continue
+        except (TypeError, ValueError):
+            continue
+        if sites is not None and data.get("unit_site") not in sites:
+            continue
+        rated_on = str(data.get("rated_on") or "")
+        if (date_from is not None and rated_on < date_from.isoformat()) or (
+            date_to is not None and rated_on > date_to.isoformat()
+        ):
+            continue
+        bad_keys[str(data.get("id"))] = key_of(_case_dimension(data, name) for name in by)
     if bad_keys:
-        case_of: dict[str, str] = {}  # case id -> rating id
-        for data in _payloads(CASE_KIND):
-            if data.get("source") == "rating" and str(data.get("source_id")) in bad_keys:
-                case_of[str(data.get("id"))] = str(data["source_id"])
         latest: dict[str, tuple[str, str, str]] = {}  # case id -> (created_at, id, state)
         for data in _payloads(EVENT_KIND):
             case_id = str(data.get("case_id"))
-            if case_id not in case_of:
+            if case_id not in bad_keys:
                 continue
             mark = (str(data.get("created_at", "")), str(data.get("id", "")))
             if case_id not in latest or mark > latest[case_id][:2]:
                 latest[case_id] = (*mark, str(data.get("to_state", "")))
-        for case_id, rating_id in case_of.items():
-            group = rows.get(bad_keys[rating_id])
+        for case_id, key in bad_keys.items():
+            group = rows.get(key)
             state = latest.get(case_id)
             if group is not None:
                 stats.fold_case_state(group, state[2] if state else None)
     return [stats.StatRow(key, **values) for key, values in sorted(rows.items())]
+
+
+def _case_dimension(data: dict[str, Any], name: str) -> Any:
+    if name == "level":
+        return data.get("unit_site")
+    if name == "year":
+        return str(data.get("rating_month") or "")[:4]
+    return data.get(stats.DIMENSIONS[name])
+
+
+def _rating_counts(
+    by: tuple[str, ...],
+    sites: set[str] | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    use_tally: bool | None = None,
+) -> list[tuple[Any, ...]]:
+    """(group values…, level, kind, real name, count) rows. ``use_tally``: None when
+    it can answer, False to count the stored ratings (the tests compare the two)."""
+    sql = _JsonSQL()
+    can = date_from is None and date_to is None and set(by) <= TALLY_COLUMNS.keys()
+    if use_tally and not can:
+        raise ValueError(f"the tally cannot answer {by} with a date range")
+    if can and use_tally is not False:
+        dims = [TALLY_COLUMNS[name] for name in by]
+        columns = [*dims, "level", "kind", "real_name"]
+        where, params = "1 = 1", []
+        if sites is not None:
+            where = f"unit_site IN ({', '.join([sql.param] * len(sites))})"
+            params = sorted(sites)
+        query = (
+            f"SELECT {', '.join([*columns, 'sum(n)'])} FROM feedback_rating_tally "
+            f"WHERE {where} GROUP BY {', '.join(columns)}"
+        )
+        return list(sql.db.execute_sql(query, params).fetchall())
+    where, params = _filters(sql, sites, date_from, date_to)
+    columns = [
+        *(sql.dimension(name) for name in by),
+        sql.level(),
+        sql.field("kind"),
+        sql.real_name(),
+    ]
+    query = (
+        f"SELECT {', '.join([*columns, 'count(*)'])} FROM records WHERE {where} "
+        f"GROUP BY {', '.join(columns)}"
+    )
+    return list(sql.db.execute_sql(query, params).fetchall())
 
 
 def row_json(by: tuple[str, ...], row: stats.StatRow) -> dict[str, Any]:

@@ -337,3 +337,57 @@ async def test_the_statistics_screen_counts_this_site_and_below_on_the_server(
         assert await wait_for(pilot, lambda: "无法连接中心服务器" in str(message.render()))
         assert "评价 2 条" in str(totals.render()) and table.row_count == 1
     runtime.shutdown()
+
+
+def test_the_server_tally_counts_what_the_stored_ratings_say(server: Any, tmp_path: Path) -> None:
+    """The server keeps a count of ratings in each push's transaction; every breakdown
+    it answers from it equals counting the stored ratings themselves, and the
+    migration that creates it fills it from the ratings already stored."""
+    import importlib.util
+
+    from plugins.feedback import server as feedback_server
+    from server import db
+
+    runtime = workstation(tmp_path / "ws", seed=True)
+    try:
+        enroll(runtime, server)
+        syncer = Syncer(runtime)
+        syncer.sync_once()
+        cards = [
+            (5, Kind.ACTIVE, False, "A01", dt.date(2024, 1, 9)),
+            (4, Kind.ACTIVE, False, "A02", dt.date(2024, 1, 30)),
+            (3, Kind.DEFAULT, False, "A01", dt.date(2024, 2, 1)),
+            (2, Kind.ACTIVE, True, "A03", dt.date(2024, 2, 14)),
+            (1, Kind.ACTIVE, True, "A01", dt.date(2024, 3, 3)),
+            (1, Kind.ACTIVE, False, "A02", dt.date(2024, 3, 4)),
+            (5, Kind.ACTIVE, False, "A01", dt.date(2024, 3, 4)),
+        ]
+        for level, kind, real, window, on in cards:
+            rate(runtime, level, kind=kind, real_name=real, window=window, on=on)
+        assert syncer.sync_once()[0].rejected == 0
+    finally:
+        runtime.shutdown()
+
+    breakdowns = [("site",), ("window", "month"), ("staff",), ("department", "year"), ("level",)]
+    with db.request_connection():
+        tallied = {
+            (by, default): feedback_server.city_stats(by, include_default=default, use_tally=True)
+            for by in breakdowns
+            for default in (True, False)
+        }
+        for (by, default), rows in tallied.items():
+            counted = feedback_server.city_stats(by, include_default=default, use_tally=False)
+            assert rows == counted, by
+        march = [r for r in tallied[(("window", "month"), True)] if r.key == ("A01", "2024-03")]
+        assert [(r.total, r.satisfied, r.bad, r.real_name_bad) for r in march] == [(2, 1, 1, 1)]
+
+        # The migration fills the tally from what is stored.
+        db.database.execute_sql("DELETE FROM feedback_rating_tally")
+        path = Path(feedback_server.__file__).parent / "server_migrations" / "0001_rating_tally.py"
+        spec = importlib.util.spec_from_file_location("rating_tally_migration", path)
+        assert spec is not None and spec.loader is not None
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.up(None, db.database.obj)
+        for (by, default), rows in tallied.items():
+            assert feedback_server.city_stats(by, include_default=default, use_tally=True) == rows
