@@ -1,8 +1,8 @@
 """The status bar: site, staff, role and the sync state, on every screen.
 
-On a narrow terminal (80 columns) the whole line does not fit; the sync state is
-what the bar is for at a glance, so the labels, the role and the sync times go
-first (the sync provider is asked for its short form), then the site.
+On a narrow terminal the whole line does not fit; the sync state is what the bar
+is for at a glance, so the sync times go first (the sync provider is asked for its
+short form), then the labels and the role (80 columns), then the site.
 """
 
 from __future__ import annotations
@@ -69,6 +69,9 @@ class StatusBar(Static):
         if width is None or cell_len(line) <= width:
             return line
         sync = _("Sync: {state}").format(state=sync_state_text(runtime, short=True))
+        line = "  │  ".join([*parts[:-1], sync])  # first only the sync times go
+        if cell_len(line) <= width:
+            return line
         who = (
             _("{name} ({no})").format(name=session.name, no=session.staff_no)
             if session is not None

@@ -74,7 +74,7 @@ async def test_an_80_column_status_bar_still_shows_who_and_the_sync_state(
     data_dir: Path,
 ) -> None:
     """The full line (site, staff, role, sync with its times) is wider than 80 columns;
-    what is cut is the labels, the role and the times, never the sync state."""
+    what is cut is the sync times, then the labels and the role, never the sync state."""
     from rich.cells import cell_len
     from textual.widgets import Static
 
@@ -85,6 +85,7 @@ async def test_an_80_column_status_bar_still_shows_who_and_the_sync_state(
     make_runtime(data_dir, plugins=["about", "sync"]).shutdown()
     for width, wanted, unwanted in [
         (80, ["王丽（1001）", "同步：2 条待上传"], ["上传于", "岗位"]),
+        (120, ["工作人员：王丽（1001）", "岗位：窗口工作人员", "同步：2 条待上传"], ["上传于"]),
         (
             200,
             [
