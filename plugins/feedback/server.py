@@ -314,7 +314,7 @@ def city_stats(
     use_tally: bool | None = None,
 ) -> list[stats.StatRow]:
     """Ratings counted per group, level, kind and real name: from the tally when it
-    can answer (no date range, dimensions it keeps), else from the stored ratings'
+    can answer (dimensions it keeps, whole months), else from the stored ratings'
     JSON parsed by the database (one pass, never row by row in Python). Then the
     real-name bad reviews' cases and their latest state, far fewer, folded in Python
     by the grouping columns each case carries from its rating."""
@@ -389,18 +389,30 @@ def _rating_counts(
     use_tally: bool | None = None,
 ) -> list[tuple[Any, ...]]:
     """(group values…, level, kind, real name, count) rows. ``use_tally``: None when
-    it can answer, False to count the stored ratings (the tests compare the two)."""
+    it can answer (its dimensions; whole months, as a year or a month is asked),
+    False to count the stored ratings (the tests compare the two)."""
     sql = _JsonSQL()
-    can = date_from is None and date_to is None and set(by) <= TALLY_COLUMNS.keys()
+    whole_months = (date_from is None or date_from.day == 1) and (
+        date_to is None or (date_to + dt.timedelta(days=1)).day == 1
+    )
+    can = whole_months and set(by) <= TALLY_COLUMNS.keys()
     if use_tally and not can:
-        raise ValueError(f"the tally cannot answer {by} with a date range")
+        raise ValueError(f"the tally cannot answer {by} from {date_from} to {date_to}")
     if can and use_tally is not False:
         dims = [TALLY_COLUMNS[name] for name in by]
         columns = [*dims, "level", "kind", "real_name"]
-        where, params = "1 = 1", []
+        clauses: list[str] = []
+        params: list[Any] = []
         if sites is not None:
-            where = f"unit_site IN ({', '.join([sql.param] * len(sites))})"
-            params = sorted(sites)
+            clauses.append(f"unit_site IN ({', '.join([sql.param] * len(sites))})")
+            params.extend(sorted(sites))
+        if date_from is not None:
+            clauses.append(f"rating_month >= {sql.param}")
+            params.append(date_from.strftime("%Y-%m"))
+        if date_to is not None:
+            clauses.append(f"rating_month <= {sql.param}")
+            params.append(date_to.strftime("%Y-%m"))
+        where = " AND ".join(clauses) or "1 = 1"
         query = (
             f"SELECT {', '.join([*columns, 'sum(n)'])} FROM feedback_rating_tally "
             f"WHERE {where} GROUP BY {', '.join(columns)}"

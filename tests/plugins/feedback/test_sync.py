@@ -380,6 +380,18 @@ def test_the_server_tally_counts_what_the_stored_ratings_say(server: Any, tmp_pa
             assert rows == counted, by
         march = [r for r in tallied[(("window", "month"), True)] if r.key == ("A01", "2024-03")]
         assert [(r.total, r.satisfied, r.bad, r.real_name_bad) for r in march] == [(2, 1, 1, 1)]
+        # Whole months (a year, a quarter) come from the tally too; part of one cannot.
+        for first, last in [((2024, 1, 1), (2024, 2, 29)), ((2024, 1, 1), (2024, 12, 31))]:
+            span = {"date_from": dt.date(*first), "date_to": dt.date(*last)}
+            assert feedback_server.city_stats(
+                ("window",), use_tally=True, **span
+            ) == feedback_server.city_stats(("window",), use_tally=False, **span)
+        two_months = feedback_server.city_stats(
+            ("site",), date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 2, 29)
+        )
+        assert sum(r.total for r in two_months) == 4  # January 2, February 2
+        with pytest.raises(ValueError, match="cannot answer"):
+            feedback_server.city_stats(("site",), date_from=dt.date(2024, 1, 9), use_tally=True)
 
         # The migration fills the tally from what is stored.
         db.database.execute_sql("DELETE FROM feedback_rating_tally")
