@@ -392,36 +392,30 @@ def _site_options(func: Any) -> Any:
     )(func)
 
 
-@plugins.command("enable")
-@click.argument("names", nargs=-1, required=True)
-@_site_options
-@database_option
-@click.pass_context
-def plugins_enable(
-    ctx: click.Context,
-    names: tuple[str, ...],
-    sites: tuple[str, ...],
-    under: tuple[str, ...],
-    all_sites: bool,
-) -> None:
-    """Enable plugins NAMES… for sites (all of them in one go, or none)."""
-    _set_plugins(ctx, names, sites, under, all_sites, True)
+def _plugin_switch(action: str, enable: bool) -> None:
+    """``plugins enable`` and ``plugins disable``: the same command but for the verb."""
+
+    @plugins.command(action)
+    @click.argument("names", nargs=-1, required=True)
+    @_site_options
+    @database_option
+    @click.pass_context
+    def command(
+        ctx: click.Context,
+        names: tuple[str, ...],
+        sites: tuple[str, ...],
+        under: tuple[str, ...],
+        all_sites: bool,
+    ) -> None:
+        _set_plugins(ctx, names, sites, under, all_sites, enable)
+
+    command.help = (
+        f"{action.capitalize()} plugins NAMES… for sites (all of them in one go, or none)."
+    )
 
 
-@plugins.command("disable")
-@click.argument("names", nargs=-1, required=True)
-@_site_options
-@database_option
-@click.pass_context
-def plugins_disable(
-    ctx: click.Context,
-    names: tuple[str, ...],
-    sites: tuple[str, ...],
-    under: tuple[str, ...],
-    all_sites: bool,
-) -> None:
-    """Disable plugins NAMES… for sites (all of them in one go, or none)."""
-    _set_plugins(ctx, names, sites, under, all_sites, False)
+_plugin_switch("enable", True)
+_plugin_switch("disable", False)
 
 
 @plugins.command("list")
