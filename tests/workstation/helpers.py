@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input
 
 from workstation.app import SihaoApp
@@ -31,6 +32,23 @@ async def sign_in(pilot: Pilot[None], staff_no: str, pin: str = "123456") -> Non
     app.screen.query_one("#pin", Input).value = pin
     await pilot.click("#sign-in-button")
     await pilot.pause()
+
+
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
+
+
+async def open_as(
+    pilot: Pilot[None], staff_no: str, screen_id: str, kind: type[ScreenT]
+) -> ScreenT:
+    """Sign in as ``staff_no`` and open ``screen_id`` as a tile or the palette does;
+    the screen, checked to be a ``kind``."""
+    await sign_in(pilot, staff_no)
+    app = pilot.app
+    assert isinstance(app, SihaoApp)
+    app.open_screen(screen_id)
+    await pilot.pause()
+    assert isinstance(app.screen, kind), app.screen
+    return app.screen
 
 
 def notifications(app: SihaoApp) -> list[str]:

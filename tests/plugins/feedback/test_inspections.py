@@ -14,7 +14,7 @@ from plugins.feedback.inspections import FindingDraft, InspectionDraft, Inspecti
 from plugins.feedback.models import Case, Finding, Inspection, InspectionScore, WalkStep
 from plugins.feedback.ui.inspection_screen import InspectionScreen
 from plugins.feedback.ui.walk_screen import WalkScreen
-from tests.workstation.helpers import notifications, sign_in
+from tests.workstation.helpers import notifications, open_as, sign_in
 from workstation.app import SihaoApp
 from workstation.screens.home import HomeScreen
 
@@ -38,11 +38,8 @@ async def test_officer_logs_an_inspection_with_a_finding(
     photo.write_bytes(b"\xff\xd8\xff")
     app = SihaoApp(fb_runtime, watch=False)
     async with app.run_test(size=(150, 50)) as pilot:
-        await sign_in(pilot, "4001")  # 周洁, experience officer
-        app.open_screen("feedback.inspection")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, InspectionScreen)
+        # 周洁, experience officer
+        screen = await open_as(pilot, "4001", "feedback.inspection", InspectionScreen)
         await pilot.press(*"A01")
         for code, score in SCORES.items():
             await pilot.click(f"#score-{code}")
@@ -162,11 +159,7 @@ async def test_scores_typed_ahead_of_the_screen_are_all_saved(fb_runtime: Runtim
 
     app = SihaoApp(fb_runtime, watch=False)
     async with app.run_test(size=(150, 50)) as pilot:
-        await sign_in(pilot, "4001")
-        app.open_screen("feedback.inspection")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, InspectionScreen)
+        screen = await open_as(pilot, "4001", "feedback.inspection", InspectionScreen)
         await pilot.press(*"A01")
         first = next(iter(SCORES))
         await pilot.click(f"#score-{first}")

@@ -11,18 +11,14 @@ from core.runtime import Runtime
 from plugins.feedback.models import Case, Rating
 from plugins.feedback.ui.rating_entry import RatingEntryScreen
 from plugins.feedback.ui.rating_pad import RatingPad
-from tests.workstation.helpers import sign_in
+from tests.workstation.helpers import open_as
 from workstation.app import SihaoApp
 
 GOOD_ID = "370303198001011234"  # passes core.identifiers.check_resident_id
 
 
 async def _open_entry(app: SihaoApp, pilot, staff_no: str = "1001") -> RatingEntryScreen:  # type: ignore[no-untyped-def]
-    await sign_in(pilot, staff_no)
-    app.open_screen("feedback.rating_entry")
-    await pilot.pause()
-    assert isinstance(app.screen, RatingEntryScreen)
-    return app.screen
+    return await open_as(pilot, staff_no, "feedback.rating_entry", RatingEntryScreen)
 
 
 def _error(screen: RatingEntryScreen) -> str:

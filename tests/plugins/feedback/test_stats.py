@@ -17,7 +17,7 @@ from plugins.feedback.models import Case
 from plugins.feedback.ratings import Kind
 from plugins.feedback.ui.stats_screen import StatsScreen
 from tests.plugins.feedback.helpers import rate
-from tests.workstation.helpers import sign_in
+from tests.workstation.helpers import open_as
 from workstation.app import SihaoApp
 
 OCT = dt.date(2026, 10, 12)
@@ -119,11 +119,7 @@ async def test_statistics_screen_shows_rates_trend_and_exports(
 ) -> None:
     app = SihaoApp(fixture_ratings, watch=False)
     async with app.run_test(size=(160, 50)) as pilot:
-        await sign_in(pilot, "3001")
-        app.open_screen("feedback.stats")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, StatsScreen)
+        screen = await open_as(pilot, "3001", "feedback.stats", StatsScreen)
         totals = str(screen.query_one("#stats-totals", Static).render())
         assert "满意率 60.00%" in totals and "回访率 66.67%" in totals
         assert screen.query_one("#stats-table", DataTable).row_count == 2

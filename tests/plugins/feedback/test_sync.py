@@ -277,7 +277,7 @@ async def test_the_statistics_screen_counts_this_site_and_below_on_the_server(
     from core.sync.models import SyncState
     from plugins.feedback.ui.stats_screen import StatsScreen
     from server.testing import free_port
-    from tests.workstation.helpers import sign_in, wait_for
+    from tests.workstation.helpers import open_as, wait_for
     from workstation.app import SihaoApp
 
     march = dt.date(2025, 3, 12)  # a month no other test rates in
@@ -302,11 +302,7 @@ async def test_the_statistics_screen_counts_this_site_and_below_on_the_server(
     Syncer(runtime).sync_once()
     app = SihaoApp(runtime, watch=False)
     async with app.run_test(size=(160, 50)) as pilot:
-        await sign_in(pilot, "3001")
-        app.open_screen("feedback.stats")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, StatsScreen)
+        screen = await open_as(pilot, "3001", "feedback.stats", StatsScreen)
         screen.query_one("#group-by", Select).value = "site"
         screen.query_one("#period", Select).clear()
         screen.query_one("#date-from", Input).value = "2025-03-01"
