@@ -56,7 +56,12 @@ class Paths:
         return self.data_dir / "exports"
 
     def ensure(self) -> Paths:
-        for directory in (self.data_dir, self.config_dir, self.themes_dir, self.log_dir):
+        from core.filemodes import private_dir
+
+        # The data directory holds the store (PIN hashes, people's records) and logs:
+        # only this account may enter it (core.filemodes).
+        private_dir(self.data_dir)
+        for directory in (self.config_dir, self.themes_dir, self.log_dir):
             directory.mkdir(parents=True, exist_ok=True)
         return self
 
