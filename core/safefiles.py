@@ -16,7 +16,8 @@ the same protection by calling them rather than by re-deriving it:
   inflates a member past its declared size: a member that lies fails its CRC.
   Reading the directory costs well under a millisecond on a 10,000-row workbook.
 - ``open_workbook``: ``check_zip`` then openpyxl, read-only, values only; any
-  failure is a ``FileRefused``.
+  failure is a ``FileRefused``, and so is one while its rows are read
+  (``sheet_rows``).
 - ``load_json``: size limited, nesting limited to 200 levels by pydantic-core's
   parser (``json.loads`` ends in a ``RecursionError`` around 1,000 levels), syntax
   errors as sentences that say where.
@@ -35,6 +36,7 @@ import codecs
 import json
 import logging
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -145,11 +147,27 @@ def open_workbook(path: Path | str, *, name: str = "", **limits: Any) -> Any:
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a bad part; all mean the same
-        log.warning("workbook %s not readable: %s: %s", shown, type(exc).__name__, exc)
-        raise FileRefused(
-            _("{name} is not an Excel workbook (.xlsx) that can be read.").format(name=shown),
-            f"{type(exc).__name__}: {exc}",
-        ) from exc
+        raise _unreadable(shown, exc) from exc
+
+
+def sheet_rows(sheet: Any, *, name: str) -> Iterator[tuple[Any, ...]]:
+    """The rows of a sheet of ``open_workbook``, as value tuples; an error while they
+    are read is a ``FileRefused`` like any other unreadable workbook. openpyxl 3.1
+    meets broken or entity-laden sheet XML while opening the workbook already (the
+    tests' cases fail there); a read-only sheet is parsed again as its rows are
+    read, and this keeps a failure then from becoming a traceback too."""
+    try:
+        yield from sheet.iter_rows(values_only=True)
+    except Exception as exc:  # ParseError, DefusedXmlException, openpyxl's own
+        raise _unreadable(name, exc) from exc
+
+
+def _unreadable(name: str, exc: Exception) -> FileRefused:
+    log.warning("workbook %s not readable: %s: %s", name, type(exc).__name__, exc)
+    return FileRefused(
+        _("{name} is not an Excel workbook (.xlsx) that can be read.").format(name=name),
+        f"{type(exc).__name__}: {exc}",
+    )
 
 
 # -- JSON --------------------------------------------------------------------------

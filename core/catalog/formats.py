@@ -307,13 +307,10 @@ def _cell(value: Any) -> Any:
     return safefiles.restore_cell(value.strip()) if isinstance(value, str) else value
 
 
-def _load_excel(path: Path) -> CatalogDocument:
-    try:
-        # The archive's declared sizes are checked before openpyxl inflates anything.
-        book = safefiles.open_workbook(path)
-    except safefiles.FileRefused as exc:
-        log.warning("catalog %s refused: %s", path.name, exc.detail)
-        raise CatalogImportError([Problem(path.name, "", str(exc))]) from exc
+def _read_sheets(
+    book: Any, name: str
+) -> tuple[dict[str, list[tuple[int, dict[str, Any]]]], list[Problem]]:
+    """Every wanted sheet's non-empty rows as (row number, {field: value})."""
     problems: list[Problem] = []
     rows_of: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     wanted: dict[str, tuple[str, ...]] = {SECTIONS[k]: schema.REQUIRED[k] for k in SECTIONS}
@@ -329,7 +326,7 @@ def _load_excel(path: Path) -> CatalogDocument:
             rows_of[sheet_name] = []
             continue
         sheet = book[sheet_name]
-        rows = sheet.iter_rows(values_only=True)
+        rows = safefiles.sheet_rows(sheet, name=name)
         header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
         header = [HEADER_ALIASES.get(h, h) for h in header]
         for column in required:
@@ -349,7 +346,23 @@ def _load_excel(path: Path) -> CatalogDocument:
                 (number, {h: _cell(v) for h, v in zip(header, values, strict=False) if h})
             )
         rows_of[sheet_name] = entries
-    book.close()
+    return rows_of, problems
+
+
+def _load_excel(path: Path) -> CatalogDocument:
+    try:
+        # The archive's declared sizes are checked before openpyxl inflates anything.
+        book = safefiles.open_workbook(path)
+    except safefiles.FileRefused as exc:
+        log.warning("catalog %s refused: %s", path.name, exc.detail)
+        raise CatalogImportError([Problem(path.name, "", str(exc))]) from exc
+    try:
+        rows_of, problems = _read_sheets(book, path.name)
+    except safefiles.FileRefused as exc:  # XML that breaks off or turns hostile half-way
+        log.warning("catalog %s refused: %s", path.name, exc.detail)
+        raise CatalogImportError([Problem(path.name, "", str(exc))]) from exc
+    finally:
+        book.close()
     if problems:
         raise CatalogImportError(problems)
 

@@ -86,6 +86,34 @@ def test_a_real_workbook_passes_and_a_non_workbook_is_named(tmp_path: Path) -> N
     assert "fake.xlsx 不是可读取的 Excel 工作簿" in str(caught.value)
 
 
+def workbook_with_items_sheet(tmp_path: Path, name: str, content: bytes) -> Path:
+    good = dump_catalog(load_catalog(SMALL_CATALOG), tmp_path / "good.xlsx")
+    path = tmp_path / name
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            is_items = info.filename == "xl/worksheets/sheet2.xml"
+            out.writestr(info, content if is_items else source.read(info))
+    return path
+
+
+def test_workbook_xml_with_entities_or_cut_short_is_refused_in_a_sentence(
+    tmp_path: Path,
+) -> None:
+    """openpyxl's XML errors (a ParseError, defusedxml's refusal) were tracebacks."""
+    head = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        + head
+        + b'<sheetData><row><c t="inlineStr"><is><t>&b;</t></is></c></row></sheetData></worksheet>'
+    )
+    cut = head + b"<sheetData>" + b"<row><c><v>1</v></c></row>" * 5000 + b"<row><c>"
+    for name, content in (("laughs.xlsx", laughs), ("cut.xlsx", cut)):
+        with pytest.raises(CatalogImportError) as caught:
+            load_catalog(workbook_with_items_sheet(tmp_path, name, content))
+        assert f"{name} 不是可读取的 Excel 工作簿" in str(caught.value)
+
+
 def test_catalog_export_writes_no_live_formula_and_reads_back_unchanged(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
