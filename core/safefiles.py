@@ -12,8 +12,8 @@ the same protection by calling them rather than by re-deriving it:
   alone, before anything is decompressed, when it holds too many members, declares
   too much in all, or a large member packs more than ``max_ratio`` times its
   stored size (a "zip bomb": 250 KB that inflates to gigabytes). The declared
-  sizes can be trusted because ``zipfile`` (which openpyxl reads through) never
-  inflates a member past its declared size: a member that lies fails its CRC.
+  sizes bound the work because ``zipfile`` (which openpyxl reads through) stops
+  reading a member at its declared size, whatever the compressed stream holds.
   Reading the directory costs well under a millisecond on a 10,000-row workbook.
 - ``open_workbook``: ``check_zip`` then openpyxl, read-only, values only; any
   failure is a ``FileRefused``, and so is one while its rows are read
