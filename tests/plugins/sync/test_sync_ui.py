@@ -215,7 +215,8 @@ async def test_a_record_the_server_refuses_and_a_change_refused_here_show_their_
         rejected = app.screen.query_one("#sync-rejected", DataTable)
         assert await wait_for(pilot, lambda: rejected.row_count == 1, timeout=20)
         row = rejected.get_row_at(0)
-        assert row[1] == "e2e.note" and "n:" in str(row[4]) and "payload refused" in str(row[4])
+        # In the clerk's language, with the server's words on the field for IT.
+        assert row[1] == "e2e.note" and str(row[4]).startswith("服务器拒收了这条记录的内容（n:")
         refused = app.screen.query_one("#sync-refused", DataTable)
         assert await wait_for(pilot, lambda: refused.row_count == 1, timeout=20)
         assert refused.get_row_at(0) == ["e2e.checked", "forged-1", "办件状态不能从已办结退回"]
