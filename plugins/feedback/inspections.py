@@ -213,6 +213,7 @@ def log_inspection(
                 summary=f"【{indicators.severity_name(finding.severity)}】{finding.description}",
                 window_no=ref if draft.target_kind == "window" else "",
                 item_code=ref if draft.target_kind == "item" else "",
+                role=role,
             )
         outbox.enqueue(INSPECTION_KIND, inspection.id, payload)
     log.info("inspection %s logged by %s", inspection.id, actor)
