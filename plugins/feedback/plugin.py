@@ -157,20 +157,43 @@ def sihao_item_actions(item: Any, context: Any) -> list[ItemAction]:
 
 @hookimpl
 def sihao_record_kinds(registry: Any) -> None:
-    registry.add(ratings.RATING_KIND, description="好差评 rating")
-    registry.add(cases.CASE_KIND, description="rectification case", check=_check_case)
+    # The strict payload schemas and the server's checks (pydantic: imported here,
+    # never on the workstation's start-up path).
+    from plugins.feedback import checks, schemas
+
+    registry.add(
+        ratings.RATING_KIND,
+        description="好差评 rating",
+        schema=schemas.RatingPayload,
+        check=checks.check_rating,
+    )
+    registry.add(
+        cases.CASE_KIND,
+        description="rectification case",
+        schema=schemas.CasePayload,
+        check=_check_case,
+    )
     registry.add(
         cases.EVENT_KIND,
         payload_version=cases.EVENT_PAYLOAD_VERSION,
         description="rectification case state change",
+        schema=schemas.CaseEventPayloadV2,
+        schemas={1: schemas.CaseEventPayload},
         check=_check_event,
     )
-    registry.add("feedback.inspection", description="inspection with scores, findings, steps")
+    registry.add(
+        checks.INSPECTION_KIND,
+        description="inspection with scores, findings, steps",
+        schema=schemas.InspectionPayload,
+        check=checks.check_inspection,
+    )
 
 
 def _check_case(payload: dict[str, Any], ctx: Any) -> None:
-    from plugins.feedback import server_checks  # server side only
+    """Where the case may go (``checks``), then who opened it and its dates."""
+    from plugins.feedback import checks, server_checks  # server side only
 
+    checks.check_case(payload, ctx)
     server_checks.check_case(payload, ctx)
 
 
