@@ -242,7 +242,8 @@ def refusal(
         return _("A case is opened by the site that records the rating or the finding.")
     if step.side is Side.EITHER and actor.site_code not in (case.unit_site, case.opening_site):
         return _("Only {unit} or the site that opened the case can review it.").format(unit=unit)
-    if role is Role.CLERK and not _clerks_case(actor, case):
+    # Anyone keying in a card opens its case, whichever window it rates.
+    if role is Role.CLERK and step.source is not None and not _clerks_case(actor, case):
         return _("This case is window {window}'s: its clerk or a supervisor moves it.").format(
             window=case.window_no
         )

@@ -25,6 +25,7 @@ def rate(
     item_code: str = "",
     tags: list[str] | None = None,
     case_no: str = "",
+    actor: str = "1001",
 ) -> Rating:
     tagset = reference.tag_set()
     draft = RatingDraft(
@@ -45,7 +46,7 @@ def rate(
     assert checked.ok, checked.problems
     return ratings.save(
         checked,
-        actor="1001",
+        actor=actor,
         site_code=runtime.config.site_code,
         tagset=tagset,
         calendar=runtime.calendar,

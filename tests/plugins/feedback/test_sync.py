@@ -119,6 +119,7 @@ def test_cases_route_to_the_unit_and_state_changes_come_back(server: Any, tmp_pa
         assert not [c for c in changes if c["kind"] == "feedback.rating"]
 
         # The town calls back (its workstation pushes the new state) …
+        admin.add_staff("T001", "刘芳", TOWN, "clerk", pin="123456")
         event_id = str(uuid7())
         answer = town.post(
             "/v1/sync/push",
@@ -130,7 +131,7 @@ def test_cases_route_to_the_unit_and_state_changes_come_back(server: Any, tmp_pa
                         "mutation_id": str(uuid7()),
                         "kind": "feedback.case_event",
                         "entity_id": event_id,
-                        "payload_version": 1,
+                        "payload_version": 2,
                         "created_at": "2026-10-13T09:30:00",
                         "payload": {
                             "id": event_id,
@@ -139,8 +140,13 @@ def test_cases_route_to_the_unit_and_state_changes_come_back(server: Any, tmp_pa
                             "to_state": "called_back",
                             "note": "已联系体验官，自助机已报修",
                             "actor": "T001",
+                            "role": "clerk",
+                            "site_code": TOWN,
+                            "evidence": "",
+                            "called_at": "2026-10-13T09:20:00",
+                            "step": 1,
                             "happened_on": "2026-10-13",
-                            "created_at": "2099-10-13T09:30:00",
+                            "created_at": "2026-10-13T09:30:00",
                             "unit_site": TOWN,
                             "case_site": DEMO_SITE,
                         },
@@ -282,6 +288,7 @@ async def test_the_statistics_screen_counts_this_site_and_below_on_the_server(
 
     march = dt.date(2025, 3, 12)  # a month no other test rates in
     admin.add_window(TOWN, "A01", "综合窗口")
+    admin.add_staff("T002", "张华", TOWN, "clerk", pin="123456", window="A01")
     town = workstation(tmp_path / "town")
     try:
         town.set_plugin_enabled("feedback", True)
@@ -289,8 +296,10 @@ async def test_the_statistics_screen_counts_this_site_and_below_on_the_server(
         town_sync = Syncer(town)
         town_sync.sync_once()
         for level in (5, 1, 1):
-            rate(town, level, on=march)
-        assert town_sync.sync_once()[0].rejected == 0  # ratings, and cases of the bad ones
+            rate(town, level, on=march, actor="T002")
+        pushed = town_sync.sync_once()[0]
+        refused = [o.last_error for o in Outbox.select().where(Outbox.state == "rejected")]
+        assert pushed.rejected == 0, refused  # ratings, and cases of the bad ones
     finally:
         town.shutdown()
 
@@ -360,7 +369,9 @@ def test_the_server_tally_counts_what_the_stored_ratings_say(server: Any, tmp_pa
         ]
         for level, kind, real, window, on in cards:
             rate(runtime, level, kind=kind, real_name=real, window=window, on=on)
-        assert syncer.sync_once()[0].rejected == 0
+        pushed = syncer.sync_once()[0]
+        refused = [o.last_error for o in Outbox.select().where(Outbox.state == "rejected")]
+        assert pushed.rejected == 0, refused
     finally:
         runtime.shutdown()
 
