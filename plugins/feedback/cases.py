@@ -547,7 +547,13 @@ def apply_remote_event(data: dict[str, Any]) -> None:
         # the server checked it against its staff table.
         who = Actor(staff_no=actor, role=role, site_code=site, window_no=None)
         why = case_rules.refusal(
-            facts(case), current, move, who, recorders(case_id), case_rules.local_now()
+            facts(case),
+            current,
+            move,
+            who,
+            recorders(case_id),
+            case_rules.local_now(),
+            unit_name=_site_name(case.unit_site),
         )
     else:
         # Recorded before events named their writer (payload version 1): the state

@@ -53,7 +53,9 @@ def up(migrator, db):
                 }
         else:
             row = rows.get(str(data.get("case_id") or ""))
-            if row is not None:
+            # Only an event that follows the state so far: a copy of one stored twice
+            # (a retry under a new mutation id) is not a step.
+            if row is not None and str(data.get("from_state") or "") == row["state"]:
                 row["state"] = str(data.get("to_state") or "")
                 row["step"] += 1
                 row["recorders"][row["state"]] = str(data.get("actor") or "")
