@@ -30,7 +30,7 @@ from plugins.feedback.inspections import FindingDraft, InspectionDraft
 from plugins.feedback.models import Case
 from plugins.feedback.ratings import Kind
 from server import admin
-from tests.plugins.feedback.helpers import rate
+from tests.plugins.feedback.helpers import advance, rate
 from tests.sync_support.keyring_memory import MemoryKeyring, memory_keyring
 from tests.sync_support.world import DEMO_SITE, central_server, enroll, workstation
 from workstation.cli import main
@@ -162,6 +162,12 @@ def test_cases_route_to_the_unit_and_state_changes_come_back(server: Any, tmp_pa
         assert cases.state_of(town_case.id) is CaseState.CALLED_BACK
         assert [e.note for e in cases.history(town_case.id)][-1] == "已联系体验官，自助机已报修"
 
+        # The district calls back its own real-name bad review: the server counts the
+        # case's state as it accepted the events.
+        own_case = Case.get((Case.source == "rating") & Case.real_name)
+        advance(own_case.id, CaseState.CALLED_BACK, today=today)
+        assert syncer.sync_once()[0].rejected == 0
+
         # Statistics of a site and everything below it: the district's own by default.
         token = credentials.get_token(runtime.paths.data_dir)
         headers = {"Authorization": f"Bearer {token}", **SCHEMA}
@@ -183,7 +189,8 @@ def test_cases_route_to_the_unit_and_state_changes_come_back(server: Any, tmp_pa
             # 4 ratings: satisfied 5, 4, 3 = 3 of 4; bad 1; real-name bad 1, not called back.
             assert (total["total"], total["satisfied"], total["bad"]) == (4, 3, 1)
             assert total["satisfaction_rate"] == 0.75 and total["bad_rate"] == 0.25
-            assert total["real_name_bad"] == 1 and total["callback_rate"] == 0.0
+            assert total["real_name_bad"] == 1 and total["callback_rate"] == 1.0
+            assert total["rectification_rate"] == 0.0
             assert total["active_rate"] == 0.75  # 3 active of 4 cases
             without = client.get(
                 url, params={"by": "month", "include_default": "false"}, headers=headers
