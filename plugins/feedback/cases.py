@@ -228,7 +228,7 @@ def history(case_id: str) -> list[CaseEvent]:
 def _latest(case_id: str) -> tuple[CaseState | None, int]:
     """(current state, its step) of a case; (None, -1) before its first event. An event
     naming no known state (an old bad row) is passed over."""
-    rows = (
+    rows: Any = (
         CaseEvent.select(CaseEvent.to_state, CaseEvent.step)
         .where(CaseEvent.case_id == case_id)
         .order_by(CaseEvent.step.desc())

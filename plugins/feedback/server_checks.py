@@ -295,7 +295,7 @@ def states_of(case_ids: Iterable[str]) -> dict[str, str]:
     ids = list(case_ids)
     found: dict[str, str] = {}
     for start in range(0, len(ids), 500):
-        query = CaseStateRow.select(CaseStateRow.case_id, CaseStateRow.state).where(
+        query: Any = CaseStateRow.select(CaseStateRow.case_id, CaseStateRow.state).where(
             CaseStateRow.case_id.in_(ids[start : start + 500])
         )
         for case_id, state in query.tuples():
