@@ -190,3 +190,20 @@ async def test_the_cases_screen_shows_deadlines_and_overdue_at_both_sizes(
             assert str(error.render()) == ""
     finally:
         i18n.set_language("zh_CN")
+
+
+async def test_typed_but_unrecorded_steps_are_reported_to_the_shell(fb_runtime: Runtime) -> None:
+    case = Case.get(Case.source_id == rate(fb_runtime, 2, on=DAY).id)
+    app = SihaoApp(fb_runtime, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_as(pilot, "1001", "feedback.cases", CasesScreen)
+        screen.today = DAY
+        assert screen.unsaved_input() is None
+        await pilot.click("#case-note")
+        await pilot.press(*"已电话回访", "enter")
+        assert screen.unsaved_input() == "未保存的整改记录"
+        screen.query_one("#case-called-at", Input).value = "10:15"
+        await pilot.press("1")
+        await pilot.pause()
+        assert cases.state_of(case.id) is CaseState.CALLED_BACK
+        assert screen.unsaved_input() is None  # recorded: nothing left to lose
