@@ -14,7 +14,7 @@ from the server's staff table, never from the payload), on the side the step
 belongs to, never the person who recorded the fix when reviewing it (四眼), and its
 dates are neither in the future nor before the case was opened.
 
-``feedback_case_state`` (server migration 0002) holds each case's current state,
+``feedback_case_state`` (server migration 0003) holds each case's current state,
 step and who recorded each state; ``update_states`` keeps it in the push
 transaction (``sihao_server_records_applied``), so a check reads one row instead of
 scanning the events' JSON. On PostgreSQL the row is read ``FOR UPDATE``: two

@@ -250,7 +250,7 @@ def test_forged_case_events_are_refused_and_the_real_loop_goes_through(
             assert (row.state, row.step) == ("reviewed", 5)
             # Its migration builds the same from the records already stored.
             db.database.execute_sql("DROP TABLE feedback_case_state")
-            path = Path(cases.__file__).parent / "server_migrations" / "0002_case_state.py"
+            path = Path(cases.__file__).parent / "server_migrations" / "0003_case_state.py"
             spec = importlib.util.spec_from_file_location("case_state_migration", path)
             assert spec is not None and spec.loader is not None
             migration = importlib.util.module_from_spec(spec)
