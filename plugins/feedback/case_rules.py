@@ -267,12 +267,15 @@ def refusal(
     return date_refusal(case, move, now)
 
 
-def local_now() -> dt.datetime:
-    """The bureau's wall clock (China Standard Time, naive): what the dates and
-    callback times a clerk records are in, whatever zone the server runs in."""
-    from zoneinfo import ZoneInfo
+# China Standard Time: UTC+8 all year (no daylight saving since 1991). A fixed offset
+# rather than zoneinfo, which needs the tzdata package on Windows counters.
+CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8))
 
-    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)
+
+def local_now() -> dt.datetime:
+    """The bureau's wall clock (naive, China Standard Time): what the dates and
+    callback times a clerk records are in, whatever zone the server runs in."""
+    return dt.datetime.now(CHINA_STANDARD_TIME).replace(tzinfo=None)
 
 
 def date_refusal(case: CaseFacts, move: Move, now: dt.datetime) -> str | None:
