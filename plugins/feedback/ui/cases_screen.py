@@ -169,21 +169,9 @@ class CasesScreen(SihaoScreen):
         if view is None:
             detail.update(_("No cases."))
             return
+        # What can be done next comes first, then the history newest first: in the
+        # few rows an 80×24 terminal leaves, the box scrolls to older steps.
         lines = []
-        for event in cases.history(view.case.id):
-            state = case_rules.parse_state(event.to_state)
-            extra = "".join(f"：{scrub(text)}" for text in (event.note, event.evidence) if text)
-            called = (
-                _(" (called {time})").format(time=event.called_at.strftime("%m-%d %H:%M"))
-                if isinstance(event.called_at, dt.datetime)
-                else ""
-            )
-            label = state.label if state is not None else "?"
-            lines.append(f"{event.happened_on}  {label}  {event.actor}{called}{extra}")
-        if view.case.due_estimate:
-            lines.append(
-                _("* Deadlines counted on weekends only: no official holiday table for that year.")
-            )
         options = cases.allowed_next(view.state)
         if options:
             lines.append(
@@ -196,6 +184,20 @@ class CasesScreen(SihaoScreen):
             )
         else:
             lines.append(_("Closed: reviewed."))
+        if view.case.due_estimate:
+            lines.append(
+                _("* Deadlines counted on weekends only: no official holiday table for that year.")
+            )
+        for event in reversed(cases.history(view.case.id)):
+            state = case_rules.parse_state(event.to_state)
+            extra = "".join(f"：{scrub(text)}" for text in (event.note, event.evidence) if text)
+            called = (
+                _(" (called {time})").format(time=event.called_at.strftime("%m-%d %H:%M"))
+                if isinstance(event.called_at, dt.datetime)
+                else ""
+            )
+            label = state.label if state is not None else "?"
+            lines.append(f"{event.happened_on}  {label}  {event.actor}{called}{extra}")
         detail.update("\n".join(lines))
 
     @staticmethod
