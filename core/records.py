@@ -128,9 +128,18 @@ Timestamp = Annotated[
 ]
 Month = Annotated[str, StringConstraints(pattern=r"^(20\d\d-(0[1-9]|1[0-2]))?$")]
 
-WriterSite = Annotated[str, StringConstraints(max_length=64), SiteField.WRITER_SITE]
-WriterWorkstation = Annotated[str, StringConstraints(max_length=64), SiteField.WRITER_WORKSTATION]
-KnownSite = Annotated[str, StringConstraints(min_length=1, max_length=64), SiteField.KNOWN_SITE]
+WriterSite = Annotated[
+    str, StringConstraints(max_length=64), AfterValidator(_no_nul), SiteField.WRITER_SITE
+]
+WriterWorkstation = Annotated[
+    str, StringConstraints(max_length=64), AfterValidator(_no_nul), SiteField.WRITER_WORKSTATION
+]
+KnownSite = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64),
+    AfterValidator(_no_nul),
+    SiteField.KNOWN_SITE,
+]
 
 
 def site_fields(model: type[BaseModel]) -> dict[SiteField, list[tuple[str, ...]]]:

@@ -6,9 +6,11 @@ lives in the process beyond that: tokens, cursors, codes and sequences are in th
 database, so several processes (uvicorn workers, machines behind a load balancer)
 serve the same PostgreSQL.
 
-Bad input never gets a 500: bodies over the size limit get 413 before they are
-read, malformed ones 422 with the reason as one sentence in ``detail``, strings the
-database could not store (NUL, lone surrogates, over-long) are refused at the door.
+Bad input never gets a 500: bodies over the size limit get 413 (counted as they
+are read), malformed ones 422 with the reason as one sentence in ``detail``,
+strings the database could not store (NUL, lone surrogates, over-long) are refused
+at the door. The push reads its body only once the token is known, parses it once
+with orjson and judges every payload by its kind's schema (server.validation).
 """
 
 from __future__ import annotations

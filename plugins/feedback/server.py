@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import peewee
 from starlette.requests import Request  # annotations are resolved in this module
 
 from plugins.feedback import reference, stats
@@ -188,12 +189,14 @@ def _sites_under(root: str | None) -> tuple[set[str] | None, dict[str, str]]:
 
 
 def _payloads(kind: str) -> Iterable[dict[str, Any]]:
+    import orjson  # strict: a payload stored with NaN or Infinity (never since) is skipped
+
     from server.models import Record
 
     query = Record.select(Record.payload).where(Record.kind == kind).tuples()
     for (payload,) in query.iterator():
         try:
-            data = json.loads(payload)
+            data = orjson.loads(payload)
         except ValueError:
             continue
         if isinstance(data, dict):
@@ -223,7 +226,10 @@ class _JsonSQL:
         return self.field(stats.DIMENSIONS[name])
 
     def level(self) -> str:
-        return f"CAST({self.field('level')} AS INTEGER)"
+        # Only the five levels are cast: a stored text that is no level (never since
+        # payloads are validated) is left out, where a failing CAST was a 500.
+        level = self.field("level")
+        return f"CASE WHEN {level} IN ('1', '2', '3', '4', '5') THEN CAST({level} AS INTEGER) END"
 
     def real_name(self) -> str:
         true = "'true'" if self.postgres else "1"
@@ -281,8 +287,8 @@ def tally_ratings(records: Iterable[Any]) -> None:
         data = record.payload
         try:
             level = int(data.get("level"))
-        except (TypeError, ValueError):
-            continue  # not a rating the statistics can count (never stored by a workstation)
+        except (TypeError, ValueError, OverflowError):
+            continue  # not a rating the statistics can count (refused by the schema since)
         key = (
             *(str(data.get(name) or "") for name in _TALLY_KEY[:5]),
             level,
@@ -346,7 +352,7 @@ def city_stats(
         try:
             if int(data.get("level")) > 2:
                 continue
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             continue
         if sites is not None and data.get("unit_site") not in sites:
             continue
@@ -425,7 +431,45 @@ def _rating_counts(
         f"SELECT {', '.join([*columns, 'count(*)'])} FROM records WHERE {where} "
         f"GROUP BY {', '.join(columns)}"
     )
-    return list(sql.db.execute_sql(query, params).fetchall())
+    try:
+        return list(sql.db.execute_sql(query, params).fetchall())
+    except peewee.DatabaseError as exc:
+        if (
+            isinstance(exc, peewee.OperationalError)
+            and sql.postgres is False
+            and ("malformed JSON" not in str(exc))
+        ):
+            raise
+        # A stored payload the database cannot read as JSON (written before payloads
+        # were validated): count in Python, skipping what is unreadable, rather than
+        # answer 500 to every site.
+        log.warning("statistics counted in Python: the database refused the JSON: %s", exc)
+        return _rating_counts_python(by, sites, date_from, date_to)
+
+
+def _rating_counts_python(
+    by: tuple[str, ...], sites: set[str] | None, date_from: dt.date | None, date_to: dt.date | None
+) -> list[tuple[Any, ...]]:
+    counts: dict[tuple[Any, ...], int] = {}
+    for data in _payloads(RATING_KIND):
+        level = data.get("level")
+        if type(level) is not int or not 1 <= level <= 5:
+            continue
+        if sites is not None and data.get("unit_site") not in sites:
+            continue
+        rated_on = str(data.get("rated_on") or "")
+        if (date_from is not None and rated_on < date_from.isoformat()) or (
+            date_to is not None and rated_on > date_to.isoformat()
+        ):
+            continue
+        key = (
+            *(_case_dimension(data, name) for name in by),
+            level,
+            data.get("kind"),
+            bool(data.get("real_name")),
+        )
+        counts[key] = counts.get(key, 0) + 1
+    return [(*key, n) for key, n in counts.items()]
 
 
 def row_json(by: tuple[str, ...], row: stats.StatRow) -> dict[str, Any]:
