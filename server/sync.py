@@ -196,7 +196,8 @@ class _Batch:
 
 
 class _HookFailed(Exception):
-    """A plugin's record hook raised on these records: the push is tried again without them."""
+    """A plugin's record hook (or a check, on the database) raised on these records:
+    the push is rolled back and tried again without them."""
 
     def __init__(self, culprits: dict[str, str]) -> None:
         super().__init__(f"{len(culprits)} records refused by a plugin hook")
@@ -412,44 +413,48 @@ def _run_checks(batch: _Batch, rows: list[dict[str, Any]]) -> list[dict[str, Any
     """Each record's kind ``check``, in batch order, seeing the records accepted before it.
 
     A check that fails on the database (PostgreSQL then refuses every statement of
-    the transaction) is contained by a savepoint around all the checks: rolled back,
-    the record refused, the checks go on in a new savepoint.
+    the transaction) refuses its record like a failing hook: the push is rolled back
+    and run again without it. (No savepoint around the checks: two round trips a
+    push, for a failure that should never happen.)
     """
     caller = batch.caller
     earlier: list[tuple[str, str, dict[str, Any]]] = []
     kept: list[dict[str, Any]] = []
-    position = 0
-    while position < len(rows):
-        try:
-            with db.database.atomic():
-                while position < len(rows):
-                    row = rows[position]
-                    check = row["_check"]
-                    if check is not None:
-                        context = RecordContext(
-                            kind=row["kind"],
-                            entity_id=row["entity_id"],
-                            payload_version=row["payload_version"],
-                            site_code=caller.site_code,
-                            workstation_id=caller.workstation_id,
-                            earlier=tuple(earlier),
-                        )
-                        reason = _checked(check, row, context)
-                        if reason is not None:
-                            batch.reject(row["_result"], row["kind"], reason)
-                            position += 1
-                            continue
-                    earlier.append((row["kind"], row["entity_id"], row["_payload"]))
-                    kept.append(row)
-                    position += 1
-        except peewee.OperationalError:
-            raise  # a deadlock, a lost connection: the whole push is answered retryable
-        except peewee.DatabaseError as exc:
-            row = rows[position]
-            _log_failure("check", row, exc)
-            batch.reject(row["_result"], row["kind"], _COULD_NOT_CHECK)
-            position += 1
+    for row in rows:
+        check = row["_check"]
+        if check is not None:
+            context = RecordContext(
+                kind=row["kind"],
+                entity_id=row["entity_id"],
+                payload_version=row["payload_version"],
+                site_code=caller.site_code,
+                workstation_id=caller.workstation_id,
+                earlier=tuple(earlier),
+            )
+            try:
+                reason = _checked(check, row, context)
+            except peewee.DatabaseError as exc:
+                if _transient(exc):
+                    raise  # a deadlock, a lost connection: the whole push is retryable
+                _log_failure("check", row, exc)
+                raise _HookFailed({row["mutation_id"]: _COULD_NOT_CHECK}) from None
+            if reason is not None:
+                batch.reject(row["_result"], row["kind"], reason)
+                continue
+        earlier.append((row["kind"], row["entity_id"], row["_payload"]))
+        kept.append(row)
     return kept
+
+
+def _transient(exc: BaseException) -> bool:
+    """A failure that trying again later may cure (the push is answered retryable),
+    not one of the statement itself. SQLite calls both OperationalError."""
+    if not isinstance(exc, peewee.OperationalError):
+        return False
+    if db.is_postgres():
+        return True
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text or "i/o" in text
 
 
 _COULD_NOT_CHECK = "the server could not check this record: its log has the detail"
@@ -461,7 +466,7 @@ def _checked(check: Any, row: dict[str, Any], context: RecordContext) -> str | N
     except RecordRejected as exc:
         return str(exc) or "the record was refused"
     except peewee.DatabaseError:
-        raise  # the savepoint in _run_checks deals with it
+        raise  # _run_checks deals with it
     except Exception as exc:
         _log_failure("check", row, exc)
         return _COULD_NOT_CHECK
@@ -708,9 +713,9 @@ def _run_hooks(
                 given = {"record": record, "emit": emit}
                 try:
                     function(**{arg: given[arg] for arg in argnames})
-                except peewee.OperationalError:
-                    raise  # a deadlock, a lost connection: the whole push is retryable
                 except Exception as exc:
+                    if _transient(exc):
+                        raise  # a deadlock, a lost connection: the whole push is retryable
                     culprits[record.mutation_id] = _hook_reason(name, record, exc)
             if culprits:  # the push is rolled back and tried again without them
                 raise _HookFailed(culprits)
@@ -720,9 +725,9 @@ def _run_hooks(
                 # Its own writes in a savepoint: if they fail, only they are undone.
                 with db.database.atomic():
                     function(**{arg: {"records": records, "emit": emit}[arg] for arg in argnames})
-            except peewee.OperationalError:
-                raise
-            except Exception:
+            except Exception as exc:
+                if _transient(exc):
+                    raise
                 raise _HookFailed(_batch_culprits(name, function, argnames, records)) from None
         emitted.extend(buffered)
     if emitted:
@@ -755,9 +760,9 @@ def _batch_culprits(
                 raise _Undo
         except _Undo:
             continue
-        except peewee.OperationalError:
-            raise
         except Exception as exc:
+            if _transient(exc):
+                raise
             found[record.mutation_id] = _hook_reason(plugin, record, exc)
     if not found:  # it fails only on the records together: none of them can be taken
         log.error("plugin %s's batch hook fails on a push, not on any record alone", plugin)

@@ -100,7 +100,7 @@ def field_strategy(annotation: Any, metadata: list[Any], site: str) -> st.Search
         if _site_marker(metadata) is not None:
             return st.just(site)
         pattern = _constraint(metadata, "pattern")
-        if pattern is not None:
+        if pattern is not None and pattern != records.NO_NUL:
             return st.from_regex(pattern, fullmatch=True)
         low = _constraint(metadata, "min_length") or 0
         high = _constraint(metadata, "max_length")

@@ -22,6 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.models import utcnow
+from core.outbox import RecordContext, RecordRejected
+from core.plugins import hookimpl
 from plugins.feedback import schemas
 from server import admin
 from server.models import Record
@@ -416,3 +418,65 @@ def test_broken_payloads_are_refused_alone_and_change_no_other_sites_statistics(
     check()
     assert stats(station_a).json() == before
     assert "feedback" in server.host.loaded()
+
+
+class _CheckingPlugin:
+    """A kind whose check reads the database, refuses, has a bug, or needs an earlier record."""
+
+    @hookimpl
+    def sihao_record_kinds(self, registry: Any) -> None:
+        from core.records import SafeInt, StrictRecord
+
+        class Numbered(StrictRecord):
+            n: SafeInt
+
+        def check(payload: dict[str, Any], ctx: RecordContext) -> None:
+            from server import db
+
+            n = payload["n"]
+            if n == 13:  # a broken query: PostgreSQL then refuses the rest of the transaction
+                db.database.execute_sql("SELECT no_such_column FROM records")
+            if n == 7:
+                raise RuntimeError("a bug in the check")
+            if n == 5:
+                raise RecordRejected("five is not taken here")
+            if n == 99 and not any(p["n"] == 98 for k, _, p in ctx.earlier if k == ctx.kind):
+                raise RecordRejected("99 comes only after 98 in the same push")
+            assert ctx.site_code and ctx.workstation_id and ctx.payload_version == 1
+
+        registry.add("checking.number", schema=Numbered, check=check)
+
+
+def test_each_check_refuses_its_own_record_and_sees_the_records_before_it(
+    server: LiveServer, station_b: Workstation
+) -> None:
+    server.host.register_object("checkingtest", _CheckingPlugin())
+    try:
+
+        def numbers(*ns: int) -> list[dict[str, Any]]:
+            return [
+                station_b.mutation(kind="checking.number", payload_version=1, payload={"n": n})
+                for n in ns
+            ]
+
+        results = station_b.push(numbers(1, 13, 7, 5, 98, 99, 2)).json()["results"]
+        statuses = [r["status"] for r in results]
+        assert statuses == [
+            "applied",
+            "rejected",
+            "rejected",
+            "rejected",
+            "applied",
+            "applied",
+            "applied",
+        ]
+        assert (
+            "could not check" in results[1]["reason"] and "could not check" in results[2]["reason"]
+        )
+        assert results[3]["reason"] == "five is not taken here"
+        alone = station_b.push(numbers(99)).json()["results"][0]
+        assert alone["status"] == "rejected" and "after 98" in alone["reason"]
+        assert "checkingtest" in server.host.loaded()
+    finally:
+        server.host.pm.unregister(name="checkingtest")
+        server.host.plugins.pop("checkingtest", None)
