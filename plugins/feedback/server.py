@@ -229,7 +229,11 @@ class _JsonSQL:
         # Only the five levels are cast: a stored text that is no level (never since
         # payloads are validated) is left out, where a failing CAST was a 500.
         level = self.field("level")
-        return f"CASE WHEN {level} IN ('1', '2', '3', '4', '5') THEN CAST({level} AS INTEGER) END"
+        # As text: SQLite's json_extract gives the integer 2, which is not '2'.
+        return (
+            f"CASE WHEN CAST({level} AS TEXT) IN ('1', '2', '3', '4', '5') "
+            f"THEN CAST({level} AS INTEGER) END"
+        )
 
     def real_name(self) -> str:
         true = "'true'" if self.postgres else "1"
