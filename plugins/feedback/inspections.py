@@ -219,6 +219,7 @@ def log_inspection(
                 summary=f"【{indicators.severity_name(finding.severity)}】{finding.description}",
                 window_no=ref if draft.target_kind == "window" else "",
                 item_code=ref if draft.target_kind == "item" else "",
+                role=role,
             )
     log.info("inspection %s logged by %s", inspection.id, actor)
     return inspection

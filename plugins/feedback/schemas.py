@@ -1,4 +1,4 @@
-"""The payloads the 好评 plugin pushes, as the server accepts them (payload version 1).
+"""The payloads the 好评 plugin pushes, as the server accepts them.
 
 Each model lists every column ``models.row_data`` sends, no more (``extra`` is
 forbidden): a field the server does not know is refused, never stored. Choices
@@ -141,6 +141,18 @@ class CaseEventPayload(StrictRecord):
     created_at: Timestamp
     unit_site: KnownSite  # where the case is handled
     case_site: KnownSite  # where it was opened
+
+
+class CaseEventPayloadV2(CaseEventPayload):
+    """Payload version 2: the event names its writer's role and site, carries the
+    fix's evidence, the callback's time and its place in the case's chain. Whether
+    the step is allowed is ``server_checks.check_event``'s question (case_rules)."""
+
+    role: Literal["clerk", "steward", "supervisor", "officer", "it_admin", ""]
+    site_code: WriterSite
+    evidence: LongText
+    called_at: Timestamp | None
+    step: Annotated[int, Field(ge=0, le=10_000)]
 
 
 class InspectionRow(StrictRecord):

@@ -12,7 +12,7 @@ this module reacts to them:
   (IT: ``sihao server feedback publish tags|indicators FILE``, ``… references``);
 - ``GET /v1/plugins/feedback/stats/ratings`` answers the statistics of a site and
   every site below it (city → district → town → village), from the stored
-  ratings, cases and events, with the same formulas as the workstation
+  ratings and cases (and each case's state, server_checks), with the same formulas as the workstation
   (``stats.fold_rating``, ``stats.fold_case_state``).
 
 The statistics group the stored ratings in SQL, reading the JSON payload with the
@@ -369,19 +369,15 @@ def city_stats(
             continue
         bad_keys[str(data.get("id"))] = key_of(_case_dimension(data, name) for name in by)
     if bad_keys:
-        latest: dict[str, tuple[str, str, str]] = {}  # case id -> (created_at, id, state)
-        for data in _payloads(EVENT_KIND):
-            case_id = str(data.get("case_id"))
-            if case_id not in bad_keys:
-                continue
-            mark = (str(data.get("created_at", "")), str(data.get("id", "")))
-            if case_id not in latest or mark > latest[case_id][:2]:
-                latest[case_id] = (*mark, str(data.get("to_state", "")))
+        # Each case's state as the server accepted its events (feedback_case_state),
+        # not the latest by a workstation's clock.
+        from plugins.feedback import server_checks
+
+        current = server_checks.states_of(bad_keys)
         for case_id, key in bad_keys.items():
             group = rows.get(key)
-            state = latest.get(case_id)
             if group is not None:
-                stats.fold_case_state(group, state[2] if state else None)
+                stats.fold_case_state(group, current.get(case_id) or None)
     return [stats.StatRow(key, **values) for key, values in sorted(rows.items())]
 
 

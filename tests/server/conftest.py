@@ -115,6 +115,18 @@ def new_site(name: str = "测试站点") -> str:
     return code
 
 
+def staff_of(site: str) -> str:
+    """The staff number of a site's clerk made by ``add_clerk``."""
+    return f"{site}-1"
+
+
+def add_clerk(site: str) -> str:
+    """A clerk of ``site`` (the server accepts a case only from the pushing site's
+    staff); no PIN to hash: nobody signs in with it."""
+    admin.add_staff(staff_of(site), "测试窗口人员", site, "clerk", pin_hash="-")
+    return site
+
+
 @dataclass
 class Workstation:
     server: LiveServer

@@ -29,7 +29,7 @@ from server import admin
 from server.models import Record
 from server.testing import LiveServer
 from tests.server import record_strategies as strategies
-from tests.server.conftest import SCHEMA, Workstation, enroll, new_site
+from tests.server.conftest import SCHEMA, Workstation, add_clerk, enroll, new_site, staff_of
 
 TODAY = dt.date.today().isoformat()
 STATS = "/v1/plugins/feedback/stats/ratings"
@@ -89,7 +89,7 @@ def case(site: str, unit: str, **changes: Any) -> dict[str, Any]:
         "callback_due": TODAY,
         "rectify_due": TODAY,
         "due_estimate": False,
-        "actor": "1001",
+        "actor": staff_of(site),
         "created_at": utcnow().isoformat(),
     }
     payload.update(changes)
@@ -125,12 +125,12 @@ def stored(kind: str, entity_id: str) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def station_a(server: LiveServer) -> Workstation:
-    return enroll(server, new_site("甲便民服务中心"))
+    return enroll(server, add_clerk(new_site("甲便民服务中心")))
 
 
 @pytest.fixture
 def station_b(server: LiveServer) -> Workstation:
-    return enroll(server, new_site("乙便民服务中心"))
+    return enroll(server, add_clerk(new_site("乙便民服务中心")))
 
 
 # -- the probes ---------------------------------------------------------------------------

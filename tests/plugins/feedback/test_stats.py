@@ -12,12 +12,12 @@ from textual.widgets import DataTable, Static
 
 from core.runtime import Runtime
 from core.safefiles import neutralise_cell
-from plugins.feedback import cases, export, stats
+from plugins.feedback import export, stats
 from plugins.feedback.cases import CaseState
 from plugins.feedback.models import Case
 from plugins.feedback.ratings import Kind
 from plugins.feedback.ui.stats_screen import StatsScreen
-from tests.plugins.feedback.helpers import rate
+from tests.plugins.feedback.helpers import advance, rate
 from tests.workstation.helpers import open_as
 from workstation.app import SihaoApp
 
@@ -45,9 +45,8 @@ def fixture_ratings(fb_runtime: Runtime) -> Runtime:
     rate(rt, 5, window="A03", on=NOV)
     case4 = Case.get(Case.source_id == r4.id).id
     case5 = Case.get(Case.source_id == r5.id).id
-    for state in (CaseState.CALLED_BACK, CaseState.RECTIFYING, CaseState.RECTIFIED):
-        cases.transition(case4, state, actor="1001", role="clerk", today=DAY)
-    cases.transition(case5, CaseState.CALLED_BACK, actor="1001", role="clerk", today=DAY)
+    advance(case4, CaseState.CALLED_BACK, CaseState.RECTIFYING, CaseState.RECTIFIED, today=DAY)
+    advance(case5, CaseState.CALLED_BACK, today=DAY)
     return rt
 
 
