@@ -323,6 +323,67 @@ def enroll_code(ctx: click.Context, site_code: str, ttl_minutes: int, count: int
 
 
 @server.group()
+def worker() -> None:
+    """Work done once for the whole city (reminders, default ratings), beside the API."""
+
+
+@worker.command("list")
+@database_option
+@click.pass_context
+def worker_list(ctx: click.Context) -> None:
+    """The jobs the loaded plugins register, and how often each runs."""
+    from server.jobs import load_jobs
+    from server.plugins import load_host
+
+    open_database(ctx)
+    jobs = load_jobs(load_host()).all()
+    if not jobs:
+        click.echo("no plugin registers a job")
+    for job in jobs:
+        click.echo(f"{job.name}\tevery {job.every:g} s\t{job.plugin}\t{job.description}")
+
+
+@worker.command("run")
+@click.option("--once", is_flag=True, help="One pass of each job, then exit (for cron).")
+@click.option("--only", "only", multiple=True, help="Run only this job (repeatable).")
+@database_option
+@click.pass_context
+def worker_run(ctx: click.Context, once: bool, only: tuple[str, ...]) -> None:
+    """Run the jobs until stopped (SIGTERM or Ctrl+C finish the pass under way)."""
+    import signal
+    import threading
+
+    from server import jobs
+    from server.plugins import load_host
+
+    open_database(ctx)
+    registry = jobs.load_jobs(load_host())
+    try:
+        if once:
+            results = jobs.run_once(registry, only or None)
+        else:
+            stopping = threading.Event()
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, lambda *_: stopping.set())
+            click.echo(
+                f"worker: {len(jobs.chosen_jobs(registry, only or None))} job(s); stop with Ctrl+C"
+            )
+            jobs.run_forever(registry, stopping, only or None)
+            return
+    except KeyError as exc:
+        raise Problem(str(exc.args[0])) from exc
+    failed = False
+    for name, result in results.items():
+        if isinstance(result, Exception):
+            failed = True
+            click.echo(f"{name}: failed: {result}", err=True)
+        else:
+            click.echo(f"{name}: {result} done")
+    if failed:
+        raise SystemExit(1)
+
+
+@server.group()
 def plugins() -> None:
     """Which plugins a site enables."""
 
