@@ -24,10 +24,34 @@ from core.printing.queue import PrintQueue, PrintRequestError, check_pdf
 from core.printing.reasons import describe, state_label
 
 QUEUE_KEY = "printing.queue"
+WORKER_KEY = "printing.worker"  # the plugin's PrintWorker, when it runs
 
 
 def spool_dir(runtime: Any) -> Path:
     return Path(runtime.paths.data_dir) / "print-queue"
+
+
+def print_pdf(
+    runtime: Any,
+    pdf: bytes,
+    *,
+    title: str,
+    printer: str | None = None,
+    copies: int = 1,
+) -> PrintJob:
+    """Print ``pdf`` on ``printer`` (default: the one this workstation used last, else
+    CUPS's default). The job is queued whatever the printer does; ``describe(job.reason,
+    job.printer)`` says why it waits. Raises ``PrintRequestError`` for a wrong request."""
+    queue = queue_for(runtime)
+    chosen = (
+        printer or queue.last_printer() or next((p.name for p in queue.printers() if p.default), "")
+    )
+    staff = runtime.session.staff_no if getattr(runtime, "session", None) else ""
+    job = queue.submit(pdf, title=title, printer=chosen, copies=copies, staff=staff)
+    worker = runtime.extras.get(WORKER_KEY)
+    if worker is not None:
+        worker.wake()
+    return job
 
 
 def queue_for(runtime: Any) -> PrintQueue:
@@ -53,8 +77,10 @@ __all__ = [
     "PrinterState",
     "Progress",
     "QUEUE_KEY",
+    "WORKER_KEY",
     "check_pdf",
     "describe",
+    "print_pdf",
     "queue_for",
     "spool_dir",
     "state_label",
