@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -43,6 +44,10 @@ log = logging.getLogger(__name__)
 FIRST_RETRY = 5.0  # seconds
 MAX_RETRY = 120.0
 MAX_COPIES = 99
+# While one attempt runs (lpstat + lp: well under a second, 15 s at worst), the job is
+# leased to it: another process's worker (``sihao print`` beside a running
+# workstation) skips it until then, so a job is never handed over twice.
+LEASE = timedelta(seconds=60)
 
 _STATE_REASON = {
     PrinterState.MISSING: "printer_missing",
@@ -78,6 +83,8 @@ class PrintQueue:
         )
         self.backends: dict[str, Printer] = {p.kind: p for p in chosen}
         self._now = now
+        # The worker's thread and the screens share one queue: one operation at a time.
+        self._lock = threading.RLock()
 
     # -- looking ----------------------------------------------------------------------
     def printers(self) -> list[PrinterInfo]:
@@ -154,10 +161,11 @@ class PrintQueue:
             staff=staff,
             created_at=now,
             updated_at=now,
-            next_attempt_at=now,
+            next_attempt_at=now + LEASE,  # leased to this attempt
         )
         log.info("print job %s queued for %s:%s (%d copies)", job_id, kind, printer, copies)
-        return self._attempt(job)
+        with self._lock:
+            return self._attempt(job)
 
     def save_as(self, pdf: bytes, path: Path, *, title: str, staff: str = "") -> PrintJob:
         """Write ``pdf`` to ``path`` now (WriteFailed if it cannot) and record it."""
@@ -181,55 +189,85 @@ class PrintQueue:
         """Send the queued jobs that are due and follow the ones sent; return how many
         jobs changed state."""
         changed = 0
-        now = self._now.now()
-        for job in self.active():
-            before = (job.state, job.reason)
-            if job.state == JobState.QUEUED:
-                if job.next_attempt_at is None or job.next_attempt_at <= now:
-                    self._attempt(job)
-            else:
-                self._follow(job)
-            changed += (job.state, job.reason) != before
+        with self._lock:
+            now = self._now.now()
+            for job in self.active():
+                before = (job.state, job.reason)
+                if job.state == JobState.QUEUED:
+                    due = job.next_attempt_at is None or job.next_attempt_at <= now
+                    if due and self._claim(job):
+                        self._attempt(job)
+                else:
+                    self._follow(job)
+                changed += (job.state, job.reason) != before
         return changed
 
     def retry(self, job_id: str) -> PrintJob:
         """Try a queued or failed job again now."""
-        job = self.get(job_id)
-        if job.state in (JobState.DONE, JobState.SENT, JobState.PRINTING):
-            return job
-        if job.state == JobState.HELD:
-            return self._follow(job)
-        job.state = JobState.QUEUED.value
-        job.next_attempt_at = self._now.now()
-        return self._attempt(job)
+        with self._lock:
+            job = self.get(job_id)
+            if job.state in (JobState.DONE, JobState.SENT, JobState.PRINTING):
+                return job
+            if job.state == JobState.HELD:
+                return self._follow(job)
+            if not self._claim(job, state=JobState.QUEUED):
+                return self.get(job_id)  # another process is at it right now
+            return self._attempt(job)
 
     def reroute(self, job_id: str, printer: str, *, kind: str = "cups") -> PrintJob:
         """Send a job that has not printed to another printer."""
-        job = self.get(job_id)
-        if job.state in (JobState.DONE, JobState.PRINTING):
-            return job
         if kind not in self.backends:
             raise PrintRequestError(_("Unknown kind of printer: {kind}").format(kind=kind))
-        if job.printer_job and job.state in (JobState.SENT, JobState.HELD):
-            # Waiting at the old printer: take it back so it never prints twice.
-            self.backends[job.kind].cancel(job.printer, job.printer_job)
-        log.info("print job %s rerouted from %s to %s", job.id, job.printer, printer)
-        job.kind, job.printer = kind, printer
-        job.printer_job = ""
-        job.state = JobState.QUEUED.value
-        job.attempts = 0
-        job.next_attempt_at = self._now.now()
-        return self._attempt(job)
+        with self._lock:
+            job = self.get(job_id)
+            if job.state in (JobState.DONE, JobState.PRINTING):
+                return job
+            held_at = (job.kind, job.printer, job.printer_job)
+            if not self._claim(job, state=JobState.QUEUED):
+                return self.get(job_id)
+            if held_at[2]:
+                # Waiting at the old printer: take it back so it never prints twice.
+                self.backends[held_at[0]].cancel(held_at[1], held_at[2])
+            log.info("print job %s rerouted from %s to %s", job.id, job.printer, printer)
+            job.kind, job.printer = kind, printer
+            job.printer_job = ""
+            job.attempts = 0
+            return self._attempt(job)
 
     def cancel(self, job_id: str) -> PrintJob:
-        job = self.get(job_id)
-        if job.state in (JobState.DONE, JobState.FAILED):
-            return job
-        if job.printer_job and job.state in (JobState.SENT, JobState.HELD, JobState.PRINTING):
-            self.backends[job.kind].cancel(job.printer, job.printer_job)
-        return self._set(job, JobState.FAILED, "cancelled")
+        with self._lock:
+            job = self.get(job_id)
+            if job.state in (JobState.DONE, JobState.FAILED):
+                return job
+            if job.printer_job and job.state in (JobState.SENT, JobState.HELD, JobState.PRINTING):
+                self.backends[job.kind].cancel(job.printer, job.printer_job)
+            return self._set(job, JobState.FAILED, "cancelled")
 
     # -- inside -----------------------------------------------------------------------
+    def _claim(self, job: PrintJob, *, state: JobState | None = None) -> bool:
+        """Take the job for one attempt: only if nobody changed it since it was read
+        (another process's worker, ``sihao print``), checked by the store in one
+        conditional UPDATE. ``state`` is what it becomes (a retry of a failed job)."""
+        now = self._now.now()
+        claimed = (
+            PrintJob.update(
+                next_attempt_at=now + LEASE,
+                updated_at=now,
+                state=(state or JobState(job.state)).value,
+            )
+            .where(
+                (PrintJob.id == job.id)
+                & (PrintJob.updated_at == job.updated_at)
+                & (PrintJob.state == job.state)
+            )
+            .execute()
+        )
+        if claimed:
+            job.next_attempt_at, job.updated_at = now + LEASE, now
+            if state is not None:
+                job.state = state.value
+        return bool(claimed)
+
     def _set(self, job: PrintJob, state: JobState, reason: str = "", detail: str = "") -> PrintJob:
         job.state = state.value
         job.reason = reason

@@ -56,7 +56,7 @@ class PrintDialog(ModalScreen[PrintOutcome | None]):
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="sihao.print.cancel")]
 
     def __init__(self, runtime: Any, pdf: bytes, *, title: str, file_name: str = "") -> None:
-        super().__init__(id="print-dialog")
+        super().__init__(classes="print-dialog")
         from core.printing import queue_for
 
         self.runtime = runtime
@@ -149,8 +149,6 @@ class PrintDialog(ModalScreen[PrintOutcome | None]):
         return copies
 
     def action_print(self) -> None:
-        from core.printing import JobState, PrintRequestError, describe, print_pdf
-
         value = self.query_one("#print-printer", Select).value
         if value is Select.NULL or not value:
             self._status(_("Choose a printer first."))
@@ -158,18 +156,37 @@ class PrintDialog(ModalScreen[PrintOutcome | None]):
         copies = self._copies()
         if copies is None:
             return
+        # lp and lpstat run off the UI thread (a hung CUPS must not freeze the
+        # counter); the buttons wait, so a double press never prints twice.
+        self._busy(True)
+        self.run_worker(
+            lambda: self._print(str(value), copies), thread=True, group="print", exclusive=True
+        )
+
+    def _busy(self, busy: bool) -> None:
+        for button in self.query(Button):
+            button.disabled = busy and button.id != "print-cancel"
+
+    def _print(self, printer: str, copies: int) -> None:
+        from core.printing import PrintRequestError, print_pdf
+
         try:
             job = print_pdf(
-                self.runtime,
-                self.pdf,
-                title=self.document_title,
-                printer=str(value),
-                copies=copies,
+                self.runtime, self.pdf, title=self.document_title, printer=printer, copies=copies
             )
         except PrintRequestError as exc:
-            self._status(str(exc))
+            self.app.call_from_thread(self._refused, str(exc))
             return
-        if job.state == JobState.QUEUED or job.state == JobState.FAILED:
+        self.app.call_from_thread(self._printed, job)
+
+    def _refused(self, sentence: str) -> None:
+        self._busy(False)
+        self._status(sentence)
+
+    def _printed(self, job: Any) -> None:
+        from core.printing import JobState, describe
+
+        if job.state in (JobState.QUEUED, JobState.FAILED):
             self.app.notify(describe(job.reason, job.printer), severity="warning", timeout=10)
         else:
             self.app.notify(_("Sent to printer {printer}.").format(printer=job.printer))

@@ -7,7 +7,7 @@ offers the workstation's CUPS printers (``lpstat``), looked up off the UI thread
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from textual.binding import Binding
@@ -119,6 +119,15 @@ class PrintQueueScreen(SihaoScreen):
         elif event.button.id == "queue-cancel":
             self.action_cancel_job()
 
+    def _run(self, operation: Callable[[], PrintJob]) -> None:
+        """Run a queue operation off the UI thread (it may call lp and lpstat)."""
+
+        def work() -> None:
+            job = operation()
+            self.app.call_from_thread(self._after, job)
+
+        self.run_worker(work, thread=True, group="queue-action")
+
     def _after(self, job: PrintJob) -> None:
         self.action_refresh_jobs()
         if job.reason and job.state != JobState.DONE:
@@ -129,7 +138,7 @@ class PrintQueueScreen(SihaoScreen):
     def action_retry(self) -> None:
         job_id = self.selected_id()
         if job_id:
-            self._after(self.queue.retry(job_id))
+            self._run(lambda: self.queue.retry(job_id))
 
     def action_reroute(self) -> None:
         job_id = self.selected_id()
@@ -139,9 +148,9 @@ class PrintQueueScreen(SihaoScreen):
         if printer is Select.NULL or not printer:
             self.notify(_("Choose the printer to send the job to."), severity="warning")
             return
-        self._after(self.queue.reroute(job_id, str(printer)))
+        self._run(lambda: self.queue.reroute(job_id, str(printer)))
 
     def action_cancel_job(self) -> None:
         job_id = self.selected_id()
         if job_id:
-            self._after(self.queue.cancel(job_id))
+            self._run(lambda: self.queue.cancel(job_id))

@@ -101,3 +101,31 @@ def decode_qr(pdf: Path, page: int, workdir: Path) -> list[str]:
         ["zbarimg", "--quiet", "--raw", str(prefix) + ".png"], capture_output=True, text=True
     )
     return [line for line in result.stdout.splitlines() if line]
+
+
+def ink_in_margins(pdf: Path, workdir: Path, *, side_mm: float, edge_mm: float = 5.0) -> list[str]:
+    """Render every page (grey, 72 dpi) and list where anything is drawn in the side
+    margins (beyond ``side_mm`` from the left and right edges: text, lines, boxes, QR
+    squares alike) or within ``edge_mm`` of the top or bottom edge."""
+    from PIL import Image
+
+    prefix = workdir / "ink"
+    subprocess.run(["pdftoppm", "-r", "72", "-gray", "-png", str(pdf), str(prefix)], check=True)
+    found = []
+    for image_path in sorted(workdir.glob("ink-*.png")):
+        image = Image.open(image_path).convert("L")
+        width, height = image.size
+        px_per_mm = 72 / 25.4
+        side = int(side_mm * px_per_mm)
+        edge = int(edge_mm * px_per_mm)
+        strips = {
+            "left": (0, 0, side, height),
+            "right": (width - side, 0, width, height),
+            "top": (0, 0, width, edge),
+            "bottom": (0, height - edge, width, height),
+        }
+        for name, box in strips.items():
+            darkest = image.crop(box).getextrema()[0]
+            if darkest < 200:
+                found.append(f"{image_path.name}: {name} margin has ink ({darkest})")
+    return found

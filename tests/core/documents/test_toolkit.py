@@ -151,6 +151,9 @@ def test_nothing_is_drawn_outside_the_page(size: PaperSize, tmp_path: Path) -> N
     for word in words:
         assert 0 <= word.x_min and word.x_max <= word.page_width, word
         assert 0 <= word.y_min and word.y_max <= word.page_height, word
+    # Text, table rules, flow-chart boxes and QR squares all stay off the margins
+    # (15 mm each side; 1 mm of slack for anti-aliasing of the frame's edge).
+    assert pdf.ink_in_margins(path, tmp_path, side_mm=14.0) == []
     if size is PaperSize.A5:
         # The footer takes two lines on A5 and still shows the page count.
         assert "共" in pdf.text(path, 1)

@@ -208,3 +208,20 @@ def test_a_file_that_is_not_a_pdf_is_refused(store: Path) -> None:
         queue.submit(b"MZ\x90\x00 not a pdf", title="x", printer="any")
     assert "PDF" in str(caught.value)
     assert queue.jobs() == []
+
+
+def test_a_job_is_handed_over_once_when_two_workers_race(store: Path, guide_pdf: bytes) -> None:
+    """Two queues on one store (a running workstation and ``sihao print``): the one
+    that read the job before the other sent it cannot send it again."""
+    share = store / "share"
+    printers = [FolderPrinter({"打印室": share})]
+    first = PrintQueue(store / "print-queue", printers=printers)
+    second = PrintQueue(store / "print-queue", printers=printers)
+    job = first.submit(guide_pdf, title="回执", printer="打印室", kind="file")
+    assert job.state == JobState.QUEUED
+    seen_by_first = first.get(job.id)
+    share.mkdir()
+    assert second.retry(job.id).state == JobState.DONE
+    assert not first._claim(seen_by_first), "a stale view cannot take the job"
+    assert first.retry(job.id).state == JobState.DONE  # nothing to do any more
+    assert len(list(share.glob("*.pdf"))) == 1

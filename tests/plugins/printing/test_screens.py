@@ -82,8 +82,10 @@ async def test_the_print_dialog_fits_and_prints(
         await pilot.click("#print-copies")
         await pilot.press("2")
         await pilot.click("#print-go")
-        await pilot.pause()
-        assert not isinstance(app.screen, PrintDialog), "the dialog closes once the job is queued"
+        await pilot.click("#print-go")  # pressed twice: printed once
+        assert await wait_for(pilot, lambda: not isinstance(app.screen, PrintDialog)), (
+            "the dialog closes once the job is queued"
+        )
         [job] = queue_for(pr_runtime).jobs()
         assert (job.printer, job.copies, job.staff) == (cups_printer.name, 2, "1001")
         assert job.state in (JobState.SENT, JobState.PRINTING, JobState.DONE)
@@ -105,8 +107,9 @@ async def test_a_paused_printer_keeps_the_job_visible_until_retried(
         dialog = await open_dialog(pilot, pr_runtime, title)
         dialog.query_one("#print-printer", Select).value = cups_printer.name
         await pilot.click("#print-go")
-        await pilot.pause()
-        assert any(cups_printer.name in n and "已暂停" in n for n in notifications(app))
+        assert await wait_for(
+            pilot, lambda: any(cups_printer.name in n and "已暂停" in n for n in notifications(app))
+        )
 
         app.pop_screen()  # back to home, then the queue screen as a clerk opens it
         app.open_screen("printing.queue")
@@ -156,7 +159,7 @@ async def test_the_queue_screen_reroutes_a_job_for_a_missing_printer(
         assert await wait_for(pilot, lambda: len(select._options) > 1)
         select.value = target.name
         await pilot.click("#queue-reroute")
-        await pilot.pause()
+        assert await wait_for(pilot, lambda: queue_for(pr_runtime).get(job.id).printer_job != "")
         target.printed(title)
         assert queue_for(pr_runtime).get(job.id).printer == target.name
 
