@@ -1,7 +1,7 @@
 """The page template: paper size, margins, header, and the footer on every page.
 
-Imported only when a document is rendered (reportlab's platypus costs ~60 ms to
-import, measured here: python -X importtime). The footer says site, printed-at,
+Imported only when a document is rendered (reportlab's platypus costs ~100 ms to
+import, measured here with python -X importtime). The footer says site, printed-at,
 catalog version, document id and "第 x 页 / 共 y 页"; the total is known only at the
 end, so the canvas keeps each finished page and draws the footers when the document
 is saved (the usual "numbered canvas" of reportlab recipes: one pass, no re-layout).

@@ -16,7 +16,7 @@ from core.printing import JobState, print_pdf, queue_for
 from core.runtime import Runtime
 from plugins.printing.ui.queue_screen import PrintQueueScreen
 from tests.cups import CupsPdfPrinter, job_title
-from tests.workstation.helpers import notifications, open_as, sign_in, wait_for
+from tests.workstation.helpers import notifications, sign_in, tile_ids, wait_for
 from workstation.app import SihaoApp
 from workstation.widgets.print_dialog import PrintDialog
 
@@ -104,6 +104,7 @@ async def test_a_paused_printer_keeps_the_job_visible_until_retried(
     title = job_title("paused-dialog")
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "1001")
+        assert "tile-printing-queue" in tile_ids(app), "clerks have the queue on their home"
         dialog = await open_dialog(pilot, pr_runtime, title)
         dialog.query_one("#print-printer", Select).value = cups_printer.name
         await pilot.click("#print-go")
@@ -143,7 +144,13 @@ async def test_the_queue_screen_reroutes_a_job_for_a_missing_printer(
     assert job.state == JobState.QUEUED and job.reason == "printer_missing"
     app = SihaoApp(pr_runtime, watch=False)
     async with app.run_test(size=size) as pilot:
-        screen = await open_as(pilot, "9001", "printing.queue", PrintQueueScreen)
+        await sign_in(pilot, "9001")  # IT
+        tile = app.screen.query_one("#tile-printing-queue", Button)
+        assert "1 个等待中" in str(tile.label) and tile.has_class("alert")
+        await pilot.click("#tile-printing-queue")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PrintQueueScreen)
         assert_fits(
             app,
             [
