@@ -12,7 +12,7 @@ from typing import Any
 
 from core.printing.backends import (
     CupsPrinter,
-    FolderPrinter,
+    FilePrinter,
     Printer,
     PrinterInfo,
     PrinterState,
@@ -66,7 +66,7 @@ def queue_for(runtime: Any) -> PrintQueue:
 
 __all__ = [
     "CupsPrinter",
-    "FolderPrinter",
+    "FilePrinter",
     "JobState",
     "PrintFailure",
     "PrintJob",

@@ -30,7 +30,7 @@ from core.documents.write import write_atomic
 from core.i18n import _
 from core.printing.backends import (
     CupsPrinter,
-    FolderPrinter,
+    FilePrinter,
     Printer,
     PrinterInfo,
     PrinterState,
@@ -79,7 +79,7 @@ class PrintQueue:
     ) -> None:
         self.spool_dir = Path(spool_dir)
         chosen: list[Printer] = (
-            list(printers) if printers is not None else [CupsPrinter(), FolderPrinter()]
+            list(printers) if printers is not None else [CupsPrinter(), FilePrinter()]
         )
         self.backends: dict[str, Printer] = {p.kind: p for p in chosen}
         self._now = now

@@ -198,3 +198,36 @@ async def test_save_as_pdf_reports_a_bad_folder_and_then_saves(
         )
         assert (tmp_path / "回执.pdf").read_bytes().startswith(b"%PDF-")
         assert any("已保存到" in n for n in notifications(app))
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_queue_screen_fits_in_english(
+    pr_runtime: Runtime, cups_printers: tuple[CupsPdfPrinter, CupsPdfPrinter], size: tuple[int, int]
+) -> None:
+    set_language("en")
+    print_pdf(pr_runtime, a_document(), title="受理回执 R-1", printer="SihaoNoSuchPrinter")
+    app = SihaoApp(pr_runtime, watch=False)
+    async with app.run_test(size=size) as pilot:
+        await sign_in(pilot, "1001")
+        app.open_screen("printing.queue")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PrintQueueScreen)
+        assert_fits(
+            app,
+            [
+                screen.query_one("#queue-jobs", DataTable),
+                screen.query_one("#queue-reason", Static),
+                screen.query_one("#queue-printer", Select),
+                *screen.query(Button),
+            ],
+        )
+        assert [str(b.label) for b in screen.query(Button)] == [
+            "Retry",
+            "Send there",
+            "Cancel job",
+        ]
+        table = screen.query_one("#queue-jobs", DataTable)
+        assert list(table.get_row_at(0))[4] == "Queued"
+        reason = str(screen.query_one("#queue-reason", Static).render())
+        assert "SihaoNoSuchPrinter was not found" in reason
