@@ -58,6 +58,8 @@ class PrintQueueScreen(SihaoScreen):
         self.app.call_from_thread(self._show_printers, found)
 
     def _show_printers(self, found: list[Any]) -> None:
+        if not self.is_attached:
+            return  # left while lpstat was answering
         select = self.query_one("#queue-printer", Select)
         select.set_options(
             [(printer_label(p.name, p.state.value, p.default), p.name) for p in found]
@@ -129,6 +131,8 @@ class PrintQueueScreen(SihaoScreen):
         self.run_worker(work, thread=True, group="queue-action")
 
     def _after(self, job: PrintJob) -> None:
+        if not self.is_attached:
+            return
         self.action_refresh_jobs()
         if job.reason and job.state != JobState.DONE:
             self.notify(describe(job.reason, job.printer), severity="warning")
