@@ -98,7 +98,7 @@ def _c_locale() -> dict[str, str]:
     return env
 
 
-_PRINTER_LINE = re.compile(r"^printer (\S+) (is idle|now printing (\S+?)\.|disabled)")
+_PRINTER_LINE = re.compile(r"^printer (\S+) (is idle|now printing (\S+)\.(?:\s|$)|disabled)")
 _ACCEPT_LINE = re.compile(r"^(\S+) (not )?accepting requests")
 _REQUEST_ID = re.compile(r"request id is (\S+)")
 # What CUPS accepts as a queue name (no spaces, slashes or #), never starting with "-"
