@@ -30,6 +30,8 @@ def _reason(exc: OSError) -> str:
         return _("the folder does not exist")
     if code == errno.ENOSPC:
         return _("the disk is full")
+    if code == errno.EFBIG:
+        return _("the file is too large for that disk")
     if code == errno.EROFS:
         return _("the disk is read-only")
     if code == errno.EISDIR:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
+import subprocess
+import sys
+import textwrap
 from datetime import datetime
 from pathlib import Path
 
@@ -248,25 +250,33 @@ def test_missing_folder_is_a_sentence_and_leaves_nothing(tmp_path: Path) -> None
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_failed_write_keeps_the_previous_file_whole(tmp_path: Path) -> None:
+def test_a_write_that_fails_half_way_keeps_the_previous_file_whole(tmp_path: Path) -> None:
+    """The disk fills up in the middle of the new PDF (a file-size limit stands in for
+    it, in a child process): the old file is untouched and no part file is left."""
     target = tmp_path / "guide.pdf"
-    guide().write(target)
-    before = target.read_bytes()
-    os.chmod(tmp_path, 0o500)
-    try:
-        if os.access(tmp_path, os.W_OK):  # root ignores permissions: use a folder name clash
-            target.unlink()
-            target.mkdir()
-            with pytest.raises(WriteFailed):
-                guide().write(target)
-            assert target.is_dir() and not any(target.iterdir())
-            return
-        with pytest.raises(WriteFailed):
-            guide().write(target)
-        assert target.read_bytes() == before
-        assert [p.name for p in tmp_path.iterdir()] == ["guide.pdf"]
-    finally:
-        os.chmod(tmp_path, 0o700)
+    before = guide().write(target).read_bytes()
+    child = textwrap.dedent(
+        f"""
+        import resource, signal, sys
+        from core.documents import WriteFailed, write_atomic
+        from core.i18n import set_language
+        set_language("zh_CN")
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+        try:
+            write_atomic({str(target)!r}, b"%PDF-1.4 " + b"x" * 100_000)
+        except WriteFailed as exc:
+            print(exc)
+            sys.exit(3)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", child], capture_output=True, text=True, cwd=Path.cwd(), timeout=60
+    )
+    assert result.returncode == 3, result.stderr
+    assert "无法把文件保存到" in result.stdout and "文件过大" in result.stdout
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["guide.pdf"]
 
 
 def test_a_handbook_prints_each_items_code_on_its_own_pages(tmp_path: Path) -> None:
