@@ -162,9 +162,11 @@ async def test_the_queue_screen_reroutes_a_job_for_a_missing_printer(
         )
         reason = str(screen.query_one("#queue-reason", Static).render())
         assert "SihaoNoSuchPrinter" in reason and "找不到" in reason
+        assert "打印机回复：" in reason and "Invalid destination" in reason  # IT sees CUPS's words
         select = screen.query_one("#queue-printer", Select)
         assert await wait_for(pilot, lambda: len(select._options) > 1)
         select.value = target.name
+        await pilot.pause()
         await pilot.click("#queue-reroute")
         assert await wait_for(pilot, lambda: queue_for(pr_runtime).get(job.id).printer_job != "")
         target.printed(title)
