@@ -132,11 +132,13 @@ def add_cli(group: Any) -> None:
     @click.pass_context
     def publish(ctx: click.Context, kind: str, file: Path) -> None:
         """Send a new tag or indicator set (JSON, like the shipped one) to every workstation."""
+        from core.safefiles import FileRefused, load_json
+
         try:
-            data = json.loads(file.read_text(encoding="utf-8"))
+            data = load_json(file.read_bytes(), name=file.name)
         except OSError as exc:
             raise Problem(f"cannot read {file}: {exc.strerror or exc}") from exc
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except FileRefused as exc:  # not UTF-8, not JSON, nested too deep
             raise Problem(f"{file} is not a JSON file (UTF-8): {exc}") from exc
         open_database(ctx)
         try:

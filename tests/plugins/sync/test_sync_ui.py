@@ -167,3 +167,30 @@ def test_cli_enroll_and_sync(server: Any, tmp_path: Path) -> None:
     watched = runner.invoke(main, ["--data-dir", data, "sync", "--watch", "--interval", "0.1"])
     assert watched.exit_code == 1
     assert "吊销" in watched.output
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_enroll_screen_refuses_plain_http_in_view(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """The refusal names the fix, and at 80x24 the form scrolls so the answer is seen."""
+    runtime = workstation(tmp_path / "ws", seed=True)
+    app = SihaoApp(runtime, watch=False)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "9001")
+        await pilot.click("#tile-sync-enroll")
+        await pilot.pause()
+        app.screen.query_one("#enroll-server", Input).value = "http://10.20.30.40:8765"
+        app.screen.query_one("#enroll-code", Input).value = "ABC123"
+        await pilot.click("#enroll-submit")
+        result = app.screen.query_one("#enroll-result", Static)
+        assert await wait_for(pilot, lambda: "未加密" in str(result.render()), timeout=20)
+        assert "allow_insecure_http" in str(result.render())
+        await pilot.pause(0.2)
+        form = app.screen.query_one("#enroll-form")
+        assert result.region.height >= 2  # the whole sentence, wrapped
+        assert form.region.contains_region(result.region), (result.region, form.region)
+        assert result.region.bottom <= size[1] - 2  # above the status bar and footer
+        assert not engine.status().enrolled
+        await settle(pilot)
