@@ -111,10 +111,15 @@ def sihao_cli(group: click.Group) -> None:
     def print_file(ctx: click.Context, file: Path, printer: str | None, copies: int) -> None:
         """Print a PDF file; a printer that is away keeps the job queued (sihao print F.pdf)."""
         from core.printing import JobState, PrintRequestError, describe, print_pdf, queue_for
+        from core.printing.queue import check_pdf_size
 
         runtime = ctx.find_root().obj["runtime"]
         try:
+            check_pdf_size(file.stat().st_size)  # before it is read into memory
             data = file.read_bytes()
+        except PrintRequestError as exc:
+            click.echo(str(exc), err=True)
+            raise click.exceptions.Exit(2) from exc
         except OSError as exc:
             log.error("cannot read %s: %s", file, exc)
             click.echo(_("Cannot read the file {path}.").format(path=file), err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -235,3 +236,22 @@ def test_a_printer_name_lp_would_read_as_an_option_is_never_passed_on(
         job = queue.submit(guide_pdf, title=job_title("bad-name"), printer=name)
         assert job.state == JobState.QUEUED and job.reason == "printer_missing"
     assert cups_printer.pending() == []
+
+
+def test_the_queue_keeps_its_copies_private(store: Path, guide_pdf: bytes) -> None:
+    """A waiting receipt may name the person served: only the account running Sihao
+    can read the queue's copy, as with the store."""
+    queue = PrintQueue(store / "print-queue", printers=[FilePrinter({"打印室": store / "gone"})])
+    job = queue.submit(guide_pdf, title="回执", printer="打印室", kind="file")
+    assert job.state == JobState.QUEUED
+    assert stat.S_IMODE((store / "print-queue").stat().st_mode) == 0o700
+    assert stat.S_IMODE(Path(job.spool).stat().st_mode) == 0o600
+
+
+def test_a_file_too_large_is_refused_before_it_is_queued(store: Path) -> None:
+    queue = queue_in(store)
+    huge = b"%PDF-1.4\n" + b"0" * (256 * 1024 * 1024) + b"\n%%EOF\n"
+    with pytest.raises(PrintRequestError) as caught:
+        queue.submit(huge, title="x", printer="any")
+    assert "256 MB" in str(caught.value)
+    assert queue.jobs() == [] and not (store / "print-queue").exists()
