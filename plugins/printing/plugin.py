@@ -10,7 +10,6 @@ waiting jobs and follows sent ones, and ``sihao print FILE``.
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 from typing import Any
 
@@ -138,11 +137,7 @@ def sihao_cli(group: click.Group) -> None:
         except PrintRequestError as exc:
             click.echo(str(exc), err=True)
             raise click.exceptions.Exit(2) from exc
-        deadline = time.monotonic() + 10
-        while job.state == JobState.SENT and time.monotonic() < deadline:
-            time.sleep(0.5)
-            queue.pump()
-            job = queue.get(job.id)
+        # Sent means CUPS has the job: the workstation's worker follows it to done.
         if job.state in (JobState.SENT, JobState.PRINTING, JobState.DONE):
             click.echo(
                 _("Sent to printer {printer} ({copies} copies, job {job}).").format(
