@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= .demo
-APT_PACKAGES := poppler-utils fonts-wqy-microhei
+APT_PACKAGES := poppler-utils fonts-wqy-microhei cups cups-bsd printer-driver-cups-pdf zbar-tools
 
 .PHONY: run test setup system-deps postgres catalogs lint typecheck imports pytest bench clean
 
@@ -60,7 +60,9 @@ $(STAMP): pyproject.toml tests/fixtures/sihao-testplugin/pyproject.toml
 catalogs: $(STAMP)
 	$(BIN)/python -m core.catalogs compile
 
-# Debian packages the tests read PDFs and fonts with. Installs only what is missing.
+# Debian packages the tests read PDFs and fonts with, print through (CUPS with a
+# cups-pdf printer: the printing tests start cupsd themselves when it is down) and
+# decode QR codes with. Installs only what is missing.
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

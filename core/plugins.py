@@ -51,6 +51,7 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "about": "plugins.about.plugin",
     "feedback": "plugins.feedback.plugin",
     "lookup": "plugins.lookup.plugin",
+    "printing": "plugins.printing.plugin",
     "sync": "plugins.sync.plugin",
 }
 
