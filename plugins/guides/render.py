@@ -26,6 +26,7 @@ from core.documents import (
     PersonalData,
     font_from_settings,
 )
+from core.i18n import _
 from plugins.guides import service
 from plugins.guides.service import MaterialRow, SiteInfo
 
@@ -64,7 +65,11 @@ def setup_for(runtime: Any, *, paper: str | None = None) -> Setup:
     settings = runtime.settings("guides")
     chosen = (paper or str(settings.get("paper", "A4"))).upper()
     if chosen not in PaperSize.__members__:
-        raise service.GuideError(f"纸张 {chosen} 不可用，请用 {'、'.join(PaperSize.__members__)}。")
+        raise service.GuideError(
+            _("Paper {paper} is not available; use {choices}.").format(
+                paper=chosen, choices="、".join(PaperSize.__members__)
+            )
+        )
     template = str(settings.get("qr_url_template") or service.DEFAULT_URL_TEMPLATE)
     service.guide_url(template, "check")  # a broken template is said before any work
     return Setup(
@@ -206,7 +211,12 @@ def item_guide(
     """(item, PDF) of ``code``'s guide for ``situations`` (codes or names)."""
     item = store.get_item(code)
     if item is None:
-        raise service.GuideError(f"事项编码 {code} 不在本机的事项目录中，请核对编码或先同步目录。")
+        raise service.GuideError(
+            _(
+                "Item code {code} is not in this workstation's catalog: check the code,"
+                " or sync the catalog first."
+            ).format(code=code)
+        )
     chosen = service.resolve_situations(item, list(situations))
     return item, guide_document(item, chosen, setup_for(runtime)).build()
 
@@ -315,10 +325,11 @@ def handbook_document(selection: service.Selection, setup: Setup, *, scope: str)
                 if first_of_group:
                     doc.bookmark(f"{group}办事", key=f"g-{group}", level=0)
                     first_of_group = False
+                name = departments.get(department, department)
                 if n == 0:
-                    name = departments.get(department, department)
                     doc.bookmark(name, key=f"d-{group}-{department}", level=1)
                 doc.bookmark(item["name"], key=f"i-{item['code']}", level=2)
+                doc.paragraph(f"{group}办事 · {name}", small=True)  # where in the book
                 doc.heading(item["name"], level=1)
                 printed = item_body(doc, item, [], setup)
                 _glossary_list(doc, printed, words)
@@ -344,7 +355,7 @@ def qrwall_document(selection: service.Selection, setup: Setup) -> Document:
     doc.qr_grid(
         [(service.guide_url(setup.url_template, i["code"]), i["name"]) for i in selection.items],
         columns=columns,
-        size_mm=34,
+        size_mm=40,  # 34 mm codes were missed now and then by a 200 dpi scan of a full sheet
     )
     return doc
 

@@ -10,6 +10,7 @@ import pytest
 
 from core.runtime import Runtime
 from tests.conftest import make_runtime
+from tests.cups import cups_printer, cups_printers  # noqa: F401 (fixtures)
 
 FOOD = "370303-SCJG-XK-001-01"  # 食品经营许可（新设）: situations S1, S2; online
 
