@@ -192,7 +192,8 @@ def _glossary_list(doc: Document, printed: list[str], words: dict[str, str]) -> 
     used = service.terms_used(printed, words)
     if used:
         doc.heading("看不懂的词", level=2)
-        doc.bullets(f"{term}：{plain}" for term, plain in used)
+        # one paragraph of lines: a dozen one-line paragraphs cost a dozen layouts
+        doc.paragraph("\n".join(f"• {term}：{plain}" for term, plain in used))
 
 
 def guide_document(item: dict[str, Any], chosen: list[str], setup: Setup) -> Document:
@@ -317,6 +318,7 @@ def handbook_document(selection: service.Selection, setup: Setup, *, scope: str)
             entries += [(item["name"], f"i-{item['code']}", 2) for item in items]
     doc.contents(entries)
     words = setup.words
+    printed: list[str] = ["法定办结时限", "承诺办结时限", "工作日"]
     for group, by_department in groups.items():
         first_of_group = True
         for department, items in by_department.items():
@@ -331,8 +333,10 @@ def handbook_document(selection: service.Selection, setup: Setup, *, scope: str)
                 doc.bookmark(item["name"], key=f"i-{item['code']}", level=2)
                 doc.paragraph(f"{group}办事 · {name}", small=True)  # where in the book
                 doc.heading(item["name"], level=1)
-                printed = item_body(doc, item, [], setup)
-                _glossary_list(doc, printed, words)
+                printed += item_body(doc, item, [], setup)
+    # one list of words at the end of the book rather than one per item
+    doc.section("", new_page=True)
+    _glossary_list(doc, printed, words)
     return doc
 
 

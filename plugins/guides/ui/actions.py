@@ -10,6 +10,7 @@ address setting…) is one sentence for the clerk; the detail goes to the log.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from core.documents import DocumentError
@@ -24,6 +25,12 @@ SELECTED_SITUATIONS = "selected_situations"  # set by the lookup's detail view
 def _dialog(runtime: Any, pdf: bytes, title: str, file_name: str) -> None:
     from workstation.widgets.print_dialog import PrintDialog
 
+    # The dialog proposes the exports folder for "save as PDF"; on a new workstation
+    # it does not exist yet, and the clerk's first save would be refused.
+    try:
+        Path(runtime.paths.exports_dir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # the dialog then says why a save fails
+        log.warning("exports folder not created: %s", exc)
     runtime.ui.push_screen(PrintDialog(runtime, pdf, title=title, file_name=file_name))
 
 

@@ -61,6 +61,27 @@ async def test_print_from_the_detail_view_with_a_situation_chosen(
     assert ("平面布局图" in text) == (chosen["code"] == "S2")
 
 
+async def test_save_as_pdf_where_the_dialog_proposes_on_a_new_workstation(
+    guides_runtime: Runtime,
+) -> None:
+    exports = Path(guides_runtime.paths.exports_dir)
+    assert not exports.exists()  # nobody has saved anything here yet
+    app = SihaoApp(guides_runtime, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "1001")
+        from plugins.lookup.ui.item_screen import ItemScreen
+
+        await app.push_screen(ItemScreen(guides_runtime, "370303-SCJG-XK-001-01"))
+        await pilot.pause()
+        await pilot.press("ctrl+g")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PrintDialog))
+        proposed = Path(app.screen.query_one("#print-path", Input).value)
+        assert proposed.parent == exports
+        await pilot.click("#print-save")
+        assert await wait_for(pilot, proposed.exists)
+    assert "食品经营许可（新设）办事指南" in _text(proposed)
+
+
 async def test_a_guide_that_cannot_be_made_is_a_sentence_and_the_screen_stays(
     guides_runtime: Runtime, tmp_path: Path
 ) -> None:
