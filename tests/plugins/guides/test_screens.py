@@ -47,11 +47,13 @@ async def test_print_from_the_detail_view_with_a_situation_chosen(
         item = app.screen.item  # type: ignore[attr-defined]
         assert picker.selected == [item["situations"][situation]["code"]]
         await pilot.press("ctrl+g")  # the guides plugin's item action
-        assert await wait_for(pilot, lambda: isinstance(app.screen, PrintDialog))
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PrintDialog), timeout=15)
         target = tmp_path / "guide.pdf"
         app.screen.query_one("#print-path", Input).value = str(target)
         await pilot.click("#print-save")
-        assert await wait_for(pilot, lambda: target.exists() and app.screen.id == "lookup-item")
+        assert await wait_for(
+            pilot, lambda: target.exists() and app.screen.id == "lookup-item", timeout=15
+        )
     text = _text(target)
     chosen, unchosen = item["situations"][situation], item["situations"][other]
     assert re.sub(r"\s+", "", chosen["conditions"][0]) in text
@@ -73,12 +75,18 @@ async def test_save_as_pdf_where_the_dialog_proposes_on_a_new_workstation(
 
         await app.push_screen(ItemScreen(guides_runtime, "370303-SCJG-XK-001-01"))
         await pilot.pause()
-        await pilot.press("ctrl+g")
-        assert await wait_for(pilot, lambda: isinstance(app.screen, PrintDialog))
+        button = next(
+            b
+            for b in app.screen.query(".item-action").results(Button)
+            if "打印办事指南" in str(b.label)
+        )
+        assert 0 < button.region.bottom <= 22  # in view above the status bar at 80x24
+        await pilot.click(f"#{button.id}")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PrintDialog), timeout=15)
         proposed = Path(app.screen.query_one("#print-path", Input).value)
         assert proposed.parent == exports
         await pilot.click("#print-save")
-        assert await wait_for(pilot, proposed.exists)
+        assert await wait_for(pilot, proposed.exists, timeout=15)
     assert "食品经营许可（新设）办事指南" in _text(proposed)
 
 
@@ -116,9 +124,9 @@ async def test_bundle_guide_from_the_bundles_view_fits_the_terminal(
         assert region.width > 0 and region.height > 0
         assert region.right <= size[0] and region.bottom <= size[1]
         await pilot.press("ctrl+g")
-        assert await wait_for(pilot, lambda: isinstance(app.screen, PrintDialog))
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PrintDialog), timeout=15)
         target = tmp_path / "bundle.pdf"
         app.screen.query_one("#print-path", Input).value = str(target)
         await pilot.click("#print-save")
-        assert await wait_for(pilot, lambda: target.exists())
+        assert await wait_for(pilot, lambda: target.exists(), timeout=15)
     assert "（一件事）办事指南" in _text(target)
