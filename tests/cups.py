@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import pwd
 import re
+import secrets
 import shutil
 import subprocess
 import time
@@ -115,14 +116,15 @@ def cups_printers() -> Iterator[tuple[CupsPdfPrinter, CupsPdfPrinter]]:
     """Two cups-pdf printers of this test run: a main one and one to reroute to."""
     ensure_cupsd()
     out = output_dir()
-    tag = f"{os.getpid()}"
+    # Unique to this run and to this fixture (each test folder's conftest has its own).
+    tag = f"{os.getpid()}x{secrets.token_hex(2)}"
     printers = (CupsPdfPrinter(f"SihaoTestA{tag}", out), CupsPdfPrinter(f"SihaoTestB{tag}", out))
     for printer in printers:
         printer.add()
     yield printers
     for printer in printers:
         printer.remove()
-    for leftover in out.glob(f"sihao-test-{tag}-*.pdf") if out.is_dir() else []:
+    for leftover in out.glob(f"sihao-test-{os.getpid()}-*.pdf") if out.is_dir() else []:
         leftover.unlink(missing_ok=True)
 
 

@@ -25,6 +25,7 @@ plugin may import this module at start-up for free.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -95,7 +96,8 @@ class Document:
             document_id=self._text(footer.document_id, _footer),
             printed_at=footer.printed_at,
         )
-        self._text(self.page.header, lambda: _("the page header"))
+        header = self._text(self.page.header, lambda: _("the page header"))
+        self.page = dataclasses.replace(self.page, header=header)
         self._parts: list[Part] = []
         self._at_page_start = True
 
@@ -202,7 +204,9 @@ class Document:
         self, data: str, *, caption: str = "", size_mm: float = 30.0, align: str = "center"
     ) -> Document:
         """A QR code for ``data`` (a URL), with a caption under it."""
-        personal.apply(data, self.personal_data, lambda: _("the QR code"))
+        # A code's content is read by a phone, not a person: masking would break the
+        # link, so personal data in it is refused whatever the document's policy.
+        personal.apply(data, PersonalData.REFUSE, lambda: _("the QR code"))
         text = self._text(caption, lambda: _("the QR code"))
 
         def part(ctx: RenderContext) -> list[Any]:

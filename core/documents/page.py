@@ -1,7 +1,7 @@
 """The page template: paper size, margins, header, and the footer on every page.
 
-Imported only when a document is rendered (reportlab's platypus costs ~60 ms to
-import, measured here: python -X importtime). The footer says site, printed-at,
+Imported only when a document is rendered (reportlab's platypus costs ~100 ms to
+import, measured here with python -X importtime). The footer says site, printed-at,
 catalog version, document id and "第 x 页 / 共 y 页"; the total is known only at the
 end, so the canvas keeps each finished page and draws the footers when the document
 is saved (the usual "numbered canvas" of reportlab recipes: one pass, no re-layout).
@@ -109,17 +109,23 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return text + "…"
 
 
-def footer_lines(footer: Footer, ids: Sequence[str], number: int, total: int) -> tuple[str, str]:
+def footer_lines(
+    footer: Footer, ids: Sequence[str], number: int, total: int, *, font: str, width: float
+) -> tuple[str, str]:
+    """The footer's left part (site, printed at) and right part (catalog version, ids,
+    page x / y), each fitted to ``width``. What dates a printout is never cut: a long
+    site name or a long list of ids gives way first."""
     printed = footer.printed_at or datetime.now()
-    left = f"{footer.site}  打印时间 {printed:%Y-%m-%d %H:%M}"
-    right_parts = []
-    if footer.catalog_version:
-        right_parts.append(f"目录版本 {footer.catalog_version}")
+    stamp = f"  打印时间 {printed:%Y-%m-%d %H:%M}"
+    site_room = width - stringWidth(stamp, font, FOOTER_SIZE)
+    left = _fit(footer.site, font, FOOTER_SIZE, max(site_room, 0)) + stamp
+    tail = f"第 {number} 页 / 共 {total} 页"
+    head = f"目录版本 {footer.catalog_version}  " if footer.catalog_version else ""
     shown = [i for i in ids if i]
     if shown:
-        right_parts.append(f"编号 {'、'.join(shown)}")
-    right_parts.append(f"第 {number} 页 / 共 {total} 页")
-    return left, "  ".join(right_parts)
+        room = width - stringWidth(head + "编号   " + tail, font, FOOTER_SIZE)
+        head += "编号 " + _fit("、".join(shown), font, FOOTER_SIZE, max(room, 0)) + "  "
+    return left, head + tail
 
 
 def _canvas_class(
@@ -193,7 +199,9 @@ def render(
 
     def draw_footer(canvas: Canvas, number: int, total: int) -> None:
         ids = getattr(canvas, "sihao_page_ids", [])
-        left_text, right_text = footer_lines(stamped, ids, number, total)
+        left_text, right_text = footer_lines(
+            stamped, ids, number, total, font=font, width=text_width
+        )
         canvas.saveState()
         canvas.setFont(font, FOOTER_SIZE)
         canvas.setFillColor(GREY)
@@ -209,15 +217,9 @@ def render(
             y = line_y - 3.5 * mm
             canvas.drawString(left, y, left_text)
             canvas.drawRightString(width - right, y, right_text)
-        else:  # narrow paper (A5): two lines, each cut to the width
-            canvas.drawString(
-                left, line_y - 3.5 * mm, _fit(left_text, font, FOOTER_SIZE, text_width)
-            )
-            canvas.drawRightString(
-                width - right,
-                line_y - 7 * mm,
-                _fit(right_text, font, FOOTER_SIZE, text_width),
-            )
+        else:  # narrow paper (A5) or long names: two lines
+            canvas.drawString(left, line_y - 3.5 * mm, left_text)
+            canvas.drawRightString(width - right, line_y - 7 * mm, right_text)
         canvas.restoreState()
 
     buffer = io.BytesIO()

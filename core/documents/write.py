@@ -30,6 +30,8 @@ def _reason(exc: OSError) -> str:
         return _("the folder does not exist")
     if code == errno.ENOSPC:
         return _("the disk is full")
+    if code == errno.EFBIG:
+        return _("the file is too large for that disk")
     if code == errno.EROFS:
         return _("the disk is read-only")
     if code == errno.EISDIR:
@@ -37,8 +39,11 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` whole or not at all; raises ``WriteFailed``."""
+def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o644) -> Path:
+    """Write ``data`` to ``path`` whole or not at all; raises ``WriteFailed``.
+
+    ``mode``: 0644 for a document the clerk saves to hand on; 0600 for the print
+    queue's own copies, which may name the people served (core.filemodes)."""
     target = Path(path).expanduser()
     if target.is_dir():
         raise WriteFailed(str(target), _("a folder has that name"))
@@ -52,7 +57,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a printed document is not a secret
+        os.chmod(tmp, mode)  # mkstemp makes 0600
         os.replace(tmp, target)
     except OSError as exc:
         with contextlib.suppress(OSError):

@@ -98,9 +98,12 @@ def _c_locale() -> dict[str, str]:
     return env
 
 
-_PRINTER_LINE = re.compile(r"^printer (\S+) (is idle|now printing (\S+?)\.|disabled)")
+_PRINTER_LINE = re.compile(r"^printer (\S+) (is idle|now printing (\S+)\.(?:\s|$)|disabled)")
 _ACCEPT_LINE = re.compile(r"^(\S+) (not )?accepting requests")
 _REQUEST_ID = re.compile(r"request id is (\S+)")
+# What CUPS accepts as a queue name (no spaces, slashes or #), never starting with "-"
+# (lp would read it as an option): anything else cannot be a printer here.
+_QUEUE_NAME = re.compile(r"[^\s/#\-][^\s/#]{0,126}")
 
 
 class CupsPrinter:
@@ -160,6 +163,8 @@ class CupsPrinter:
         return found
 
     def status(self, name: str) -> PrinterInfo:
+        if not _QUEUE_NAME.fullmatch(name):
+            return PrinterInfo(name, PrinterState.MISSING, detail="not a CUPS queue name")
         try:
             listing = self._run(self.lpstat, "-p", name)
         except PrintFailure as failure:
@@ -179,6 +184,8 @@ class CupsPrinter:
         return PrinterInfo(name, PrinterState.READY, detail=said)
 
     def send(self, pdf: Path, name: str, *, copies: int, title: str) -> str:
+        if not _QUEUE_NAME.fullmatch(name):
+            raise PrintFailure("printer_missing", "not a CUPS queue name")
         result = self._run(self.lp, "-d", name, "-n", str(copies), "-t", title, "--", str(pdf))
         said = (result.stdout + result.stderr).strip()
         match = _REQUEST_ID.search(result.stdout)
@@ -198,6 +205,8 @@ class CupsPrinter:
         return {line.split()[0] for line in result.stdout.splitlines() if line.strip()}
 
     def progress(self, name: str, job_id: str) -> Progress:
+        if not _QUEUE_NAME.fullmatch(name):
+            return Progress.LOST
         if job_id in self._jobs(name, "not-completed"):
             info = self._run(self.lpstat, "-p", name).stdout
             match = _PRINTER_LINE.match(info.strip())
@@ -216,7 +225,7 @@ class CupsPrinter:
             log.info("cancel %s: %s", job_id, (result.stdout + result.stderr).strip())
 
 
-class FolderPrinter:
+class FilePrinter:
     """Print into folders (a shared folder a print room collects from, or "save as PDF").
 
     ``folders`` maps a name shown to the clerk to a folder. A folder that is not

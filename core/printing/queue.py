@@ -27,10 +27,11 @@ from pathlib import Path
 
 from core.db import new_id
 from core.documents.write import write_atomic
+from core.filemodes import PRIVATE_FILE, private_dir
 from core.i18n import _
 from core.printing.backends import (
     CupsPrinter,
-    FolderPrinter,
+    FilePrinter,
     Printer,
     PrinterInfo,
     PrinterState,
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 FIRST_RETRY = 5.0  # seconds
 MAX_RETRY = 120.0
 MAX_COPIES = 99
+MAX_PDF_BYTES = 256 * 1024 * 1024  # a 100-item handbook is under 1 MB
 # While one attempt runs (lpstat + lp: well under a second, 15 s at worst), the job is
 # leased to it: another process's worker (``sihao print`` beside a running
 # workstation) skips it until then, so a job is never handed over twice.
@@ -61,8 +63,19 @@ class PrintRequestError(ValueError):
     """The request itself is wrong (not a PDF, no printer, bad copies); ``str()`` says so."""
 
 
+def check_pdf_size(size: int) -> None:
+    """Refuse a file too large to print before it is read into memory."""
+    if size > MAX_PDF_BYTES:
+        raise PrintRequestError(
+            _("This file is larger than {size} MB: it cannot be printed from here.").format(
+                size=MAX_PDF_BYTES // (1024 * 1024)
+            )
+        )
+
+
 def check_pdf(data: bytes) -> None:
     """A file handed to print is hostile until checked: it must at least be a PDF."""
+    check_pdf_size(len(data))
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-2048:]:
         raise PrintRequestError(
             _("This file is not a complete PDF document: it cannot be printed.")
@@ -79,7 +92,7 @@ class PrintQueue:
     ) -> None:
         self.spool_dir = Path(spool_dir)
         chosen: list[Printer] = (
-            list(printers) if printers is not None else [CupsPrinter(), FolderPrinter()]
+            list(printers) if printers is not None else [CupsPrinter(), FilePrinter()]
         )
         self.backends: dict[str, Printer] = {p.kind: p for p in chosen}
         self._now = now
@@ -148,8 +161,10 @@ class PrintQueue:
         if kind not in self.backends:
             raise PrintRequestError(_("Unknown kind of printer: {kind}").format(kind=kind))
         job_id = new_id()
-        self.spool_dir.mkdir(parents=True, exist_ok=True)
-        spool = write_atomic(self.spool_dir / f"{job_id}.pdf", pdf)
+        # The queue's copies may name the people served (a receipt, a notice): private
+        # like the store itself.
+        private_dir(self.spool_dir)
+        spool = write_atomic(self.spool_dir / f"{job_id}.pdf", pdf, mode=PRIVATE_FILE)
         now = self._now.now()
         job = PrintJob.create(
             id=job_id,

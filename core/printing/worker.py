@@ -11,21 +11,29 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from core.printing.queue import PrintQueue
+if TYPE_CHECKING:
+    from core.printing.queue import PrintQueue
 
 log = logging.getLogger(__name__)
 
 
 class PrintWorker:
+    """``make_queue`` is called on the worker's thread after ``start_delay`` seconds:
+    the queue's imports and first pass stay out of the workstation's start-up (the
+    first frame is drawn by then), and a job submitted earlier wakes it at once."""
+
     def __init__(
         self,
-        queue: PrintQueue,
+        make_queue: Callable[[], PrintQueue],
         *,
         interval: float = 5.0,
+        start_delay: float = 0.0,
         on_change: Callable[[], None] | None = None,
     ) -> None:
-        self.queue = queue
+        self.make_queue = make_queue
+        self.start_delay = start_delay
         self.interval = interval
         self.on_change = on_change
         self._stop = threading.Event()
@@ -54,9 +62,15 @@ class PrintWorker:
         from core.db import database
 
         try:
+            if self.start_delay:
+                self._wake.wait(self.start_delay)
+                self._wake.clear()
+            if self._stop.is_set():
+                return
+            queue = self.make_queue()
             while not self._stop.is_set():
                 try:
-                    if self.queue.pump() and self.on_change is not None:
+                    if queue.pump() and self.on_change is not None:
                         self.on_change()
                 except Exception:  # a bad tick must not end the worker: log, go on
                     log.exception("print queue pump failed")

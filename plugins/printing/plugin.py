@@ -40,14 +40,20 @@ def _queue_screen(runtime: Any) -> Any:
 
 
 def queue_badge(runtime: Any) -> TileBadge | None:
-    from core.printing import JobState, queue_for
+    # The models only (~1 ms): the home screen draws this at start-up.
+    from core.printing.models import ACTIVE, JobState, PrintJob
 
-    active = queue_for(runtime).active()
-    waiting = [j for j in active if j.state in (JobState.QUEUED, JobState.HELD)]
+    states = [
+        row.state
+        for row in PrintJob.select(PrintJob.state).where(
+            PrintJob.state.in_([s.value for s in ACTIVE])
+        )
+    ]
+    waiting = sum(state in (JobState.QUEUED, JobState.HELD) for state in states)
     if waiting:
-        return TileBadge(_("{n} waiting").format(n=len(waiting)), alert=True)
-    if active:
-        return TileBadge(_("{n} printing").format(n=len(active)))
+        return TileBadge(_("{n} waiting").format(n=waiting), alert=True)
+    if states:
+        return TileBadge(_("{n} printing").format(n=len(states)))
     return None
 
 
@@ -64,25 +70,33 @@ def sihao_screens(registry: Any) -> None:
     )
 
 
+# The worker's first pass waits this long: the print queue's imports (~20 ms) and its
+# first lpstat calls would otherwise share the two cores with the start-up.
+START_DELAY = 2.0
+
+
 @hookimpl
 def sihao_startup(context: Any) -> None:
-    from core.printing import WORKER_KEY, queue_for
     from core.printing.worker import PrintWorker
 
     try:
         interval = float(context.settings("printing").get("poll_seconds", 5))
     except (TypeError, ValueError):
         interval = 5.0
-    worker = PrintWorker(queue_for(context), interval=max(1.0, interval))
-    context.extras[WORKER_KEY] = worker
+
+    def make_queue() -> Any:
+        from core.printing import queue_for
+
+        return queue_for(context)
+
+    worker = PrintWorker(make_queue, interval=max(1.0, interval), start_delay=START_DELAY)
+    context.extras["printing.worker"] = worker  # core.printing.WORKER_KEY
     worker.start()
 
 
 @hookimpl
 def sihao_shutdown(context: Any) -> None:
-    from core.printing import WORKER_KEY
-
-    worker = context.extras.pop(WORKER_KEY, None)
+    worker = context.extras.pop("printing.worker", None)  # core.printing.WORKER_KEY
     if worker is not None:
         worker.stop()
 
@@ -97,10 +111,15 @@ def sihao_cli(group: click.Group) -> None:
     def print_file(ctx: click.Context, file: Path, printer: str | None, copies: int) -> None:
         """Print a PDF file; a printer that is away keeps the job queued (sihao print F.pdf)."""
         from core.printing import JobState, PrintRequestError, describe, print_pdf, queue_for
+        from core.printing.queue import check_pdf_size
 
         runtime = ctx.find_root().obj["runtime"]
         try:
+            check_pdf_size(file.stat().st_size)  # before it is read into memory
             data = file.read_bytes()
+        except PrintRequestError as exc:
+            click.echo(str(exc), err=True)
+            raise click.exceptions.Exit(2) from exc
         except OSError as exc:
             log.error("cannot read %s: %s", file, exc)
             click.echo(_("Cannot read the file {path}.").format(path=file), err=True)

@@ -102,6 +102,8 @@ class PrintDialog(ModalScreen[PrintOutcome | None]):
         self.app.call_from_thread(self._show_printers, found, last)
 
     def _show_printers(self, found: Iterable[Any], last: str | None) -> None:
+        if not self.is_attached:
+            return  # closed while lpstat was answering
         printers = list(found)
         select = self.query_one("#print-printer", Select)
         select.set_options(

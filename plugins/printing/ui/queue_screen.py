@@ -17,6 +17,7 @@ from textual.widgets import Button, DataTable, Select, Static
 
 from core.i18n import N_, _
 from core.printing import JobState, PrintJob, describe, queue_for, state_label
+from core.roles import Role
 from workstation.screens.base import SihaoScreen
 from workstation.widgets.print_dialog import printer_label
 
@@ -58,6 +59,8 @@ class PrintQueueScreen(SihaoScreen):
         self.app.call_from_thread(self._show_printers, found)
 
     def _show_printers(self, found: list[Any]) -> None:
+        if not self.is_attached:
+            return  # left while lpstat was answering
         select = self.query_one("#queue-printer", Select)
         select.set_options(
             [(printer_label(p.name, p.state.value, p.default), p.name) for p in found]
@@ -103,6 +106,10 @@ class PrintQueueScreen(SihaoScreen):
         text = f"{job.title} · {state_label(job.state)}"
         if job.reason:
             text += "\n" + describe(job.reason, job.printer)
+        session = self.runtime.session
+        if job.detail and session is not None and session.role == Role.IT_ADMIN:
+            # IT sees what the printer itself said (English, from CUPS).
+            text += "\n" + _("Printer says: {detail}").format(detail=job.detail.splitlines()[0])
         reason.update(text)
         reason.set_class(job.state in (JobState.QUEUED, JobState.HELD, JobState.FAILED), "waiting")
 
@@ -129,6 +136,8 @@ class PrintQueueScreen(SihaoScreen):
         self.run_worker(work, thread=True, group="queue-action")
 
     def _after(self, job: PrintJob) -> None:
+        if not self.is_attached:
+            return
         self.action_refresh_jobs()
         if job.reason and job.state != JobState.DONE:
             self.notify(describe(job.reason, job.printer), severity="warning")

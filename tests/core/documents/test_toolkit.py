@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
+import subprocess
+import sys
+import textwrap
 from datetime import datetime
 from pathlib import Path
 
@@ -248,22 +250,75 @@ def test_missing_folder_is_a_sentence_and_leaves_nothing(tmp_path: Path) -> None
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_failed_write_keeps_the_previous_file_whole(tmp_path: Path) -> None:
+def test_a_write_that_fails_half_way_keeps_the_previous_file_whole(tmp_path: Path) -> None:
+    """The disk fills up in the middle of the new PDF (a file-size limit stands in for
+    it, in a child process): the old file is untouched and no part file is left."""
     target = tmp_path / "guide.pdf"
-    guide().write(target)
-    before = target.read_bytes()
-    os.chmod(tmp_path, 0o500)
-    try:
-        if os.access(tmp_path, os.W_OK):  # root ignores permissions: use a folder name clash
-            target.unlink()
-            target.mkdir()
-            with pytest.raises(WriteFailed):
-                guide().write(target)
-            assert target.is_dir() and not any(target.iterdir())
-            return
-        with pytest.raises(WriteFailed):
-            guide().write(target)
-        assert target.read_bytes() == before
-        assert [p.name for p in tmp_path.iterdir()] == ["guide.pdf"]
-    finally:
-        os.chmod(tmp_path, 0o700)
+    before = guide().write(target).read_bytes()
+    child = textwrap.dedent(
+        f"""
+        import resource, signal, sys
+        from core.documents import WriteFailed, write_atomic
+        from core.i18n import set_language
+        set_language("zh_CN")
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+        try:
+            write_atomic({str(target)!r}, b"%PDF-1.4 " + b"x" * 100_000)
+        except WriteFailed as exc:
+            print(exc)
+            sys.exit(3)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", child], capture_output=True, text=True, cwd=Path.cwd(), timeout=60
+    )
+    assert result.returncode == 3, result.stderr
+    assert "无法把文件保存到" in result.stdout and "文件过大" in result.stdout
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["guide.pdf"]
+
+
+def test_a_handbook_prints_each_items_code_on_its_own_pages(tmp_path: Path) -> None:
+    doc = Document(title="办事指南汇编", footer=FOOTER)
+    for code in ("370300-000-XK-0001", "370300-000-XK-0002"):
+        doc.section(code)
+        doc.heading(f"事项 {code}")
+        doc.table(["序号", "材料"], [[str(i), f"材料{i}"] for i in range(1, 41)])
+    path = doc.write(tmp_path / "handbook.pdf")
+    pages = pdf.page_count(path)
+    assert pages >= 4
+    footers = [pdf.text(path, n) for n in range(1, pages + 1)]
+    first = [n for n, text in enumerate(footers, 1) if "编号 370300-000-XK-0001" in text]
+    second = [n for n, text in enumerate(footers, 1) if "编号 370300-000-XK-0002" in text]
+    assert first and second and max(first) < min(second), (first, second)
+    assert set(first) | set(second) == set(range(1, pages + 1))
+
+
+def test_a_long_site_name_gives_way_before_the_print_time_on_a5(tmp_path: Path) -> None:
+    long_site = "淄博市张店区行政审批服务局政务服务中心车站街道便民服务中心综合受理窗口" * 2
+    doc = Document(
+        title="t",
+        footer=Footer(
+            site=long_site,
+            catalog_version="2026.12.01-3",
+            document_id="370300-000-XK-0001",
+            printed_at=datetime(2026, 12, 7, 9, 30),
+        ),
+        page=PageSetup(size=PaperSize.A5),
+    )
+    doc.paragraph("正文")
+    path = doc.write(tmp_path / "a5.pdf")
+    text = pdf.text(path)
+    assert "打印时间 2026-12-07 09:30" in text and "第 1 页 / 共 1 页" in text
+    assert "…" in text and long_site not in text
+    assert pdf.ink_in_margins(path, tmp_path, side_mm=14.0) == []
+
+
+def test_personal_data_in_the_header_is_masked_and_a_qr_code_refuses_it(tmp_path: Path) -> None:
+    doc = Document(title="通知书", footer=FOOTER, page=PageSetup(header="申请人电话 13812345678"))
+    doc.paragraph("正文")
+    text = pdf.text(doc.write(tmp_path / "notice.pdf"))
+    assert "138****5678" in text and "13812345678" not in text
+    with pytest.raises(PersonalDataFound):
+        doc.qr("https://example.invalid/?id=370303198001011239")

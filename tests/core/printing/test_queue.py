@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -13,7 +14,7 @@ from core.db import database, open_database
 from core.documents import Document, Footer, WriteFailed
 from core.printing import (
     CupsPrinter,
-    FolderPrinter,
+    FilePrinter,
     JobState,
     PrintQueue,
     PrintRequestError,
@@ -53,7 +54,7 @@ def guide_pdf() -> bytes:
 
 
 def queue_in(store: Path) -> PrintQueue:
-    return PrintQueue(store / "print-queue", printers=[CupsPrinter(), FolderPrinter()])
+    return PrintQueue(store / "print-queue", printers=[CupsPrinter(), FilePrinter()])
 
 
 def settle(queue: PrintQueue, job_id: str, timeout: float = 30.0) -> PrintJob:
@@ -177,7 +178,7 @@ def test_the_printer_list_comes_from_cups(cups_printers: tuple[CupsPdfPrinter, .
 
 def test_a_folder_printer_waits_for_its_folder(store: Path, guide_pdf: bytes) -> None:
     share = store / "share"
-    queue = PrintQueue(store / "print-queue", printers=[FolderPrinter({"大厅打印室": share})])
+    queue = PrintQueue(store / "print-queue", printers=[FilePrinter({"大厅打印室": share})])
     job = queue.submit(guide_pdf, title="回执", printer="大厅打印室", kind="file")
     assert job.state == JobState.QUEUED and job.reason == "printer_missing"
     share.mkdir()
@@ -214,7 +215,7 @@ def test_a_job_is_handed_over_once_when_two_workers_race(store: Path, guide_pdf:
     """Two queues on one store (a running workstation and ``sihao print``): the one
     that read the job before the other sent it cannot send it again."""
     share = store / "share"
-    printers = [FolderPrinter({"打印室": share})]
+    printers = [FilePrinter({"打印室": share})]
     first = PrintQueue(store / "print-queue", printers=printers)
     second = PrintQueue(store / "print-queue", printers=printers)
     job = first.submit(guide_pdf, title="回执", printer="打印室", kind="file")
@@ -225,3 +226,32 @@ def test_a_job_is_handed_over_once_when_two_workers_race(store: Path, guide_pdf:
     assert not first._claim(seen_by_first), "a stale view cannot take the job"
     assert first.retry(job.id).state == JobState.DONE  # nothing to do any more
     assert len(list(share.glob("*.pdf"))) == 1
+
+
+def test_a_printer_name_lp_would_read_as_an_option_is_never_passed_on(
+    store: Path, guide_pdf: bytes, cups_printer: CupsPdfPrinter
+) -> None:
+    queue = queue_in(store)
+    for name in ("-o", "HP LaserJet", "a/b"):
+        job = queue.submit(guide_pdf, title=job_title("bad-name"), printer=name)
+        assert job.state == JobState.QUEUED and job.reason == "printer_missing"
+    assert cups_printer.pending() == []
+
+
+def test_the_queue_keeps_its_copies_private(store: Path, guide_pdf: bytes) -> None:
+    """A waiting receipt may name the person served: only the account running Sihao
+    can read the queue's copy, as with the store."""
+    queue = PrintQueue(store / "print-queue", printers=[FilePrinter({"打印室": store / "gone"})])
+    job = queue.submit(guide_pdf, title="回执", printer="打印室", kind="file")
+    assert job.state == JobState.QUEUED
+    assert stat.S_IMODE((store / "print-queue").stat().st_mode) == 0o700
+    assert stat.S_IMODE(Path(job.spool).stat().st_mode) == 0o600
+
+
+def test_a_file_too_large_is_refused_before_it_is_queued(store: Path) -> None:
+    queue = queue_in(store)
+    huge = b"%PDF-1.4\n" + b"0" * (256 * 1024 * 1024) + b"\n%%EOF\n"
+    with pytest.raises(PrintRequestError) as caught:
+        queue.submit(huge, title="x", printer="any")
+    assert "256 MB" in str(caught.value)
+    assert queue.jobs() == [] and not (store / "print-queue").exists()

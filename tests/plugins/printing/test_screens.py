@@ -16,7 +16,7 @@ from core.printing import JobState, print_pdf, queue_for
 from core.runtime import Runtime
 from plugins.printing.ui.queue_screen import PrintQueueScreen
 from tests.cups import CupsPdfPrinter, job_title
-from tests.workstation.helpers import notifications, open_as, sign_in, wait_for
+from tests.workstation.helpers import notifications, sign_in, tile_ids, wait_for
 from workstation.app import SihaoApp
 from workstation.widgets.print_dialog import PrintDialog
 
@@ -104,6 +104,7 @@ async def test_a_paused_printer_keeps_the_job_visible_until_retried(
     title = job_title("paused-dialog")
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "1001")
+        assert "tile-printing-queue" in tile_ids(app), "clerks have the queue on their home"
         dialog = await open_dialog(pilot, pr_runtime, title)
         dialog.query_one("#print-printer", Select).value = cups_printer.name
         await pilot.click("#print-go")
@@ -143,7 +144,13 @@ async def test_the_queue_screen_reroutes_a_job_for_a_missing_printer(
     assert job.state == JobState.QUEUED and job.reason == "printer_missing"
     app = SihaoApp(pr_runtime, watch=False)
     async with app.run_test(size=size) as pilot:
-        screen = await open_as(pilot, "9001", "printing.queue", PrintQueueScreen)
+        await sign_in(pilot, "9001")  # IT
+        tile = app.screen.query_one("#tile-printing-queue", Button)
+        assert "1 个等待中" in str(tile.label) and tile.has_class("alert")
+        await pilot.click("#tile-printing-queue")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PrintQueueScreen)
         assert_fits(
             app,
             [
@@ -155,9 +162,11 @@ async def test_the_queue_screen_reroutes_a_job_for_a_missing_printer(
         )
         reason = str(screen.query_one("#queue-reason", Static).render())
         assert "SihaoNoSuchPrinter" in reason and "找不到" in reason
+        assert "打印机回复：" in reason and "Invalid destination" in reason  # IT sees CUPS's words
         select = screen.query_one("#queue-printer", Select)
         assert await wait_for(pilot, lambda: len(select._options) > 1)
         select.value = target.name
+        await pilot.pause()
         await pilot.click("#queue-reroute")
         assert await wait_for(pilot, lambda: queue_for(pr_runtime).get(job.id).printer_job != "")
         target.printed(title)
@@ -191,3 +200,36 @@ async def test_save_as_pdf_reports_a_bad_folder_and_then_saves(
         )
         assert (tmp_path / "回执.pdf").read_bytes().startswith(b"%PDF-")
         assert any("已保存到" in n for n in notifications(app))
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_queue_screen_fits_in_english(
+    pr_runtime: Runtime, cups_printers: tuple[CupsPdfPrinter, CupsPdfPrinter], size: tuple[int, int]
+) -> None:
+    set_language("en")
+    print_pdf(pr_runtime, a_document(), title="受理回执 R-1", printer="SihaoNoSuchPrinter")
+    app = SihaoApp(pr_runtime, watch=False)
+    async with app.run_test(size=size) as pilot:
+        await sign_in(pilot, "1001")
+        app.open_screen("printing.queue")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PrintQueueScreen)
+        assert_fits(
+            app,
+            [
+                screen.query_one("#queue-jobs", DataTable),
+                screen.query_one("#queue-reason", Static),
+                screen.query_one("#queue-printer", Select),
+                *screen.query(Button),
+            ],
+        )
+        assert [str(b.label) for b in screen.query(Button)] == [
+            "Retry",
+            "Send there",
+            "Cancel job",
+        ]
+        table = screen.query_one("#queue-jobs", DataTable)
+        assert list(table.get_row_at(0))[4] == "Queued"
+        reason = str(screen.query_one("#queue-reason", Static).render())
+        assert "SihaoNoSuchPrinter was not found" in reason
