@@ -54,6 +54,7 @@ def test_handbook_ranks_by_usage_at_this_site(guides_runtime: Runtime, tmp_path:
         page = dict(marks)[item["name"]]
         text = pdf.text(path, page)
         assert f"编号 {item['code']}" in text and f"共 {pages} 页" in text
+    assert pdf.ink_in_margins(path, tmp_path, side_mm=10) == []  # contents lines too
     # the words explained once, at the end of the book, not after every item
     assert pdf.text(path).count("看不懂的词") == 1
     assert "看不懂的词" in pdf.text(path, pages) and "受理：" in pdf.text(path, pages)
