@@ -50,6 +50,7 @@ ENTRY_POINT_GROUP = "sihao.plugins"
 BUILTIN_PLUGINS: dict[str, str] = {
     "about": "plugins.about.plugin",
     "feedback": "plugins.feedback.plugin",
+    "guides": "plugins.guides.plugin",
     "lookup": "plugins.lookup.plugin",
     "printing": "plugins.printing.plugin",
     "sync": "plugins.sync.plugin",

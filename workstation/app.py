@@ -66,6 +66,9 @@ class SihaoApp(App[None]):
         runtime.ui = UI(
             notify=self._notify_from_plugin,
             open_screen=lambda screen_id: self._on_app_thread(self.open_screen, screen_id),
+            push_screen=lambda screen, callback=None: self._on_app_thread(
+                self.push_screen, screen, callback
+            ),
         )
         localise_bindings(self)
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from core import safefiles
 from core.catalog import schema
-from core.catalog.schema import BUNDLE, DEPARTMENT, ITEM, SERVICE_POINT, Problem
+from core.catalog.schema import BUNDLE, DEPARTMENT, ITEM, SERVICE_POINT, TERM, Problem
 from core.i18n import _
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,7 @@ SECTIONS: dict[str, str] = {
     ITEM: "items",
     BUNDLE: "bundles",
     SERVICE_POINT: "service_points",
+    TERM: "glossary",
 }
 
 # Item parts that get a sheet of their own in Excel: sheet -> (item key, fields).
@@ -127,6 +128,8 @@ HEADER_ALIASES: dict[str, str] = {
     "地址": "address",
     "电话": "phone",
     "可办理": "handles",
+    "术语": "code",
+    "白话": "plain",
 }
 
 
@@ -138,6 +141,7 @@ class CatalogDocument:
     items: list[dict[str, Any]] = field(default_factory=list)
     bundles: list[dict[str, Any]] = field(default_factory=list)
     service_points: list[dict[str, Any]] = field(default_factory=list)
+    glossary: list[dict[str, Any]] = field(default_factory=list)
     version: int = FORMAT_VERSION
 
     def entities(self, kind: str) -> list[dict[str, Any]]:
@@ -223,6 +227,7 @@ def validate_document(raw: Any, *, where: Any = None) -> CatalogDocument:
                     seen[code] = place
             doc.entities(kind).append(entity)
     problems.extend(_reference_problems(doc, locate))
+    problems.extend(_glossary_problems(doc, locate))
     if problems:
         raise CatalogImportError(problems)
     return doc
@@ -269,6 +274,32 @@ def _reference_problems(doc: CatalogDocument, locate: Any) -> list[Problem]:
                     "parent",
                     _("a point cannot be its own parent"),
                 )
+            )
+    return problems
+
+
+TERM_MAX = 20  # characters: a term is a word or two of the guides, not a sentence
+PLAIN_MAX = 60  # the plain words are printed in a table cell and after a term
+
+
+def _glossary_problems(doc: CatalogDocument, locate: Any) -> list[Problem]:
+    """Glossary entries a guide could not print sensibly: a term too long to be one,
+    plain words that say nothing new or would not fit beside the term."""
+    problems: list[Problem] = []
+    for index, entry in enumerate(doc.glossary):
+        term, plain = entry.get("code", ""), entry.get("plain", "")
+        if not term or not plain:
+            continue  # the schema check already names what is missing
+        place = locate(TERM, index, entry)
+        if len(term) > TERM_MAX:
+            problems.append(
+                Problem(place, "code", _("is longer than {n} characters").format(n=TERM_MAX))
+            )
+        if plain == term:
+            problems.append(Problem(place, "plain", _("is the same as the term itself")))
+        elif len(plain) > PLAIN_MAX:
+            problems.append(
+                Problem(place, "plain", _("is longer than {n} characters").format(n=PLAIN_MAX))
             )
     return problems
 

@@ -122,6 +122,17 @@ class ServicePoint(BaseModel):
     updated_at = peewee.DateTimeField(default=utcnow)
 
 
+class Term(BaseModel):
+    """A glossary entry: a term of the guides and the plain words printed for it."""
+
+    code = peewee.CharField(primary_key=True)
+    plain = peewee.CharField(default="")
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "glossary_term"
+
+
 class ItemUsage(BaseModel):
     """How often this site handled an item: ranks the lookup. Bumped by intake, ratings…"""
 
@@ -130,4 +141,4 @@ class ItemUsage(BaseModel):
     last_at = peewee.DateTimeField(default=utcnow)
 
 
-MODELS: list[type[BaseModel]] = [Department, Item, Bundle, ServicePoint, ItemUsage]
+MODELS: list[type[BaseModel]] = [Department, Item, Bundle, ServicePoint, Term, ItemUsage]

@@ -22,7 +22,10 @@ DEPARTMENT = "catalog.department"
 ITEM = "catalog.item"
 BUNDLE = "catalog.bundle"
 SERVICE_POINT = "catalog.service_point"
-KINDS = (DEPARTMENT, ITEM, BUNDLE, SERVICE_POINT)
+# A glossary entry: a term of the guides (受理, 原件, 部门共享…) and its plain words,
+# so a bureau improves the wording of printed guides without a release.
+TERM = "catalog.term"
+KINDS = (DEPARTMENT, ITEM, BUNDLE, SERVICE_POINT, TERM)
 
 HANDLING_TYPES = ("新设", "变更", "延续", "注销", "")
 ITEM_TYPES = (
@@ -298,6 +301,9 @@ FIELDS: dict[str, list[tuple[str, Check]]] = {
         ("phone", text),
         ("handles", text_list),
     ],
+    # ``code`` is the term as the catalog writes it; ``plain`` what a citizen reads
+    # instead (docs/catalog-format.md, "Glossary").
+    TERM: [("code", required_text), ("plain", required_text)],
 }
 
 # Fields a file must carry (a column in every sheet, a key in every JSON entry).
@@ -306,6 +312,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     ITEM: ("code", "name", "item_type", "department", "exercise_level"),
     BUNDLE: ("code", "name", "items"),
     SERVICE_POINT: ("code", "name", "level"),
+    TERM: ("code", "plain"),
 }
 
 

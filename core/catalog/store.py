@@ -29,9 +29,17 @@ import peewee
 from core import audit
 from core.catalog import schema
 from core.catalog.formats import SECTIONS, CatalogDocument, CatalogImportError
-from core.catalog.models import Bundle, Department, Item, ItemUsage, JSONTextField, ServicePoint
+from core.catalog.models import (
+    Bundle,
+    Department,
+    Item,
+    ItemUsage,
+    JSONTextField,
+    ServicePoint,
+    Term,
+)
 from core.catalog.pinyin import DERIVED_KEYS, derived_pinyin, fits
-from core.catalog.schema import BUNDLE, DEPARTMENT, ITEM, SERVICE_POINT, Problem
+from core.catalog.schema import BUNDLE, DEPARTMENT, ITEM, SERVICE_POINT, TERM, Problem
 from core.db import atomic, database
 from core.models import utcnow
 
@@ -42,6 +50,7 @@ MODEL_OF: dict[str, type[peewee.Model]] = {
     ITEM: Item,
     BUNDLE: Bundle,
     SERVICE_POINT: ServicePoint,
+    TERM: Term,
 }
 
 Listener = Callable[[str, str | None], None]  # (kind or "*", code or None)
@@ -341,3 +350,29 @@ def service_points() -> list[dict[str, Any]]:
 def get_point(code: str) -> dict[str, Any] | None:
     row = ServicePoint.get_or_none(ServicePoint.code == code)
     return to_dict(SERVICE_POINT, row) if row is not None else None
+
+
+def glossary() -> dict[str, str]:
+    """The catalog's glossary (``catalog.term``): term -> the plain words printed for it."""
+    return {str(row.code): str(row.plain) for row in Term.select().order_by(Term.code)}
+
+
+def catalog_version() -> str:
+    """What the footer of a printout names the catalog by: when the local catalog last
+    changed (an import or a pulled change), so a stale printout can be recognised.
+    Empty while the catalog is empty."""
+    latest = [
+        model.select(peewee.fn.MAX(model.updated_at)).scalar()
+        for model in (Item, Bundle, Department, ServicePoint, Term)
+    ]
+    stamps = [_as_datetime(v) for v in latest if v]
+    if not stamps:
+        return ""
+    return max(stamps).strftime("%Y.%m.%d-%H%M")
+
+
+def _as_datetime(value: Any) -> dt.datetime:
+    # MAX() over a DateTimeField comes back as SQLite's text.
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))

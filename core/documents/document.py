@@ -216,6 +216,48 @@ class Document:
 
         return self._add(part)
 
+    def bookmark(self, title: str, *, key: str, level: int = 0) -> Document:
+        """A PDF bookmark (outline entry) here; ``level`` 0 is the top, each entry at
+        most one level below the one before. ``key`` names it for ``contents``."""
+        checked = self._text(title, lambda: _("a bookmark"))
+
+        def part(ctx: RenderContext) -> list[Any]:
+            from core.documents.outline import Bookmark
+
+            return [Bookmark(key, checked, level)]
+
+        return self._add(part, starts_page=self._at_page_start)
+
+    def contents(self, entries: Sequence[tuple[str, str, int]]) -> Document:
+        """A table of contents: one line per (title, bookmark key, level) with the page
+        number of that bookmark, filled in when the document is saved (one layout)."""
+        checked = [(self._text(t, lambda: _("the contents")), k, lvl) for t, k, lvl in entries]
+
+        def part(ctx: RenderContext) -> list[Any]:
+            from core.documents.outline import ContentsLine
+
+            return [ContentsLine(t, k, lvl, ctx.font) for t, k, lvl in checked]
+
+        return self._add(part)
+
+    def qr_grid(
+        self, entries: Sequence[tuple[str, str]], *, columns: int = 4, size_mm: float = 32.0
+    ) -> Document:
+        """QR codes (data, caption) in a grid of ``columns``, split between rows
+        across pages: a wall sheet of codes."""
+        for data, _caption in entries:
+            personal.apply(data, self.personal_data, lambda: _("the QR code"))
+        checked = [(d, self._text(c, lambda: _("the QR code"))) for d, c in entries]
+
+        def part(ctx: RenderContext) -> list[Any]:
+            from core.documents.outline import qr_grid
+
+            return [
+                qr_grid(checked, font=ctx.font, width=ctx.width, columns=columns, size_mm=size_mm)
+            ]
+
+        return self._add(part)
+
     def spacer(self, height_mm: float) -> Document:
         return self._add(lambda ctx: [_space(height_mm)])
 

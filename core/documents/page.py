@@ -21,7 +21,7 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
-from reportlab.lib.pagesizes import A4, A5
+from reportlab.lib.pagesizes import A3, A4, A5
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -30,6 +30,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
 from core.documents.errors import LayoutFailed
+from core.documents.outline import Deferred, draw_deferred
 from core.documents.parts import Footer, PageSetup, PaperSize
 
 FOOTER_SIZE = 7.5
@@ -74,7 +75,7 @@ def make_styles(font: str) -> Styles:
 
 
 def page_size(setup: PageSetup) -> tuple[float, float]:
-    width, height = A4 if setup.size is PaperSize.A4 else A5
+    width, height = {PaperSize.A3: A3, PaperSize.A4: A4}.get(setup.size, A5)
     return (height, width) if setup.landscape else (float(width), float(height))
 
 
@@ -139,6 +140,9 @@ def _canvas_class(
             kwargs["initialFontName"] = font
             super().__init__(*args, **kwargs)
             self._finished: list[dict[str, Any]] = []
+            # Bookmarks and contents page numbers, drawn at save (outline.py); one
+            # object shared by every page's saved state.
+            self.sihao_deferred = Deferred()
             self.sihao_current_id = first_id
             self.sihao_page_ids = [first_id]
 
@@ -152,7 +156,10 @@ def _canvas_class(
             for number, state in enumerate(self._finished, start=1):
                 self.__dict__.update(state)
                 draw_footer(self, number, total)
+                draw_deferred(self, number)
                 Canvas.showPage(self)
+            if self.sihao_deferred.outline:
+                self.showOutline()  # a reader opens the bookmarks beside the pages
             Canvas.save(self)
 
     return NumberedCanvas

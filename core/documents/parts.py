@@ -13,6 +13,7 @@ from datetime import datetime
 
 
 class PaperSize(enum.StrEnum):
+    A3 = "A3"  # wall sheets (the QR wall of a hall)
     A4 = "A4"
     A5 = "A5"
 
