@@ -460,6 +460,10 @@ def create_app(
                 changes.pull_json(caller.site_code, since, limit), media_type="application/json"
             )
 
+    from server.admin_api import routes as admin_routes
+
+    app.include_router(admin_routes(_authenticate), responses=ERRORS)
+
     for name in plugin_host.loaded():
         router = APIRouter(
             prefix=f"/v1/plugins/{name}",
