@@ -242,6 +242,10 @@ class SyncClient:
         )
         return answer
 
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        """POST a JSON body to one of the server's own endpoints (admin calls)."""
+        return self._send("POST", path, json=body)
+
     def plugin_get(self, plugin: str, path: str, params: dict[str, Any] | None = None) -> Any:
         """GET one of a plugin's server endpoints (``/v1/plugins/<plugin>/<path>``)."""
         return self._send("GET", f"/v1/plugins/{plugin}/{path.lstrip('/')}", params=params)
