@@ -35,7 +35,12 @@ log = logging.getLogger(__name__)
 
 
 class StaffDeskError(Exception):
-    """A change that was not made; ``str()`` is the sentence for IT."""
+    """A change that was not made; ``str()`` is the sentence for IT.
+    ``bad_credentials``: the server refused the IT administrator's PIN or role."""
+
+    def __init__(self, message: str, *, bad_credentials: bool = False) -> None:
+        super().__init__(message)
+        self.bad_credentials = bad_credentials
 
 
 @dataclass(frozen=True)
@@ -234,7 +239,8 @@ class ServerDesk:
             raise StaffDeskError(
                 sentence()
                 if sentence
-                else _("The server did not accept the change: {reason}").format(reason=message)
+                else _("The server did not accept the change: {reason}").format(reason=message),
+                bad_credentials=code == "not_allowed",
             ) from exc
         except (NotEnrolled, SyncError) as exc:
             raise StaffDeskError(str(exc)) from exc
