@@ -136,3 +136,45 @@ def test_unlock_reaches_every_workstation_and_offline_says_so(
     assert "仅在本工作站解锁" in offline
     assert Staff.get_by_id("1002").locked_until is None
     assert admin.get_policy(counter.config.site_code) is not None
+
+
+async def test_the_staff_screen_at_a_server_site_asks_for_it_s_pin_and_acts_on_the_server(
+    server: Any, counter: Runtime
+) -> None:
+    from textual.widgets import DataTable, Static
+
+    from tests.workstation.helpers import sign_in as pilot_sign_in
+    from tests.workstation.helpers import wait_for
+    from workstation.app import SihaoApp
+    from workstation.screens.admin_pin import AdminPinScreen
+    from workstation.screens.confirm import ConfirmScreen
+    from workstation.screens.staff import StaffScreen
+
+    bind_database(counter.db)
+    counter.apply_policy()
+    app = SihaoApp(counter, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot_sign_in(pilot, "9001")
+        app.open_staff_screen()
+        await pilot.pause()
+        assert isinstance(app.screen, AdminPinScreen)  # the list comes from the server
+        await pilot.press(*"123456", "enter")
+        screen = app.screen
+        assert isinstance(screen, StaffScreen)
+        assert "由中心服务器管理" in str(screen.query_one("#staff-source", Static).render())
+        table = screen.query_one("#staff-table", DataTable)
+        assert await wait_for(pilot, lambda: table.row_count >= 6, timeout=10)
+        numbers = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        table.move_cursor(row=numbers.index("4001"))
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.click("#confirm-yes")
+        message = screen.query_one("#staff-message", Static)
+        assert await wait_for(
+            pilot, lambda: "已在中心服务器完成" in str(message.render()), timeout=10
+        ), str(message.render())
+        assert not ServerStaff.get_by_id("4001").active
+        admin_row = AdminLog.select().where(AdminLog.target == "4001").get()
+        assert (admin_row.action, admin_row.actor) == ("staff.deactivate", "9001")
+        ServerStaff.update(active=True).where(ServerStaff.staff_no == "4001").execute()

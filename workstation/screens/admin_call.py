@@ -26,9 +26,12 @@ class ServerCalls:
     def say(self, text: str, *, error: bool = False) -> None:
         raise NotImplementedError
 
-    def run_desk(self, change: Callable[[Any], Any], done: Callable[[Any], None]) -> None:
+    def run_desk(
+        self, change: Callable[[Any], Any], done: Callable[[Any], None], *, reading: bool = False
+    ) -> None:
         """Run ``change(desk)``: here at a standalone site, on a thread (the network)
-        with the IT administrator's PIN at a site with a server."""
+        with the IT administrator's PIN at a site with a server. ``reading``: only a
+        look (the list), so the line saying what was done stays."""
         session = self.runtime.session
         if session is None or session.role != Role.IT_ADMIN:
             self.say(_("Only IT administrators can do this."), error=True)
@@ -43,14 +46,15 @@ class ServerCalls:
             return
         pin = getattr(self.app, "admin_pin", None)
         if pin:
-            self.say(_("Sending the change to the central server…"))
+            if not reading:
+                self.say(_("Sending the change to the central server…"))
             self._remote(change, done, session.staff_no, pin)
             return
 
         def typed(value: str | None) -> None:
             if value:
                 self.app.admin_pin = value
-                self.run_desk(change, done)
+                self.run_desk(change, done, reading=reading)
 
         from workstation.screens.admin_pin import AdminPinScreen
 

@@ -100,7 +100,7 @@ class StaffScreen(ServerCalls, SihaoScreen):
 
     # -- actions -----------------------------------------------------------------------
     def action_reload(self) -> None:
-        self.run_desk(lambda desk: desk.members(), self.show)
+        self.run_desk(lambda desk: desk.members(), self.show, reading=True)
 
     def action_deactivate(self) -> None:
         row = self.selected()
