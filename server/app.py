@@ -420,7 +420,8 @@ def create_app(
             with db.request_connection():
                 return sync.enroll(body.code, body.name)
         except sync.EnrollError as exc:
-            raise HTTPException(400, detail=str(exc)) from exc
+            # ``detail`` as before; ``code`` for a workstation to say it in its language.
+            return JSONResponse({"detail": str(exc), "code": exc.code}, status_code=400)  # type: ignore[return-value]
 
     @app.post(
         "/v1/sync/push",
