@@ -15,7 +15,9 @@ APT_PACKAGES := poppler-utils fonts-wqy-microhei
 # workstation, which is enrolled with it once, so sync works from the first minute.
 # The server stops when the workstation closes; if it cannot start (port taken),
 # the workstation runs on its own. The demo keeps its token in a plain-text keyring
-# file (said so on screen); set PYTHON_KEYRING_BACKEND to use another.
+# file inside $(DEMO_DIR) (said so on screen); set PYTHON_KEYRING_BACKEND to use
+# another. Everything the demo writes stays in $(DEMO_DIR): the server's database
+# and log, the workstation's store, config and logs, the token.
 DEMO_PORT ?= 8765
 DEMO_SITE := 370303-ZWFW
 DEMO_SERVER := http://127.0.0.1:$(DEMO_PORT)
@@ -23,7 +25,8 @@ DEMO_SERVER := http://127.0.0.1:$(DEMO_PORT)
 run: setup
 	@mkdir -p $(DEMO_DIR); \
 	export SIHAO_SERVER_DATABASE="sqlite:///$(abspath $(DEMO_DIR))/server.db"; \
-	export PYTHON_KEYRING_BACKEND="$${PYTHON_KEYRING_BACKEND:-keyrings.alt.file.PlaintextKeyring}"; \
+	export PYTHON_KEYRING_BACKEND="$${PYTHON_KEYRING_BACKEND:-core.demo_keyring.DemoPlaintextKeyring}"; \
+	export SIHAO_KEYRING_FILE="$(abspath $(DEMO_DIR))/keyring.cfg"; \
 	$(BIN)/sihao server run --host 127.0.0.1 --port $(DEMO_PORT) --log-level warning \
 	  >$(DEMO_DIR)/server.log 2>&1 & server=$$!; \
 	trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null' EXIT INT TERM HUP; \
