@@ -38,7 +38,8 @@ run: setup
 	if [ -n "$$up" ]; then \
 	  echo "central server: $(DEMO_SERVER) (log: $(DEMO_DIR)/server.log)"; \
 	  $(BIN)/sihao server demo seed >/dev/null; \
-	  if [ ! -f $(DEMO_DIR)/.enrolled ]; then \
+	  demo_keyring=core.demo_keyring.DemoPlaintextKeyring; \
+	  if [ ! -f $(DEMO_DIR)/.enrolled ] || { [ "$$PYTHON_KEYRING_BACKEND" = "$$demo_keyring" ] && [ ! -s "$$SIHAO_KEYRING_FILE" ]; }; then \
 	    $(BIN)/sihao --data-dir $(DEMO_DIR) demo seed >/dev/null && \
 	    code=$$($(BIN)/sihao server enroll-code --site $(DEMO_SITE) --ttl-minutes 10) && \
 	    $(BIN)/sihao --data-dir $(DEMO_DIR) enroll --server $(DEMO_SERVER) --code "$$code" && \
