@@ -57,6 +57,10 @@ class Staff(ServerModel):
     updated_at = peewee.DateTimeField(default=utcnow)
     must_change_pin = peewee.BooleanField(default=False)  # IT reset it: change at sign-in
     unlocked_at = peewee.DateTimeField(null=True)  # IT's last unlock, pulled by workstations
+    # Wrong PINs in calls to the server itself (admin calls, PIN changes); a sign-in
+    # at a workstation counts there, offline.
+    failed_attempts = peewee.IntegerField(default=0)
+    locked_until = peewee.DateTimeField(null=True)
 
 
 class SitePolicy(ServerModel):

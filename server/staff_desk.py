@@ -169,7 +169,14 @@ def reset_pin(
         raise AdminError("a PIN is 4 to 12 digits")
     with db.transaction():
         staff = _get(staff_no, site)
-        _save(staff, pin_hash=hash_pin(temporary), must_change_pin=True, unlocked_at=utcnow())
+        _save(
+            staff,
+            pin_hash=hash_pin(temporary),
+            must_change_pin=True,
+            unlocked_at=utcnow(),
+            failed_attempts=0,
+            locked_until=None,
+        )
         record(
             "staff.reset_pin", staff.staff_no, actor=actor, site=staff.site, workstation=workstation
         )
@@ -181,7 +188,7 @@ def unlock(
 ) -> Staff:
     with db.transaction():
         staff = _get(staff_no, site)
-        _save(staff, unlocked_at=utcnow())
+        _save(staff, unlocked_at=utcnow(), failed_attempts=0, locked_until=None)
         record(
             "staff.unlock", staff.staff_no, actor=actor, site=staff.site, workstation=workstation
         )
@@ -199,16 +206,54 @@ def _ancestors(site: str) -> list[str]:
     return found
 
 
+MAX_ATTEMPTS = 5
+LOCK_MINUTES = 15
+
+
+def _pin_matches(staff_no: str, pin: str) -> Staff | None:
+    """The member of staff if ``pin`` is theirs. Wrong PINs are counted here, in their
+    own transaction, and lock the calls for a while (a workstation token would
+    otherwise let anyone guess an IT administrator's PIN at leisure); an unknown
+    number costs the same scrypt as a real one."""
+    import datetime as dt
+
+    from core.auth import dummy_hash, verify_pin
+
+    staff = Staff.get_or_none(Staff.staff_no == staff_no.strip())
+    if staff is None:
+        verify_pin(pin, dummy_hash())
+        return None
+    now = utcnow()
+    if staff.locked_until is not None and staff.locked_until > now:
+        verify_pin(pin, dummy_hash())
+        log.warning("call refused: staff %s is locked on the server", staff.staff_no)
+        return None
+    try:
+        matched = check_pin(pin, staff.pin_hash)
+    except MalformedHash:
+        log.error("staff %s has an unreadable PIN hash on the server", staff.staff_no)
+        matched = False
+    with db.transaction():
+        if matched:
+            if staff.failed_attempts:
+                Staff.update(failed_attempts=0).where(Staff.staff_no == staff.staff_no).execute()
+            return staff
+        failed = staff.failed_attempts + 1
+        locked = failed >= MAX_ATTEMPTS
+        Staff.update(
+            failed_attempts=0 if locked else failed,
+            locked_until=now + dt.timedelta(minutes=LOCK_MINUTES) if locked else None,
+        ).where(Staff.staff_no == staff.staff_no).execute()
+    if locked:
+        log.warning("staff %s locked on the server after %d wrong PINs", staff.staff_no, failed)
+    return None
+
+
 def check_admin(staff_no: str, pin: str, workstation_site: str) -> Staff:
     """The IT administrator making a call from a workstation of ``workstation_site``:
     their PIN checked here, role it_admin, of that site or a site above it."""
-    staff = Staff.get_or_none(Staff.staff_no == staff_no.strip())
-    try:
-        matched = staff is not None and check_pin(pin, staff.pin_hash)
-    except MalformedHash:
-        log.error("admin call: staff %s has an unreadable PIN hash", staff_no)
-        matched = False
-    if staff is None or not matched or not staff.active:
+    staff = _pin_matches(staff_no, pin)
+    if staff is None or not staff.active:
         log.warning("admin call refused: staff %s, wrong PIN or inactive", staff_no)
         raise NotAllowed("staff number or PIN is wrong, or the account is disabled")
     if staff.role != Role.IT_ADMIN.value:
@@ -233,13 +278,12 @@ def change_own_pin(staff_no: str, current: str, new: str, confirm: str, site: st
         check_new_pin(new, confirm, current)
     except PinRuleError as exc:
         raise AdminError(str(exc)) from exc
+    checked = _pin_matches(staff_no, current)
+    if checked is None or checked.site != site or not checked.active:
+        raise NotAllowed("staff number or current PIN is wrong")
     with db.transaction():
-        staff = Staff.get_or_none(Staff.staff_no == staff_no.strip())
-        try:
-            matched = staff is not None and check_pin(current, staff.pin_hash)
-        except MalformedHash:
-            matched = False
-        if staff is None or staff.site != site or not matched or not staff.active:
+        staff = Staff.get_by_id(checked.staff_no)
+        if staff.pin_hash != checked.pin_hash:  # changed meanwhile: prove it again
             raise NotAllowed("staff number or current PIN is wrong")
         _save(staff, pin_hash=hash_pin(new), must_change_pin=False)
         record("staff.pin_changed", staff.staff_no, actor=staff.staff_no, site=site)

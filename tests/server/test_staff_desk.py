@@ -171,3 +171,18 @@ def test_admin_calls_need_it_admin_of_this_site(server: LiveServer) -> None:
         ("staff.pin_changed", "CL3", ""),
         ("plugins.enable", "IT1", station.workstation_id),
     ]
+
+
+def test_wrong_pins_in_admin_calls_lock_them_on_the_server(server: LiveServer) -> None:
+    site = new_site()
+    admin.add_staff("IT9", "严明", site, "it_admin", pin="135790")
+    admin.add_staff("CL9", "温和", site, "clerk", pin="135790")
+    station = enroll(server, site)
+    for _ in range(5):
+        assert _admin(station, "/v1/admin/staff/list", "IT9", "000000").status_code == 403
+    # Locked: even the right PIN is refused for now.
+    assert _admin(station, "/v1/admin/staff/list", "IT9", "135790").status_code == 403
+    assert Staff.get_by_id("IT9").locked_until is not None
+    # The server's own shell unlocks it.
+    _cli(server, "staff", "unlock", "IT9")
+    assert _admin(station, "/v1/admin/staff/list", "IT9", "135790").status_code == 200
