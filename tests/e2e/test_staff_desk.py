@@ -132,6 +132,9 @@ def test_unlock_reaches_every_workstation_and_offline_says_so(
     desk = desk_for(counter, "9001", "123456")
     with pytest.raises(StaffDeskError, match="无法连接中心服务器"):
         desk.reset_pin("1001")
+    with pytest.raises(StaffDeskError, match="无法连接服务器"):
+        change_pin(counter, "1001", "123456", "258147", "258147")
+    assert sign_in("1001", "123456", SETTINGS).staff_no == "1001"  # the PIN is unchanged
     offline = desk.unlock("1002")
     assert "仅在本工作站解锁" in offline
     assert Staff.get_by_id("1002").locked_until is None
