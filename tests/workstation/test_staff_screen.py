@@ -60,9 +60,19 @@ async def test_the_desk_fits_and_only_it_opens_it(runtime: Runtime, size: tuple[
         await pilot.press("f10")
         await pilot.pause()
         screen = await _open_desk(pilot)
-        for widget in ("#staff-add-no", "#staff-add-role", "#staff-add-button", "#staff-table"):
+        for widget in (
+            "#staff-add-no",
+            "#staff-add-role",
+            "#staff-add-button",
+            "#staff-table",
+            "#staff-keys",
+        ):
             region = screen.query_one(widget).region
             assert region.right <= size[0] and region.bottom <= size[1] - 2, widget
+        keys = str(screen.query_one("#staff-keys", Static).render())
+        assert all(k in keys for k in ("f2 停用/启用", "f3 重置密码", "f4 解锁"))
+        footer = app.screen.query("FooterKey")
+        assert all(a.region.right <= b.region.x for a, b in zip(footer, footer[1:], strict=False))
         assert "本站点没有中心服务器" in str(screen.query_one("#staff-source", Static).render())
 
 
