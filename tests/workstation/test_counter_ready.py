@@ -188,6 +188,21 @@ async def test_quit_is_refused_with_unsaved_input_and_asks_otherwise(runtime: Ru
 
 
 @pytest.mark.parametrize("size", SIZES)
+async def test_the_new_pin_screen_fits_in_english(runtime: Runtime, size: tuple[int, int]) -> None:
+    set_language("en")
+    Staff.update(must_change_pin=True).where(Staff.staff_no == "1001").execute()
+    app = SihaoApp(runtime, watch=False)
+    async with app.run_test(size=size) as pilot:
+        await sign_in(pilot, "1001")
+        screen = app.screen
+        assert isinstance(screen, NewPinScreen)
+        assert "set your own PIN" in _rendered(screen.query_one("#new-pin-title"))
+        for widget in ("#new-pin-rules", "#new-pin-again", "#new-pin-button"):
+            region = screen.query_one(widget).region
+            assert region.right <= size[0] and region.bottom <= size[1] - 2, widget
+
+
+@pytest.mark.parametrize("size", SIZES)
 async def test_a_reset_pin_is_changed_at_the_next_sign_in(
     runtime: Runtime, size: tuple[int, int]
 ) -> None:

@@ -10,6 +10,7 @@ import pytest
 from textual.widgets import DataTable, Input, Select, Static
 
 from core.audit import AuditEntry
+from core.i18n import set_language
 from core.models import Staff
 from core.runtime import Runtime
 from tests.workstation.helpers import sign_in, wait_for
@@ -50,7 +51,11 @@ def _message(screen: StaffScreen) -> str:
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-async def test_the_desk_fits_and_only_it_opens_it(runtime: Runtime, size: tuple[int, int]) -> None:
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+async def test_the_desk_fits_and_only_it_opens_it(
+    runtime: Runtime, size: tuple[int, int], language: str
+) -> None:
+    set_language(language)
     app = SihaoApp(runtime, watch=False)
     async with app.run_test(size=size) as pilot:
         await sign_in(pilot, "1001")
@@ -70,10 +75,16 @@ async def test_the_desk_fits_and_only_it_opens_it(runtime: Runtime, size: tuple[
             region = screen.query_one(widget).region
             assert region.right <= size[0] and region.bottom <= size[1] - 2, widget
         keys = str(screen.query_one("#staff-keys", Static).render())
-        assert all(k in keys for k in ("f2 停用/启用", "f3 重置密码", "f4 解锁"))
+        expected = (
+            ("f2 停用/启用", "f3 重置密码", "f4 解锁")
+            if language == "zh_CN"
+            else ("f2 Deactivate/activate", "f3 Reset PIN", "f4 Unlock")
+        )
+        assert all(k in keys for k in expected)
         footer = app.screen.query("FooterKey")
         assert all(a.region.right <= b.region.x for a, b in zip(footer, footer[1:], strict=False))
-        assert "本站点没有中心服务器" in str(screen.query_one("#staff-source", Static).render())
+        source = str(screen.query_one("#staff-source", Static).render())
+        assert ("本站点没有中心服务器" if language == "zh_CN" else "no central server") in source
 
 
 async def test_add_deactivate_reset_unlock(runtime: Runtime) -> None:
