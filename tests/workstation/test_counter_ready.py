@@ -51,7 +51,8 @@ async def test_sign_in_form_and_demo_accounts_fit(
         table: DataTable[Any] = screen.query_one("#demo-accounts", DataTable)
         # Every column whole: the table is as wide as its content, inside the screen,
         # beside the form (not over it).
-        assert table.region.width == table.virtual_size.width
+        columns = sum(column.get_render_width(table) for column in table.columns.values())
+        assert table.region.width == table.virtual_size.width == columns
         assert table.region.right <= size[0] and table.region.x >= box.right
         assert screen.query_one("#sign-in-button").region.bottom <= size[1] - 2
         rows = _table_text(table)

@@ -19,19 +19,11 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
 from core.auth import SignInError, sign_in
 from core.demo import demo_accounts
-from core.i18n import N_, _
+from core.i18n import _
 from core.models import Site
+from core.roles import Role
 from workstation.localise import localise_bindings, localise_widget
 from workstation.widgets.status_bar import StatusBar
-
-# Role names short enough for the demo table beside the form at 80 columns.
-SHORT_ROLES = {
-    "clerk": N_("Clerk"),
-    "steward": N_("Steward"),
-    "supervisor": N_("Supervisor"),
-    "officer": N_("Officer"),
-    "it_admin": N_("IT admin"),
-}
 
 
 class SignInScreen(Screen[Any]):
@@ -73,12 +65,12 @@ class SignInScreen(Screen[Any]):
     def on_mount(self) -> None:
         if self.runtime.config.demo:
             table = self.query_one("#demo-accounts", DataTable)
-            table.add_columns(_("Staff no."), _("Full name"), _("Role"), _("PIN"))
+            table.add_columns(_("Number"), _("Full name"), _("Role"), _("PIN"))
             for account in demo_accounts():
                 table.add_row(
                     account["staff_no"],
                     account["name"],
-                    _(SHORT_ROLES.get(account["role"], account["role"])),
+                    Role(account["role"]).short_label,  # the table fits beside the form
                     account["pin"],
                 )
         self.query_one("#staff-no", Input).focus()

@@ -92,10 +92,14 @@ class StaffScreen(ServerCalls, SihaoScreen):
         table = self.query_one("#staff-table", DataTable)
         cursor = table.cursor_row
         table.clear(columns=True)
-        table.add_columns(_("Staff no."), _("Full name"), _("Role"), _("Window"), _("State"))
+        table.add_columns(_("Number"), _("Full name"), _("Role"), _("Window"), _("State"))
         for row in rows:
             table.add_row(
-                row.staff_no, row.name, Role(row.role).label, row.window or "—", state_text(row)
+                row.staff_no,
+                row.name,
+                Role(row.role).short_label,
+                row.window or "—",
+                state_text(row),
             )
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
