@@ -5,6 +5,11 @@ adds what only a UI has: notifications, screens, themes. Plugin events from the
 host become notifications naming the plugin and its error; changes to site.toml,
 keymap.toml and theme files are picked up while running (watchdog), with the
 changes debounced and applied on the app's thread.
+
+Leaving asks first: F10 when a screen on the stack holds unsaved input
+(``SihaoScreen.unsaved_input``); Quit (Ctrl+Q, Ctrl+C, the palette) always asks, and
+is refused while such input exists. Only a terminal that went away closes the app
+without asking (nobody is there to answer; drafts keep what they keep).
 """
 
 from __future__ import annotations
