@@ -192,7 +192,16 @@ def sign_in(
         verify_pin(pin, dummy_hash())  # the same work as a real check
         log.info("sign-in: unknown staff number")
         until = _unknown.locked_until(staff_no, now)
-        if until is None and _unknown.fail(staff_no, settings, now):
+        if until is None:
+            locked = _unknown.fail(staff_no, settings, now)
+            # Written like a real failure (the same commit and fsync), and IT sees
+            # someone trying numbers nobody has.
+            with atomic():
+                audit.record(
+                    "auth.locked" if locked else "auth.failed",
+                    actor=staff_no[:32],
+                    detail={"unknown_number": True},
+                )
             until = _unknown.locked_until(staff_no, now)
         if until is not None:
             raise SignInError(Reason.LOCKED, locked_text(until, now), locked_until=until)

@@ -78,16 +78,20 @@ def test_unknown_number_and_wrong_pin_read_the_same_and_cost_the_same(runtime: R
     """Nothing tells a stranger which staff numbers exist: the sentence is the same,
     both run scrypt, and an unknown number is locked out like a real one."""
     settings = SecuritySettings(max_pin_attempts=3, lockout_minutes=15)
-    unknown, unknown_cost = _refusal("7777", "000000", settings)
+    unknown, unknown_cost = _refusal("7788", "000000", settings)
     known, known_cost = _refusal("1001", "000000", settings)
     assert unknown == known == "工号或密码错误。连续输错 3 次，账号将被锁定 15 分钟。"
     # Both hash the PIN (≈ 40 ms); no scrypt at all would take well under 5 ms.
     assert unknown_cost > 0.005 and known_cost > 0.005
     for _ in range(2):
-        unknown, _cost = _refusal("7777", "000000", settings)
+        unknown, _cost = _refusal("7788", "000000", settings)
         known, _cost = _refusal("1001", "000000", settings)
     assert "已锁定" in unknown and "已锁定" in known
     assert unknown == known
+    # IT sees the tries at a number nobody has in the audit chain.
+    tried = AuditEntry.select().where(AuditEntry.actor == "7788")
+    assert [e.kind for e in tried.order_by(AuditEntry.seq)] == ["auth.failed"] * 2 + ["auth.locked"]
+    assert audit.verify(runtime.models()).ok
 
 
 def test_damaged_pin_hash_refuses_that_account_and_sends_to_it(
