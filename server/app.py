@@ -435,7 +435,8 @@ def create_app(
             with db.request_connection():
                 return sync.enroll(body.code, body.name)
         except sync.EnrollError as exc:
-            raise HTTPException(400, detail=str(exc)) from exc
+            # ``detail`` as before; ``code`` for a workstation to say it in its language.
+            return JSONResponse({"detail": str(exc), "code": exc.code}, status_code=400)  # type: ignore[return-value]
 
     def push_caller(credentials: Credentials, x_sihao_schema: SchemaHeader = None) -> sync.Caller:
         # A dependency (run before the route reads anything): the token decides
@@ -502,6 +503,10 @@ def create_app(
             )
 
     _document_push_body(app)
+
+    from server.admin_api import routes as admin_routes
+
+    app.include_router(admin_routes(_authenticate), responses=ERRORS)
 
     for name in plugin_host.loaded():
         router = APIRouter(

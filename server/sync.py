@@ -73,7 +73,13 @@ class AppliedRecord(NamedTuple):
 
 
 class EnrollError(Exception):
-    """The code cannot be used; ``str()`` says why."""
+    """The code cannot be used; ``str()`` says why, ``code`` says it for a program
+    (``unknown_code``, ``used_code``, ``expired_code``) so the workstation can say
+    it in its user's language."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def enroll(code: str, name: str) -> dict[str, Any]:
@@ -94,10 +100,16 @@ def enroll(code: str, name: str) -> dict[str, Any]:
         if claimed != 1:
             row = EnrollCode.get_or_none(EnrollCode.code_hash == code_hash)
             if row is None:
-                raise EnrollError("unknown enrollment code: check it, or ask IT for a new one")
+                raise EnrollError(
+                    "unknown enrollment code: check it, or ask IT for a new one", "unknown_code"
+                )
             if row.used_at is not None:
-                raise EnrollError("this enrollment code was already used: ask IT for a new one")
-            raise EnrollError("this enrollment code has expired: ask IT for a new one")
+                raise EnrollError(
+                    "this enrollment code was already used: ask IT for a new one", "used_code"
+                )
+            raise EnrollError(
+                "this enrollment code has expired: ask IT for a new one", "expired_code"
+            )
         site = EnrollCode.get_by_id(code_hash).site
         Workstation.create(
             id=workstation_id,

@@ -146,14 +146,19 @@ def _apply_staff(change_id: str, op: str, data: Any) -> None:
             (Window.site == site_code) & (Window.number == str(data["window"]))
         )
         window_id = window.id if window is not None else None
+    staff_no = data.get("staff_no") or change_id
+    unlocked_at = _timestamp(data.get("unlocked_at"))
+    before = Staff.get_or_none(Staff.staff_no == staff_no)
     Staff.insert(
-        staff_no=data.get("staff_no") or change_id,
+        staff_no=staff_no,
         name=data["name"],
         site=site_code,
         window=window_id,
         role=data["role"],
         pin_hash=data["pin_hash"],
         active=bool(data.get("active", True)),
+        must_change_pin=bool(data.get("must_change_pin", False)),
+        unlocked_at=unlocked_at,
         updated_at=utcnow(),
     ).on_conflict(
         conflict_target=[Staff.staff_no],
@@ -165,9 +170,30 @@ def _apply_staff(change_id: str, op: str, data: Any) -> None:
             Staff.role,
             Staff.pin_hash,
             Staff.active,
+            Staff.must_change_pin,
+            Staff.unlocked_at,
             Staff.updated_at,
         ],
     ).execute()
+    if (
+        before is not None
+        and unlocked_at is not None
+        and (before.unlocked_at is None or unlocked_at > before.unlocked_at)
+    ):
+        # IT unlocked the account on the server since this store last heard: the
+        # lockout counted here ends now (once: the stamp is kept).
+        Staff.update(failed_attempts=0, locked_until=None).where(
+            Staff.staff_no == staff_no
+        ).execute()
+
+
+def _timestamp(value: Any) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    moment = dt.datetime.fromisoformat(str(value))
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment
 
 
 def _delete_holiday_year(year: int) -> None:

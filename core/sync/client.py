@@ -46,12 +46,16 @@ SCHEMA_HEADER = "X-Sihao-Schema"
 
 
 class SyncError(Exception):
-    """A sync step failed; ``str()`` is a sentence for people, ``detail`` the server's words."""
+    """A sync step failed; ``str()`` is a sentence for people, ``detail`` the server's
+    words, ``code`` the server's short reason where it gives one."""
 
-    def __init__(self, message: str, detail: str = "", status: int | None = None) -> None:
+    def __init__(
+        self, message: str, detail: str = "", status: int | None = None, code: str = ""
+    ) -> None:
         super().__init__(message)
         self.detail = detail
         self.status = status
+        self.code = code
 
 
 class Retryable(SyncError):
@@ -273,9 +277,34 @@ def _raise_for(response: Any) -> None:
             status,
             parse_retry_after(response.headers.get("Retry-After")),
         )
+    code = _code(response)
+    sentence = _REFUSALS.get(code)
+    if sentence is not None:
+        log.warning("the server refused (%s): %s", code, detail)
+        raise Refused(sentence(), detail, status, code)
     raise Refused(
-        _("The server refused the request: {detail}").format(detail=detail), detail, status
+        _("The server refused the request: {detail}").format(detail=detail), detail, status, code
     )
+
+
+def _code(response: Any) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    return str(body.get("code", "")) if isinstance(body, dict) else ""
+
+
+# What the server says in English, said in the UI's language (by its ``code``).
+_REFUSALS: dict[str, Callable[[], str]] = {
+    "unknown_code": lambda: _(
+        "The server does not know this enrollment code. Check it, or ask IT for a new one."
+    ),
+    "used_code": lambda: _(
+        "This enrollment code was already used. Ask IT for a new one (one code per workstation)."
+    ),
+    "expired_code": lambda: _("This enrollment code has expired. Ask IT for a new one."),
+}
 
 
 class SyncClient:
@@ -350,6 +379,10 @@ class SyncClient:
             headers={"Content-Type": "application/json"},
         )
         return answer
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        """POST a JSON body to one of the server's own endpoints (admin calls)."""
+        return self._send("POST", path, json=body)
 
     def plugin_get(self, plugin: str, path: str, params: dict[str, Any] | None = None) -> Any:
         """GET one of a plugin's server endpoints (``/v1/plugins/<plugin>/<path>``)."""

@@ -128,7 +128,11 @@ async def test_it_enrolls_from_the_enroll_screen(server: Any, tmp_path: Path) ->
         app.screen.query_one("#enroll-code", Input).value = "WRONG-CODE"
         await pilot.click("#enroll-submit")
         result = app.screen.query_one("#enroll-result", Static)
-        assert await wait_for(pilot, lambda: "服务器拒绝了请求" in str(result.render()), timeout=20)
+        # The server's reason, in Chinese: never its English words.
+        assert await wait_for(
+            pilot, lambda: "服务器不认识这个注册码" in str(result.render()), timeout=20
+        )
+        assert "enrollment code" not in str(result.render())
         assert not engine.status().enrolled
 
         app.screen.query_one("#enroll-code", Input).value = admin.issue_enroll_code(DEMO_SITE)
@@ -153,7 +157,7 @@ def test_cli_enroll_and_sync(server: Any, tmp_path: Path) -> None:
     refused = runner.invoke(
         main, ["--data-dir", data, "enroll", "--server", server.url, "--code", "NOPE-NOPE"]
     )
-    assert refused.exit_code == 2 and "服务器拒绝了请求" in refused.output
+    assert refused.exit_code == 2 and "服务器不认识这个注册码" in refused.output
     code = admin.issue_enroll_code(DEMO_SITE)
     enrolled = runner.invoke(
         main, ["--data-dir", data, "enroll", "--server", server.url, "--code", code]
