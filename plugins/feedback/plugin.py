@@ -22,6 +22,7 @@ RATING_SCREEN = "feedback.rating_entry"
 CASES_SCREEN = "feedback.cases"
 INSPECTION_SCREEN = "feedback.inspection"
 WALK_SCREEN = "feedback.walk"
+HISTORY_SCREEN = "feedback.inspection_history"
 STATS_SCREEN = "feedback.stats"
 
 RATING_ROLES = (Role.CLERK, Role.SUPERVISOR, Role.OFFICER)
@@ -30,6 +31,7 @@ INSPECTION_ROLES = (Role.SUPERVISOR, Role.OFFICER)
 STATS_ROLES = (Role.SUPERVISOR, Role.OFFICER, Role.IT_ADMIN)
 
 REFERENCE_KIND = "feedback.reference"
+VOID_KIND = "feedback.rating_void"  # voids.VOID_KIND, without importing it at start-up
 
 
 @hookimpl
@@ -63,6 +65,12 @@ def _inspection_screen(runtime: Any) -> Any:
     from plugins.feedback.ui.inspection_screen import InspectionScreen
 
     return InspectionScreen(runtime)
+
+
+def _history_screen(runtime: Any) -> Any:
+    from plugins.feedback.ui.inspection_history import InspectionHistoryScreen
+
+    return InspectionHistoryScreen(runtime)
 
 
 def _walk_screen(runtime: Any) -> Any:
@@ -114,6 +122,14 @@ def sihao_screens(registry: Any) -> None:
         order=320,
     )
     registry.add(
+        HISTORY_SCREEN,
+        lambda: _("Past inspections"),
+        _history_screen,
+        roles=INSPECTION_ROLES,
+        description=lambda: _("Inspections logged here, their findings and the cases they opened"),
+        order=325,
+    )
+    registry.add(
         WALK_SCREEN,
         lambda: _("Walk the process"),
         _walk_screen,
@@ -155,6 +171,14 @@ def sihao_record_kinds(registry: Any) -> None:
     registry.add(cases.CASE_KIND, description="rectification case")
     registry.add(cases.EVENT_KIND, description="rectification case state change")
     registry.add("feedback.inspection", description="inspection with scores, findings, steps")
+    from plugins.feedback import schemas, voids  # pydantic: only when kinds are listed
+
+    registry.add(
+        voids.VOID_KIND,
+        description="a rating voided, with the reason",
+        schema=schemas.RatingVoidPayload,
+        check=voids.check_pushed,
+    )
 
 
 @hookimpl
@@ -188,7 +212,7 @@ def sihao_server_record_applied(record: Any, emit: Any) -> None:
 
 @hookimpl
 def sihao_server_records_applied(records: Any, emit: Any) -> None:
-    if not any(record.kind == ratings.RATING_KIND for record in records):
+    if not any(record.kind in (ratings.RATING_KIND, VOID_KIND) for record in records):
         return  # most pushes hold no rating
     from plugins.feedback import server
 
