@@ -64,6 +64,7 @@ class InspectionScreen(DraftForm, SihaoScreen):
         self.findings: list[FindingDraft] = []
         self._discard_armed = False
         self._problems_shown = False  # the error line lists a refused save's problems
+        self._kept_target = ""  # the target of the inspection just saved
         self.init_drafts()
 
     def compose_body(self) -> Iterable[Widget]:
@@ -273,6 +274,8 @@ class InspectionScreen(DraftForm, SihaoScreen):
             self._error(not_saved_text())
             return
         count = len(self.findings)
+        # The target stays for the next inspection; alone it is not unsaved work.
+        self._kept_target = self.query_one("#target-ref", Input).value
         self._clear_form()
         self.drop_draft()
         self._error(
@@ -333,8 +336,9 @@ class InspectionScreen(DraftForm, SihaoScreen):
 
     def draft_is_blank(self, fields: dict[str, Any]) -> bool:
         scores = fields.get("scores") or {}
+        target = str(fields.get("target_ref") or "").strip()
         return not (
-            str(fields.get("target_ref") or "").strip()
+            (target and target != self._kept_target.strip())
             or any(str(v).strip() for v in scores.values())
             or fields.get("findings")
             or str(fields.get("finding_text") or "").strip()

@@ -29,6 +29,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
@@ -331,7 +332,8 @@ class RatingEntryScreen(DraftForm, SihaoScreen):
         lines = list(dict.fromkeys(f"✗ {p.message}" for p in self.problems))
         if self.note:
             lines.append(self.note)
-        self.query_one("#rating-error", Static).update("\n".join(lines))
+        # Plain text: "[b]" in a tag note or a typed value is not markup.
+        self.query_one("#rating-error", Static).update(Text("\n".join(lines)))
 
     def _say(self, note: str) -> None:
         """A line under the problems (or the only line: saved, refused key…)."""
