@@ -215,15 +215,17 @@ class StatsScreen(SihaoScreen):
     ) -> None:
         self.rows = rows
         table = self.query_one("#stats-table", DataTable)
+        # Short headings: with the long ones of the export the table needed 160
+        # columns in English and was cut at 120. The export keeps the long ones.
         headers = [dimension_label(name) for name in self.group_by] + [
             _("Ratings"),
-            _("Satisfaction rate"),
-            _("Bad-review rate"),
-            _("Real-name bad reviews"),
-            _("Callback rate"),
-            _("Rectification rate"),
-            _("Active rating rate"),
-            _("Self-rated"),
+            _("Satisfied"),
+            _("Bad rev."),
+            _("RN bad"),
+            _("Callback"),
+            _("Rectified"),
+            _("Active"),
+            _("Self"),
             _("Voided"),
         ]
         names = _key_names(self.group_by, self.rows)

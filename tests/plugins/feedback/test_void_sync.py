@@ -80,9 +80,7 @@ def test_a_voided_rating_leaves_the_server_statistics(server: Any, tmp_path: Pat
                 with pytest.raises(RecordRejected, match="voided already"):
                     feedback_server.check_void(payload, ctx)
                 with pytest.raises(RecordRejected, match="another site"):
-                    feedback_server.check_void(
-                        {**payload, "site_code": "370303001-BM"}, ctx
-                    )
+                    feedback_server.check_void({**payload, "site_code": "370303001-BM"}, ctx)
                 with pytest.raises(RecordRejected, match="no rating"):
                     feedback_server.check_void({**payload, "rating_id": str(uuid7())}, ctx)
             again = str(uuid7())
