@@ -68,7 +68,7 @@ from typing import Any
 from core import credentials
 from core.i18n import _
 from core.models import utcnow
-from core.outbox import Outbox, OutboxState
+from core.outbox import Outbox, OutboxState, RecordRejected
 from core.sync import apply
 from core.sync.client import (
     NotEnrolled,
@@ -179,6 +179,16 @@ def rejected_mutations(limit: int = 500) -> list[Outbox]:
     )
 
 
+def refused_changes(limit: int = 500) -> list[ParkedChange]:
+    """Pulled changes a plugin refused (``RecordRejected``), kept with the reason."""
+    return list(
+        ParkedChange.select()
+        .where(ParkedChange.reason != "")
+        .order_by(ParkedChange.seq)
+        .limit(limit)
+    )
+
+
 def connect(runtime: Any, *, timeout: float = 15.0) -> SyncClient:
     """A client for this workstation's central server, with its token, for a plugin's
     own requests (``SyncClient.plugin_get``); the caller closes it. Reads the store
@@ -252,8 +262,16 @@ def install_cached_policy(runtime: Any) -> bool:
 
 def _plugin_dispatch(runtime: Any, only: str | None = None) -> apply.PluginDispatch:
     def dispatch(kind: str, change_id: str, op: str, data: Any) -> bool:
+        # RecordRejected (the change fails the plugin's checks) reaches apply.py,
+        # which parks the change with its reason; the plugin stays on.
         answers = runtime.host.call(
-            "sihao_apply_change", only=only, kind=kind, id=change_id, op=op, data=data
+            "sihao_apply_change",
+            only=only,
+            passthrough=(RecordRejected,),
+            kind=kind,
+            id=change_id,
+            op=op,
+            data=data,
         )
         return any(result is True for _name, result in answers)
 

@@ -167,12 +167,33 @@ def sihao_item_actions(item: Any, context: Any) -> list[ItemAction]:
 
 @hookimpl
 def sihao_record_kinds(registry: Any) -> None:
-    registry.add(ratings.RATING_KIND, description="好差评 rating")
-    registry.add(cases.CASE_KIND, description="rectification case")
-    registry.add(cases.EVENT_KIND, description="rectification case state change")
-    registry.add("feedback.inspection", description="inspection with scores, findings, steps")
-    from plugins.feedback import schemas, voids  # pydantic: only when kinds are listed
+    # The strict payload schemas and the server's checks (pydantic: imported here,
+    # never on the workstation's start-up path).
+    from plugins.feedback import checks, schemas, voids
 
+    registry.add(
+        ratings.RATING_KIND,
+        description="好差评 rating",
+        schema=schemas.RatingPayload,
+        check=checks.check_rating,
+    )
+    registry.add(
+        cases.CASE_KIND,
+        description="rectification case",
+        schema=schemas.CasePayload,
+        check=checks.check_case,
+    )
+    registry.add(
+        cases.EVENT_KIND,
+        description="rectification case state change",
+        schema=schemas.CaseEventPayload,
+    )
+    registry.add(
+        checks.INSPECTION_KIND,
+        description="inspection with scores, findings, steps",
+        schema=schemas.InspectionPayload,
+        check=checks.check_inspection,
+    )
     registry.add(
         voids.VOID_KIND,
         description="a rating voided, with the reason",

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import peewee
 from starlette.requests import Request  # annotations are resolved in this module
 
 from plugins.feedback import reference, stats
@@ -189,12 +190,14 @@ def _sites_under(root: str | None) -> tuple[set[str] | None, dict[str, str]]:
 
 
 def _payloads(kind: str) -> Iterable[dict[str, Any]]:
+    import orjson  # strict: a payload stored with NaN or Infinity (never since) is skipped
+
     from server.models import Record
 
     query = Record.select(Record.payload).where(Record.kind == kind).tuples()
     for (payload,) in query.iterator():
         try:
-            data = json.loads(payload)
+            data = orjson.loads(payload)
         except ValueError:
             continue
         if isinstance(data, dict):
@@ -224,7 +227,15 @@ class _JsonSQL:
         return self.field(stats.DIMENSIONS[name])
 
     def level(self) -> str:
-        return f"CAST({self.field('level')} AS INTEGER)"
+        # Only the five levels are cast: a stored text that is no level (never since
+        # payloads are validated) is left out, where a failing CAST was a 500.
+        # As text on both: SQLite's json_extract gives an integer, and 5 IN ('5') is
+        # false there (no affinity), which left every rating out on SQLite.
+        level = self.field("level")
+        return (
+            f"CASE WHEN CAST({level} AS TEXT) IN ('1', '2', '3', '4', '5') "
+            f"THEN CAST({level} AS INTEGER) END"
+        )
 
     def real_name(self) -> str:
         return self.flag("real_name")
@@ -278,7 +289,7 @@ VOID_TABLE = "feedback_rating_void"  # server_migrations/0002
 def _tally_key(data: dict[str, Any]) -> tuple[Any, ...] | None:
     try:
         level = int(data.get("level"))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None  # not a rating the statistics can count (never stored by a workstation)
     return (
         *(str(data.get(name) or "") for name in _TALLY_KEY[:5]),
@@ -352,6 +363,8 @@ def check_void(payload: dict[str, Any], ctx: Any) -> None:
     from server.models import EntityOwner
 
     rating_id = str(payload.get("rating_id") or "")
+    if payload.get("id") != ctx.entity_id:
+        raise RecordRejected("the id inside the rating void is not the record's entity id")
     if payload.get("site_code") != ctx.site_code:
         raise RecordRejected(f"void {ctx.entity_id} names another site than the workstation's")
     earlier = {(kind, entity_id) for kind, entity_id, _data in ctx.earlier}
@@ -445,7 +458,7 @@ def city_stats(
         try:
             if int(data.get("level")) > 2:
                 continue
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             continue
         if sites is not None and data.get("unit_site") not in sites:
             continue
@@ -529,7 +542,52 @@ def _rating_counts(
         f"SELECT {', '.join([*columns, 'count(*)'])} FROM records WHERE {where} "
         f"GROUP BY {', '.join(columns)}"
     )
-    return list(sql.db.execute_sql(query, params).fetchall())
+    try:
+        return list(sql.db.execute_sql(query, params).fetchall())
+    except peewee.DatabaseError as exc:
+        if (
+            isinstance(exc, peewee.OperationalError)
+            and sql.postgres is False
+            and ("malformed JSON" not in str(exc))
+        ):
+            raise
+        # A stored payload the database cannot read as JSON (written before payloads
+        # were validated): count in Python, skipping what is unreadable, rather than
+        # answer 500 to every site.
+        log.warning("statistics counted in Python: the database refused the JSON: %s", exc)
+        return _rating_counts_python(by, sites, date_from, date_to)
+
+
+def _rating_counts_python(
+    by: tuple[str, ...], sites: set[str] | None, date_from: dt.date | None, date_to: dt.date | None
+) -> list[tuple[Any, ...]]:
+    counts: dict[tuple[Any, ...], int] = {}
+    voided = {
+        str(row[0])
+        for row in _JsonSQL().db.execute_sql(f"SELECT rating_id FROM {VOID_TABLE}").fetchall()
+    }
+    for data in _payloads(RATING_KIND):
+        if str(data.get("id")) in voided:
+            continue
+        level = data.get("level")
+        if type(level) is not int or not 1 <= level <= 5:
+            continue
+        if sites is not None and data.get("unit_site") not in sites:
+            continue
+        rated_on = str(data.get("rated_on") or "")
+        if (date_from is not None and rated_on < date_from.isoformat()) or (
+            date_to is not None and rated_on > date_to.isoformat()
+        ):
+            continue
+        key = (
+            *(_case_dimension(data, name) for name in by),
+            level,
+            data.get("kind"),
+            bool(data.get("real_name")),
+            bool(data.get("self_rated")),
+        )
+        counts[key] = counts.get(key, 0) + 1
+    return [(*key, n) for key, n in counts.items()]
 
 
 class _Voided:

@@ -87,7 +87,15 @@ def test_rejected_mutations_stay_visible_and_can_be_sent_again(server: Any, tmp_
 
             @hookimpl
             def sihao_record_kinds(self, registry: Any) -> None:
-                registry.add("e2e.unknown", payload_version=1)
+                from core.records import SafeInt, StrictRecord, text
+
+                note_text = text(200)
+
+                class NotePayload(StrictRecord):  # what write_notes() writes
+                    text: note_text  # type: ignore[valid-type]
+                    n: SafeInt
+
+                registry.add("e2e.unknown", payload_version=1, schema=NotePayload)
 
         server.host.register_object("later", Later())
         try:

@@ -21,6 +21,7 @@ import pytest
 from fastapi import Request
 
 from core.plugins import PluginHost, hookimpl
+from core.records import KnownSite, SafeInt, StrictRecord, text
 from server import admin
 from server.changes import site_scope
 from server.testing import LiveServer, live_server, postgres_database
@@ -29,13 +30,37 @@ from tests.pg import require_postgres
 SCHEMA = {"X-Sihao-Schema": "1"}
 
 
+NoteText = text(2000)
+
+
+class NotePayload(StrictRecord):
+    text: NoteText = ""
+    n: SafeInt = 0
+
+
+class CasePayload(StrictRecord):
+    route_to: KnownSite
+    text: NoteText = ""
+
+
 class ServerTestPlugin:
     """Record kinds for the tests; ``test.case`` records are routed to another site."""
 
     @hookimpl
     def sihao_record_kinds(self, registry: Any) -> None:
-        registry.add("test.note", payload_version=2, description="a note")
-        registry.add("test.case", payload_version=1, description="a case routed elsewhere")
+        registry.add(
+            "test.note",
+            payload_version=2,
+            description="a note",
+            schema=NotePayload,
+            schemas={1: NotePayload},
+        )
+        registry.add(
+            "test.case",
+            payload_version=1,
+            description="a case routed elsewhere",
+            schema=CasePayload,
+        )
 
     @hookimpl
     def sihao_server_record_applied(self, record: Any, emit: Any) -> None:

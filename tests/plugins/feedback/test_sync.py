@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from uuid6 import uuid7
 
 from core import credentials
+from core.models import utcnow
 from core.outbox import Outbox, OutboxState
 from core.sync.engine import Syncer
 from plugins.feedback import cases, inspections, reference
@@ -140,7 +141,8 @@ def test_cases_route_to_the_unit_and_state_changes_come_back(server: Any, tmp_pa
                             "note": "已联系体验官，自助机已报修",
                             "actor": "T001",
                             "happened_on": "2026-10-13",
-                            "created_at": "2099-10-13T09:30:00",
+                            # After the case's first event (now), never in the future.
+                            "created_at": utcnow().isoformat(),
                             "unit_site": TOWN,
                             "case_site": DEMO_SITE,
                         },

@@ -73,9 +73,12 @@ def test_a_voided_rating_leaves_the_server_statistics(server: Any, tmp_path: Pat
                 assert (a01["total"], a01["voided"]) == (1, 1)
 
             # A second void of the same rating (a workstation replaying it under
-            # another id) is refused by the check and, stored anyway, changes nothing.
-            ctx = RecordContext(voids.VOID_KIND, "v2", 1, DEMO_SITE, "ws")
-            payload = json.loads(Outbox.get(Outbox.kind == voids.VOID_KIND).payload)
+            # another id) is refused by the check (the void table, keyed on the rating,
+            # would not count it twice either).
+            again = str(uuid7())
+            ctx = RecordContext(voids.VOID_KIND, again, 1, DEMO_SITE, "ws")
+            first = json.loads(Outbox.get(Outbox.kind == voids.VOID_KIND).payload)
+            payload = {**first, "id": again}
             with db.request_connection():
                 with pytest.raises(RecordRejected, match="voided already"):
                     feedback_server.check_void(payload, ctx)
@@ -83,7 +86,6 @@ def test_a_voided_rating_leaves_the_server_statistics(server: Any, tmp_path: Pat
                     feedback_server.check_void({**payload, "site_code": "370303001-BM"}, ctx)
                 with pytest.raises(RecordRejected, match="no rating"):
                     feedback_server.check_void({**payload, "rating_id": str(uuid7())}, ctx)
-            again = str(uuid7())
             answer = client.post(
                 "/v1/sync/push",
                 headers=headers,
@@ -96,12 +98,14 @@ def test_a_voided_rating_leaves_the_server_statistics(server: Any, tmp_path: Pat
                             "entity_id": again,
                             "payload_version": 1,
                             "created_at": "2026-12-07T09:30:00",
-                            "payload": {**payload, "id": again},
+                            "payload": payload,
                         }
                     ]
                 },
             )
             assert answer.status_code == 200, answer.text
+            result = answer.json()["results"][0]
+            assert result["status"] == "rejected" and "voided already" in result["reason"]
             after = client.get(URL, params={"by": "window"}, headers=headers).json()
             assert after["total"] == total
         with db.request_connection():

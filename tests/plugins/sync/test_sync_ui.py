@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from textual.widgets import Button, DataTable, Input, Static
 
+from core.outbox import RecordRejected
+from core.plugins import hookimpl
 from core.sync import engine
 from core.sync.engine import Syncer
 from plugins.sync import service
@@ -167,3 +169,59 @@ def test_cli_enroll_and_sync(server: Any, tmp_path: Path) -> None:
     watched = runner.invoke(main, ["--data-dir", data, "sync", "--watch", "--interval", "0.1"])
     assert watched.exit_code == 1
     assert "吊销" in watched.output
+
+
+class _Refusing:
+    """A workstation plugin whose check refuses one pulled change."""
+
+    @hookimpl
+    def sihao_apply_change(self, kind: str, id: str, op: str, data: Any) -> bool | None:
+        if kind != "e2e.checked":
+            return None
+        if data.get("forged"):
+            raise RecordRejected("办件状态不能从已办结退回")
+        return True
+
+
+async def test_a_record_the_server_refuses_and_a_change_refused_here_show_their_reasons(
+    server: Any, tmp_path: Path
+) -> None:
+    from core import outbox
+    from core.db import atomic, new_id
+    from server import changes
+    from server import db as server_db
+
+    runtime = workstation(tmp_path / "ws")
+    enroll(runtime, server)
+    runtime.host.register_object("refusing", _Refusing())
+    admin.set_policy(DEMO_SITE, enable=["refusing"])  # on at this site, as IT set it
+    with server_db.transaction():
+        for entity, data in (("ok-1", {"forged": False}), ("forged-1", {"forged": True})):
+            changes.emit(changes.site_scope(DEMO_SITE), "e2e.checked", entity, "upsert", data)
+    write_notes(2)
+    with atomic():  # an integer JavaScript and jsonb cannot hold exactly
+        outbox.enqueue("e2e.note", new_id(), {"text": "超大", "n": 2**60})
+    pushed, _pulled = Syncer(runtime).sync_once()
+    assert pushed.applied == 2 and pushed.rejected == 1
+    assert "refusing" in runtime.host.loaded()
+
+    app = SihaoApp(runtime, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        service.stop_worker(runtime)
+        await settle(pilot)
+        await sign_in(pilot, "9001")
+        await pilot.click("#tile-sync-status")
+        await pilot.pause()
+        rejected = app.screen.query_one("#sync-rejected", DataTable)
+        assert await wait_for(pilot, lambda: rejected.row_count == 1, timeout=20)
+        row = rejected.get_row_at(0)
+        assert row[1] == "e2e.note" and "n:" in str(row[4]) and "payload refused" in str(row[4])
+        refused = app.screen.query_one("#sync-refused", DataTable)
+        assert await wait_for(pilot, lambda: refused.row_count == 1, timeout=20)
+        assert refused.get_row_at(0) == ["e2e.checked", "forged-1", "办件状态不能从已办结退回"]
+        assert "服务器发来、本机拒收的变更" in str(
+            app.screen.query_one("#sync-refused-title", Static).render()
+        )
+        await settle(pilot)
+    service.stop_worker(runtime)
+    admin.set_policy(DEMO_SITE, disable=["refusing"])
