@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from rich.cells import cell_len
+from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
@@ -53,6 +54,8 @@ class StatsScreen(SihaoScreen):
         self.group_by: tuple[str, ...] = ("window",)
         self.rows: list[stats.StatRow] = []
         self.source = LOCAL  # where the figures shown come from
+        self.date_errors: dict[str, str] = {}  # date field -> what is wrong with it
+        self.note = ""
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(id="stats-body"):
@@ -103,17 +106,33 @@ class StatsScreen(SihaoScreen):
         self.action_refresh_stats()
 
     def _date(self, selector: str) -> dt.date | None:
+        """The date typed in ``selector``; a wrong one is listed (once) until fixed."""
         raw = self.query_one(selector, Input).value.strip()
+        self.date_errors.pop(selector, None)
         if not raw:
             return None
         try:
             return dt.date.fromisoformat(raw)
         except ValueError:
-            self.query_one("#stats-message", Static).update(
-                "✗ "
-                + _("The date {value} is not a date: write it as 2026-11-28.").format(value=raw)
-            )
+            self.date_errors[selector] = "✗ " + _(
+                "The date {value} is not a date: write it as 2026-11-28."
+            ).format(value=raw)
             return None
+
+    def _message(self, note: str | None = None) -> None:
+        """The message line: the dates still wrong, then the latest note."""
+        if note is not None:
+            self.note = note
+        lines = [self.date_errors[s] for s in ("#date-from", "#date-to") if s in self.date_errors]
+        if self.note:
+            lines.append(self.note)
+        self.query_one("#stats-message", Static).update(Text("\n".join(lines)))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        selector = f"#{event.input.id}"
+        if selector in self.date_errors:  # fixed (or still wrong): say so as typed
+            self._date(selector)
+            self._message()
 
     def filters(self) -> dict[str, Any]:
         return {
@@ -137,20 +156,19 @@ class StatsScreen(SihaoScreen):
         rows = stats.breakdown(self.group_by, **filters)
         trend = stats.breakdown(("month",), **filters)
         self._show(rows, stats.total(**filters), trend)
-        self.query_one("#stats-message", Static).update(note)
+        self._message(note)
 
     # -- the central server's figures ----------------------------------------------
     def _ask_server(self, group_by: tuple[str, ...], filters: dict[str, Any]) -> None:
         from core.sync import engine
         from core.sync.client import SyncError
 
-        message = self.query_one("#stats-message", Static)
         try:
             client = engine.connect(self.runtime)  # the store and keyring: this thread
         except SyncError as exc:
             self._server_failed(str(exc), filters)
             return
-        message.update(_("Asking the central server…"))
+        self._message(_("Asking the central server…"))
         params: dict[str, Any] = {"include_default": str(filters["include_default"]).lower()}
         if filters["date_from"] is not None:
             params["from"] = filters["date_from"].isoformat()
@@ -194,7 +212,7 @@ class StatsScreen(SihaoScreen):
             return
         self.source = SERVER
         self._show(rows, overall, months)
-        self.query_one("#stats-message", Static).update(
+        self._message(
             _("Counted by the central server for site {site} and every site below it.").format(
                 site=body.get("site", "")
             )
@@ -299,9 +317,7 @@ class StatsScreen(SihaoScreen):
             export.to_xlsx(path, lines)
         else:
             export.to_csv(path, lines)
-        self.query_one("#stats-message", Static).update(
-            _("Exported {n} rows to {path}.").format(n=len(self.rows), path=path)
-        )
+        self._message(_("Exported {n} rows to {path}.").format(n=len(self.rows), path=path))
 
 
 def _key_names(group_by: tuple[str, ...], rows: list[stats.StatRow]) -> dict[tuple[int, str], str]:

@@ -240,3 +240,25 @@ async def test_errors_show_once_and_go_when_the_field_is_fixed(fb_runtime: Runti
         await pilot.press("4")
         await pilot.pause()
         assert _text(error).strip() == ""
+
+
+async def test_statistics_date_errors_show_once_and_go_when_fixed(fb_runtime: Runtime) -> None:
+    rate(fb_runtime, 5)
+    app = SihaoApp(fb_runtime, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_as(pilot, "3001", "feedback.stats", StatsScreen)
+        message = screen.query_one("#stats-message", Static)
+        await pilot.click("#date-from")
+        await pilot.press(*"2026-13-01", "enter")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert _text(message).count("“2026-13-01”不是有效日期") == 1
+        await pilot.click("#date-to")
+        await pilot.press(*"12/31", "enter")
+        await pilot.pause()
+        lines = _text(message).splitlines()
+        assert len(lines) == 2 and "12/31" in lines[1], lines
+        from_field = screen.query_one("#date-from", Input)
+        from_field.value = "2026-01-01"
+        await pilot.pause()
+        assert "2026-13-01" not in _text(message) and "12/31" in _text(message)
