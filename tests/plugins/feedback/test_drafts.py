@@ -31,6 +31,15 @@ async def _fill_inspection(pilot, screen: InspectionScreen) -> None:  # type: ig
     await pilot.pause()
 
 
+async def _sign_out(pilot) -> None:  # type: ignore[no-untyped-def]
+    """F10; where the shell asks first about unsaved input, the answer is yes."""
+    await pilot.press("f10")
+    await pilot.pause()
+    if pilot.app.screen.id == "confirm":
+        await pilot.click("#confirm-yes")
+        await pilot.pause()
+
+
 def _inspection_values(screen: InspectionScreen) -> tuple[str, str, str, int, str]:
     return (
         screen.query_one("#target-ref", Input).value,
@@ -71,15 +80,13 @@ async def test_an_inspection_survives_esc_home_and_sign_out(fb_runtime: Runtime)
         assert isinstance(screen, InspectionScreen)
         assert screen.query_one("#score-attitude", Input).value == "90"
         # Sign-out (F10) and back in: the same person gets it back …
-        await pilot.press("f10")
-        await pilot.pause()
+        await _sign_out(pilot)
         assert isinstance(app.screen, SignInScreen)
         await sign_in(pilot, "4001")  # … another person does not
         app.open_screen(INSPECTION)
         await pilot.pause()
         assert app.screen.query_one("#target-ref", Input).value == ""
-        await pilot.press("f10")
-        await pilot.pause()
+        await _sign_out(pilot)
         screen = await open_as(pilot, "3001", INSPECTION, InspectionScreen)
         assert _inspection_values(screen)[:2] == ("A02", "85")
         assert screen.query_one("#score-attitude", Input).value == "90"
