@@ -118,17 +118,22 @@ def check(draft: InspectionDraft, indicators: IndicatorSet, site_code: str) -> d
         )
     scores: dict[str, float] = {}
     if draft.mode == "score":
+        unscored: list[str] = []  # one sentence for all of them, not one each
         for indicator in indicators.indicators:
             raw = draft.scores.get(indicator.code, "").strip()
             try:
                 value = float(raw)
             except ValueError:
-                problems.append(_("Give {name} a score from 0 to 100.").format(name=indicator.name))
+                unscored.append(indicator.name)
                 continue
             if not SCORE_MIN <= value <= SCORE_MAX or value != value:  # NaN too
-                problems.append(_("Give {name} a score from 0 to 100.").format(name=indicator.name))
+                unscored.append(indicator.name)
                 continue
             scores[indicator.code] = value
+        if unscored:
+            problems.append(
+                _("Give {name} a score from 0 to 100.").format(name="、".join(unscored))
+            )
     severities = {code for code, _name in indicators.severities}
     for finding in draft.findings:
         if finding.severity not in severities:

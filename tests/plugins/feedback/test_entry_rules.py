@@ -262,3 +262,22 @@ async def test_statistics_date_errors_show_once_and_go_when_fixed(fb_runtime: Ru
         from_field.value = "2026-01-01"
         await pilot.pause()
         assert "2026-13-01" not in _text(message) and "12/31" in _text(message)
+
+
+async def test_inspection_problems_go_as_they_are_fixed(fb_runtime: Runtime) -> None:
+    app = SihaoApp(fb_runtime, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_as(pilot, "3001", "feedback.inspection", InspectionScreen)
+        error = screen.query_one("#inspection-error", Static)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        refused = _text(error)
+        assert "请填写检查的站点、窗口或事项" in refused and "办事指南准确性" in refused
+        assert refused.count("办事指南准确性") == 1
+        screen.query_one("#target-ref", Input).value = "A01"
+        await pilot.pause()
+        assert "请填写检查的" not in _text(error) and "办事指南准确性" in _text(error)
+        for indicator in screen.indicators.indicators:
+            screen.query_one(f"#score-{indicator.code}", Input).value = "90"
+        await pilot.pause()
+        assert _text(error) == ""
