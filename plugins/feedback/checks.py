@@ -44,11 +44,6 @@ def _staff_site(staff_no: str) -> str | None:
 
 def check_rating(payload: dict[str, Any], ctx: RecordContext) -> None:
     _same_entity(payload, ctx)
-    if payload["actor"] and payload["actor"] == payload["staff_no"] and not payload["self_rated"]:
-        # Statistics show self-ratings apart (ratings.about_keyer): none passes unmarked.
-        raise RecordRejected(
-            "a rating keyed by the staff member it rates must be marked self_rated"
-        )
     unit = payload["unit_site"]
     if unit != ctx.site_code and unit != _staff_site(payload["staff_no"]):
         raise RecordRejected(

@@ -240,6 +240,13 @@ class _JsonSQL:
     def real_name(self) -> str:
         return self.flag("real_name")
 
+    def self_rated(self) -> str:
+        """As ``_self_rated``: flagged, or keyed by the staff member it rates."""
+        actor, staff = self.field("actor"), self.field("staff_no")
+        return (
+            f"({self.flag('self_rated')} OR coalesce({actor} <> '' AND {actor} = {staff}, false))"
+        )
+
     def flag(self, name: str) -> str:
         true = "'true'" if self.postgres else "1"
         return f"coalesce({self.field(name)} = {true}, false)"
@@ -296,8 +303,15 @@ def _tally_key(data: dict[str, Any]) -> tuple[Any, ...] | None:
         level,
         str(data.get("kind") or ""),
         bool(data.get("real_name")),
-        bool(data.get("self_rated")),
+        _self_rated(data),
     )
+
+
+def _self_rated(data: dict[str, Any]) -> bool:
+    """Marked so by the workstation, or plainly keyed by the staff member it rates: a
+    payload cannot hide a self-rating from the statistics by leaving the flag out."""
+    actor = data.get("actor")
+    return bool(data.get("self_rated")) or bool(actor and actor == data.get("staff_no"))
 
 
 def tally_ratings(records: Iterable[Any]) -> None:
@@ -536,7 +550,7 @@ def _rating_counts(
         sql.level(),
         sql.field("kind"),
         sql.real_name(),
-        sql.flag("self_rated"),
+        sql.self_rated(),
     ]
     query = (
         f"SELECT {', '.join([*columns, 'count(*)'])} FROM records WHERE {where} "
@@ -584,7 +598,7 @@ def _rating_counts_python(
             level,
             data.get("kind"),
             bool(data.get("real_name")),
-            bool(data.get("self_rated")),
+            _self_rated(data),
         )
         counts[key] = counts.get(key, 0) + 1
     return [(*key, n) for key, n in counts.items()]

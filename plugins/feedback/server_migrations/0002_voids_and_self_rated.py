@@ -63,6 +63,33 @@ def up(migrator, db):
             True,
         ),
     )
+    # Counted again with the flag: a rating keyed by the staff member it rates is
+    # self-rated whatever its payload says (plugins/feedback/server.py, _self_rated).
+    postgres = isinstance(db, PostgresqlDatabase)
+
+    def field(name):
+        if postgres:
+            return f"coalesce(payload::json ->> '{name}', '')"
+        return f"coalesce(json_extract(payload, '$.{name}'), '')"
+
+    true = "'true'" if postgres else "1"
+    real = f"{field('real_name')} = {true}"
+    self_rated = (
+        f"({field('self_rated')} = {true} "
+        f"OR ({field('actor')} <> '' AND {field('actor')} = {field('staff_no')}))"
+    )
+    level = f"CAST({field('level')} AS INTEGER)"
+    dims = [field(n) for n in ("unit_site", "window_no", "staff_no", "department", "rating_month")]
+    groups = [*dims, level, field("kind"), real, self_rated]
+    db.execute_sql("DELETE FROM feedback_rating_tally")
+    db.execute_sql(
+        "INSERT INTO feedback_rating_tally (unit_site, window_no, staff_no, department, "
+        "rating_month, level, kind, real_name, self_rated, n) "
+        f"SELECT {', '.join(groups)}, count(*) FROM records "
+        "WHERE kind = 'feedback.rating' "
+        f"AND CAST({field('level')} AS TEXT) IN ('1', '2', '3', '4', '5') "
+        f"GROUP BY {', '.join(groups)}"
+    )
 
 
 def down(migrator, db):

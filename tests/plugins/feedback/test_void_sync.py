@@ -114,3 +114,72 @@ def test_a_voided_rating_leaves_the_server_statistics(server: Any, tmp_path: Pat
                 assert tallied == feedback_server.city_stats(by, use_tally=False), by
     finally:
         runtime.shutdown()
+
+
+def test_self_ratings_are_counted_apart_by_the_server(server: Any, tmp_path: Path) -> None:
+    from plugins.feedback import ratings, reference
+    from plugins.feedback import server as feedback_server
+    from plugins.feedback.ratings import RatingDraft
+    from server import db
+
+    runtime = workstation(tmp_path / "village", seed=True)
+    runtime.config.plugin_settings["feedback"] = {"allow_self_rating": True}
+    try:
+        enroll(runtime, server)
+        syncer = Syncer(runtime)
+        syncer.sync_once()
+        settings = runtime.settings("feedback")
+        checked = ratings.validate(
+            RatingDraft(window_no="A01", level=5),
+            reference.tag_set(),
+            settings,
+            DEMO_SITE,
+            actor="1001",
+        )
+        assert checked.ok and checked.self_rated
+        mine = ratings.save(
+            checked,
+            actor="1001",
+            site_code=DEMO_SITE,
+            tagset=reference.tag_set(),
+            calendar=runtime.calendar,
+            case_settings=settings,
+        )
+        assert syncer.sync_once()[0].rejected == 0
+        token = credentials.get_token(runtime.paths.data_dir)
+        headers = {"Authorization": f"Bearer {token}", **SCHEMA}
+        # A payload naming its keyer as the staff member rated, flag left out: the
+        # server counts it as self-rated all the same.
+        sent = json.loads(Outbox.get(Outbox.entity_id == mine.id).payload)
+        hidden = {**sent, "id": str(uuid7()), "staff_no": "1001", "window_no": "A03"}
+        del hidden["self_rated"]
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            answer = client.post(
+                "/v1/sync/push",
+                headers=headers,
+                json={
+                    "mutations": [
+                        {
+                            "client_seq": 2000,
+                            "mutation_id": str(uuid7()),
+                            "kind": "feedback.rating",
+                            "entity_id": hidden["id"],
+                            "payload_version": 1,
+                            "created_at": "2026-12-07T09:30:00",
+                            "payload": hidden,
+                        }
+                    ]
+                },
+            )
+            assert answer.json()["results"][0]["status"] == "applied", answer.text
+            body = client.get(URL, params={"by": "window"}, headers=headers).json()
+        rows = {r["key"]["window"]: r for r in body["rows"]}
+        assert rows["A01"]["self_rated"] == 1 and rows["A03"]["self_rated"] == 1
+        assert body["total"]["self_rated"] == 2  # (the server is shared: other ratings too)
+        with db.request_connection():
+            by = ("window", "month")
+            assert feedback_server.city_stats(by, use_tally=True) == feedback_server.city_stats(
+                by, use_tally=False
+            )
+    finally:
+        runtime.shutdown()
