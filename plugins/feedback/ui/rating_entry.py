@@ -74,6 +74,12 @@ WIDGET_FIELDS["real-name"] = {"applicant_name", "applicant_id", "applicant_phone
 RECENT_LIMIT = 50  # the cards this person keyed today, shown to check and void
 
 
+def _local_midnight_utc() -> dt.datetime:
+    """Today's start at this workstation, in UTC as ratings' created_at is stored."""
+    midnight = dt.datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight.astimezone(dt.UTC).replace(tzinfo=None)
+
+
 class RatingEntryScreen(DraftForm, SihaoScreen):
     CSS_PATH = "rating_entry.tcss"
     FORM_ID = "feedback.rating_entry"
@@ -361,10 +367,7 @@ class RatingEntryScreen(DraftForm, SihaoScreen):
             .where(
                 (Rating.actor == session.staff_no)
                 & (Rating.site_code == self.site_code)
-                & (
-                    Rating.created_at
-                    >= dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=16)
-                )
+                & (Rating.created_at >= _local_midnight_utc())
             )
             .order_by(Rating.created_at.desc())
             .limit(RECENT_LIMIT)

@@ -281,3 +281,32 @@ async def test_inspection_problems_go_as_they_are_fixed(fb_runtime: Runtime) -> 
             screen.query_one(f"#score-{indicator.code}", Input).value = "90"
         await pilot.pause()
         assert _text(error) == ""
+
+
+async def test_todays_cards_come_back_to_be_voided(fb_runtime: Runtime) -> None:
+    """Cards keyed earlier today by this person are listed when the entry is opened
+    again (with their void marks), so one keyed wrong can still be voided."""
+    app = SihaoApp(fb_runtime, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_as(pilot, "3001", "feedback.rating_entry", RatingEntryScreen)
+        screen.query_one("#window", Select).value = "A01"
+        await pilot.press("5", "enter")
+        await pilot.pause()
+        await pilot.press("4", "enter")
+        await pilot.pause()
+        first = Rating.select().order_by(Rating.created_at).first()
+        voids.void_rating(
+            first.id, reason="窗口选错", actor="3001", role="supervisor", site_code="370303-ZWFW"
+        )
+        await pilot.press("escape")
+        await pilot.pause()
+        app.open_screen("feedback.rating_entry")
+        await pilot.pause()
+        table = app.screen.query_one("#recent", DataTable)
+        assert table.row_count == 2
+        assert str(table.get_row_at(0)[-1]) == "已作废：窗口选错"
+        assert str(table.get_row_at(1)[-1]) == ""
+        await pilot.press("f10")
+        await pilot.pause()
+        other = await open_as(pilot, "1002", "feedback.rating_entry", RatingEntryScreen)
+        assert other.query_one("#recent", DataTable).row_count == 0  # someone else's
