@@ -178,7 +178,7 @@ async def test_a_saved_card_is_voided_with_a_reason(fb_runtime: Runtime, tmp_pat
 
 
 def test_only_the_keyer_or_a_supervisor_voids(fb_runtime: Runtime) -> None:
-    rating = rate(fb_runtime, 4)  # keyed by 4001 (tests/plugins/feedback/helpers.py)
+    rating = rate(fb_runtime, 4)  # keyed by 4001, an officer
     site = fb_runtime.config.site_code
     with pytest.raises(voids.VoidError, match="只有录入该卡的人员或督查人员"):
         voids.void_rating(rating.id, reason="错", actor="1002", role="clerk", site_code=site)
