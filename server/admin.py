@@ -389,7 +389,12 @@ def parse_holidays(path: Path) -> tuple[int, list[dict[str, Any]]]:
     rows: list[dict[str, Any]]
     year: int | None = None
     if path.suffix.lower() == ".json":
-        data = json.loads(text)
+        from core.safefiles import FileRefused, load_json
+
+        try:  # nesting and syntax checked (a RecursionError or a traceback otherwise)
+            data = load_json(text, name=path.name)
+        except FileRefused as exc:
+            raise AdminError(str(exc)) from exc
         if isinstance(data, dict):
             year = data.get("year")
             rows = list(data.get("days", []))

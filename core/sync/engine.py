@@ -78,6 +78,7 @@ from core.sync.client import (
     SyncError,
     Unauthorized,
     UpgradeRequired,
+    check_server_url,
 )
 from core.sync.models import Blocked, ParkedChange, SyncSeen, SyncState
 
@@ -375,9 +376,12 @@ class Syncer:
 
     # -- plumbing ------------------------------------------------------------------
     def _new_client(self, base_url: str, token: str | None) -> SyncClient:
+        # Checked here too: a test's or a tool's factory gets no token over plain http.
+        allow = self.runtime.config.allow_insecure_http
+        check_server_url(base_url, allow_insecure=allow)
         if self._client_factory is not None:
             return self._client_factory(base_url, token)
-        return SyncClient(base_url, token, timeout=self.timeout)
+        return SyncClient(base_url, token, timeout=self.timeout, allow_insecure=allow)
 
     def _connected(self) -> SyncClient:
         state = sync_state()
@@ -430,12 +434,14 @@ class Syncer:
 
     def record_failure(self, exc: BaseException) -> None:
         """Record an unexpected local failure (a locked store, a bug) for the Sync screen."""
+        log.error("sync failed on this workstation: %s: %s", type(exc).__name__, exc)
         self._record_error(
             SyncError(
-                _("Sync failed on this workstation ({error}); will retry.").format(
-                    error=type(exc).__name__
+                _(
+                    "Sync stopped because of a problem on this workstation (the details are "
+                    "in its log). It will try again by itself; nothing is lost."
                 ),
-                str(exc),
+                f"{type(exc).__name__}: {exc}",
             )
         )
 
@@ -452,6 +458,8 @@ class Syncer:
         from core.config import save_site_config
 
         server_url = server_url.strip().rstrip("/")
+        # Before the keyring and the one-time code are touched: refused means nothing used.
+        check_server_url(server_url, allow_insecure=self.runtime.config.allow_insecure_http)
         credentials.get_token(self.data_dir)  # fail on a missing keyring before using the code
         client = self._new_client(server_url, None)
         try:

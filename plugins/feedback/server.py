@@ -134,11 +134,13 @@ def add_cli(group: Any) -> None:
     @click.pass_context
     def publish(ctx: click.Context, kind: str, file: Path) -> None:
         """Send a new tag or indicator set (JSON, like the shipped one) to every workstation."""
+        from core.safefiles import FileRefused, load_json
+
         try:
-            data = json.loads(file.read_text(encoding="utf-8"))
+            data = load_json(file.read_bytes(), name=file.name)
         except OSError as exc:
             raise Problem(f"cannot read {file}: {exc.strerror or exc}") from exc
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except FileRefused as exc:  # not UTF-8, not JSON, nested too deep
             raise Problem(f"{file} is not a JSON file (UTF-8): {exc}") from exc
         open_database(ctx)
         try:
@@ -229,9 +231,8 @@ class _JsonSQL:
     def level(self) -> str:
         # Only the five levels are cast: a stored text that is no level (never since
         # payloads are validated) is left out, where a failing CAST was a 500.
-        # As text on both: SQLite's json_extract gives an integer, and 5 IN ('5') is
-        # false there (no affinity), which left every rating out on SQLite.
         level = self.field("level")
+        # As text: SQLite's json_extract gives the integer 2, which is not '2'.
         return (
             f"CASE WHEN CAST({level} AS TEXT) IN ('1', '2', '3', '4', '5') "
             f"THEN CAST({level} AS INTEGER) END"

@@ -122,7 +122,7 @@ class SyncScreen(SihaoScreen):
                 row.kind,
                 row.entity_id,
                 service.when_text(row.created_at),
-                row.last_error,
+                service.rejection_text(row.last_error),
                 key=str(row.client_seq),
             )
         if table.row_count:

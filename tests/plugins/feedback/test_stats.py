@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from textual.widgets import DataTable, Static
 
 from core.runtime import Runtime
+from core.safefiles import neutralise_cell
 from plugins.feedback import cases, export, stats
 from plugins.feedback.cases import CaseState
 from plugins.feedback.models import Case
@@ -110,8 +111,8 @@ def test_exports_escape_formulas(fb_runtime: Runtime, tmp_path: Path) -> None:
     assert sorted(c.value for c in cells) == keys
     # Figures stay numbers.
     assert sheet.cell(row=2, column=2).data_type == "n"
-    assert export.safe_cell("\tx") == "'\tx" and export.safe_cell("\rx") == "'\rx"
-    assert export.safe_cell(-3) == -3
+    assert neutralise_cell("\tx") == "'\tx" and neutralise_cell("\rx") == "'\rx"
+    assert neutralise_cell(-3) == -3
 
 
 async def test_statistics_screen_shows_rates_trend_and_exports(

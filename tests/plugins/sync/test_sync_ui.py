@@ -215,7 +215,8 @@ async def test_a_record_the_server_refuses_and_a_change_refused_here_show_their_
         rejected = app.screen.query_one("#sync-rejected", DataTable)
         assert await wait_for(pilot, lambda: rejected.row_count == 1, timeout=20)
         row = rejected.get_row_at(0)
-        assert row[1] == "e2e.note" and "n:" in str(row[4]) and "payload refused" in str(row[4])
+        # In the clerk's language, with the server's words on the field for IT.
+        assert row[1] == "e2e.note" and str(row[4]).startswith("服务器拒收了这条记录的内容（n:")
         refused = app.screen.query_one("#sync-refused", DataTable)
         assert await wait_for(pilot, lambda: refused.row_count == 1, timeout=20)
         assert refused.get_row_at(0) == ["e2e.checked", "forged-1", "办件状态不能从已办结退回"]
@@ -225,3 +226,30 @@ async def test_a_record_the_server_refuses_and_a_change_refused_here_show_their_
         await settle(pilot)
     service.stop_worker(runtime)
     admin.set_policy(DEMO_SITE, disable=["refusing"])
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_enroll_screen_refuses_plain_http_in_view(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """The refusal names the fix, and at 80x24 the form scrolls so the answer is seen."""
+    runtime = workstation(tmp_path / "ws", seed=True)
+    app = SihaoApp(runtime, watch=False)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "9001")
+        await pilot.click("#tile-sync-enroll")
+        await pilot.pause()
+        app.screen.query_one("#enroll-server", Input).value = "http://10.20.30.40:8765"
+        app.screen.query_one("#enroll-code", Input).value = "ABC123"
+        await pilot.click("#enroll-submit")
+        result = app.screen.query_one("#enroll-result", Static)
+        assert await wait_for(pilot, lambda: "未加密" in str(result.render()), timeout=20)
+        assert "allow_insecure_http" in str(result.render())
+        await pilot.pause(0.2)
+        form = app.screen.query_one("#enroll-form")
+        assert result.region.height >= 2  # the whole sentence, wrapped
+        assert form.region.contains_region(result.region), (result.region, form.region)
+        assert result.region.bottom <= size[1] - 2  # above the status bar and footer
+        assert not engine.status().enrolled
+        await settle(pilot)
