@@ -35,6 +35,10 @@ async def test_rating_card_shows_every_tag_and_the_date(
     app = SihaoApp(fb_runtime, watch=False)
     async with app.run_test(size=size) as pilot:
         screen = await open_as(pilot, "3001", "feedback.rating_entry", RatingEntryScreen)
+        # A long window name chosen keeps its row one line high.
+        screen.query_one("#window", Select).value = "A01"
+        await pilot.pause()
+        assert screen.query_one("#window").region.height == 1
         await pilot.press("2")  # five tags at level 2: [a] to [e]
         await pilot.pause()
         text = "\n".join(screen_text(app))
