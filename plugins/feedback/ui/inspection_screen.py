@@ -55,7 +55,8 @@ class InspectionScreen(DraftForm, SihaoScreen):
         Binding("ctrl+f", "add_finding", N_("Add finding"), priority=True),
         Binding("ctrl+s", "save", N_("Save"), priority=True),
         Binding("f9", "history", N_("Past inspections"), priority=True),
-        Binding("ctrl+d", "discard_draft", N_("Discard draft"), priority=True),
+        # Not in the footer (it is full at 80 columns): said when a draft is put back.
+        Binding("ctrl+d", "discard_draft", N_("Discard draft"), priority=True, show=False),
     ]
 
     def __init__(self, runtime: Any) -> None:

@@ -90,7 +90,8 @@ class RatingEntryScreen(DraftForm, SihaoScreen):
         Binding("f5", "toggle_real_name", N_("Real-name"), priority=True),
         Binding("f6", "focus_pad", N_("Level/tags"), priority=True),
         Binding("f7", "void_card", N_("Void card"), priority=True),
-        Binding("ctrl+d", "discard_draft", N_("Discard draft"), priority=True),
+        # Not in the footer (it is full at 80 columns): said when a draft is put back.
+        Binding("ctrl+d", "discard_draft", N_("Discard draft"), priority=True, show=False),
     ]
 
     def __init__(self, runtime: Any) -> None:
