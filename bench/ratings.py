@@ -68,9 +68,9 @@ def _generate(db: sqlite3.Connection, count: int, seed: int = 7) -> int:
         "id, site_code, unit_site, target, case_no, item_code, item_name, department, "
         "window_no, staff_no, channel, mode, level, tags, tagset_version, text, real_name, "
         "applicant_name, applicant_id, applicant_phone, kind, follow_up_of, rated_on, "
-        "rating_month, actor, created_at"
+        "rating_month, actor, created_at, self_rated"
     )
-    sql = f"INSERT INTO rating ({columns}) VALUES ({', '.join('?' * 26)})"
+    sql = f"INSERT INTO rating ({columns}) VALUES ({', '.join('?' * 27)})"
     bad_real: list[tuple[object, ...]] = []
     batch: list[tuple[object, ...]] = []
     for n in range(count):
@@ -87,6 +87,7 @@ def _generate(db: sqlite3.Connection, count: int, seed: int = 7) -> int:
                 items[item], "", departments[item % 19], rng.choice(windows), rng.choice(staff),
                 rng.choice(channels), "onsite", level, "[]", "2026.1", "", real,
                 "", "", "", kind, "", f"{month}-15", month, "1001", f"{month}-15 10:00:00",
+                False,
             )
         )  # fmt: skip
         if real and level <= 2:
@@ -190,11 +191,17 @@ async def _drive_cards(data_dir: Path, cards: int) -> dict[str, float]:
         from core.auth import Session
         from core.models import Staff
 
-        clerk = Staff.get_by_id("1001")
-        session = Session("1001", clerk.name, "clerk", clerk.site_id, clerk.window_id)
+        # A clerk of window A03 keys the cards of window A01 (nobody keys their own).
+        clerk = Staff.get_by_id("1002")
+        session = Session("1002", clerk.name, "clerk", clerk.site_id, clerk.window_id)
         app.signed_in(session)
         await pilot.pause()
-        app.push_screen(RatingEntryScreen(runtime))  # channel 评议卡, the clerk's window
+        screen = RatingEntryScreen(runtime)
+        app.push_screen(screen)  # channel 评议卡
+        await pilot.pause()
+        from textual.widgets import Select
+
+        screen.query_one("#window", Select).value = "A01"
         await pilot.pause()
         started = time.perf_counter()
         for _ in range(cards):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from core.audit import AuditEntry
 from core.catalog.models import MODELS as CATALOG_MODELS
+from core.drafts import FormDraft
 from core.models import CORE_MODELS
 from core.outbox import Outbox
 from core.printing.models import MODELS as PRINTING_MODELS
@@ -24,4 +25,5 @@ MODELS = [
     *CATALOG_MODELS,
     *SYNC_MODELS,
     *PRINTING_MODELS,
+    FormDraft,
 ]

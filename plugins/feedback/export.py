@@ -4,7 +4,9 @@ A cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage re
 is run as a formula by Excel and WPS (CSV injection, OWASP); such text is written
 with a leading apostrophe by the neutraliser every export shares
 (``core.safefiles.neutralise_cell``). Numbers stay numbers. Only aggregate figures
-are exported: no personal data leaves this way.
+are exported: no personal data leaves this way. Voided ratings are left out of
+every figure and counted in a column of their own, as are self-rated ones
+(counted, but shown), so the export accounts for every card.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ def table(group_by: Sequence[str], rows: Sequence[StatRow]) -> list[list[Any]]:
         _("Active ratings"),
         _("Cases"),
         _("Active rating rate"),
+        _("Self-rated (counted)"),
+        _("Voided (not counted)"),
     ]
 
     def rate(value: float | None) -> float | str:
@@ -71,6 +75,8 @@ def table(group_by: Sequence[str], rows: Sequence[StatRow]) -> list[list[Any]]:
                 row.active,
                 row.cases,
                 rate(row.active_rate),
+                row.self_rated,
+                row.voided,
             ]
         )
     return lines

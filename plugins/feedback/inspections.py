@@ -26,7 +26,14 @@ from core.models import Site, Window
 from core.roles import Role
 from core.workdays import WorkingCalendar
 from plugins.feedback import cases
-from plugins.feedback.models import Finding, Inspection, InspectionScore, WalkStep, row_data
+from plugins.feedback.models import (
+    Case,
+    Finding,
+    Inspection,
+    InspectionScore,
+    WalkStep,
+    row_data,
+)
 from plugins.feedback.reference import IndicatorSet
 
 log = logging.getLogger(__name__)
@@ -57,6 +64,12 @@ class InspectionDraft:
     findings: list[FindingDraft] = field(default_factory=list)
     steps: list[tuple[str, float]] = field(default_factory=list)  # walk: (name, seconds)
     note: str = ""
+
+
+SCORE_MIN, SCORE_MAX = 0.0, 100.0
+# What a score field accepts as it is typed: 0 to 100, at most two decimals. A key
+# that would make anything else (5150, 100.5, 1e3) is not taken.
+SCORE_PATTERN = r"(100(\.0{0,2})?|[0-9]{1,2}(\.[0-9]{0,2})?)?"
 
 
 def weighted_score(indicators: IndicatorSet, scores: dict[str, float]) -> float:
@@ -105,17 +118,22 @@ def check(draft: InspectionDraft, indicators: IndicatorSet, site_code: str) -> d
         )
     scores: dict[str, float] = {}
     if draft.mode == "score":
+        unscored: list[str] = []  # one sentence for all of them, not one each
         for indicator in indicators.indicators:
             raw = draft.scores.get(indicator.code, "").strip()
             try:
                 value = float(raw)
             except ValueError:
-                problems.append(_("Give {name} a score from 0 to 100.").format(name=indicator.name))
+                unscored.append(indicator.name)
                 continue
-            if not 0 <= value <= 100:
-                problems.append(_("Give {name} a score from 0 to 100.").format(name=indicator.name))
+            if not SCORE_MIN <= value <= SCORE_MAX or value != value:  # NaN too
+                unscored.append(indicator.name)
                 continue
             scores[indicator.code] = value
+        if unscored:
+            problems.append(
+                _("Give {name} a score from 0 to 100.").format(name="、".join(unscored))
+            )
     severities = {code for code, _name in indicators.severities}
     for finding in draft.findings:
         if finding.severity not in severities:
@@ -232,3 +250,61 @@ def recent(site_code: str, limit: int = 20) -> list[Inspection]:
         .order_by(Inspection.created_at.desc())
         .limit(limit)
     )
+
+
+@dataclass(frozen=True)
+class FindingView:
+    finding: Finding
+    case: Case | None
+    state: str  # the case's current state, as people name it ("整改中"), or ""
+
+
+@dataclass(frozen=True)
+class InspectionView:
+    inspection: Inspection
+    findings: tuple[FindingView, ...]
+
+    @property
+    def open_cases(self) -> int:
+        from plugins.feedback.cases import OPEN_STATES
+
+        labels = {state.label for state in OPEN_STATES}
+        return sum(1 for f in self.findings if f.case is not None and f.state in labels)
+
+
+def history(site_code: str, limit: int = 200) -> list[InspectionView]:
+    """Past inspections and walk-throughs of this site, newest first, each with its
+    findings and the rectification case each finding opened (and its state now)."""
+    from plugins.feedback.cases import current_states
+
+    inspections = list(
+        Inspection.select()
+        .where(Inspection.site_code == site_code)
+        .order_by(Inspection.created_at.desc(), Inspection.id.desc())
+        .limit(limit)
+    )
+    ids = [i.id for i in inspections]
+    findings: dict[str, list[Finding]] = {}
+    for finding in Finding.select().where(Finding.inspection_id.in_(ids)).order_by(Finding.id):
+        findings.setdefault(finding.inspection_id, []).append(finding)
+    finding_ids = [f.id for group in findings.values() for f in group]
+    opened = {
+        case.source_id: case
+        for case in Case.select().where(
+            (Case.source == "finding") & Case.source_id.in_(finding_ids)
+        )
+    }
+    states = current_states([case.id for case in opened.values()])
+    views = []
+    for inspection in inspections:
+        rows = []
+        for finding in findings.get(inspection.id, []):
+            case = opened.get(finding.id)
+            state = ""
+            if case is not None:
+                from plugins.feedback.cases import CaseState
+
+                state = states.get(case.id, CaseState.PENDING_CALLBACK).label
+            rows.append(FindingView(finding, case, state))
+        views.append(InspectionView(inspection, tuple(rows)))
+    return views

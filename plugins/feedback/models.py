@@ -49,6 +49,9 @@ class Rating(BaseModel):
     applicant_phone = peewee.CharField(default="")
     kind = peewee.CharField()  # active | default | follow_up
     follow_up_of = peewee.CharField(default="")
+    # Keyed by the staff member rated or one at the window rated: refused unless the
+    # site allows it (a single-window village point), and then flagged for statistics.
+    self_rated = peewee.BooleanField(default=False, index=True)
     rated_on = peewee.DateField(index=True)
     rating_month = peewee.CharField()  # "2026-11", for grouping
     actor = peewee.CharField(default="")
@@ -60,6 +63,23 @@ class Rating(BaseModel):
             (("window_no", "rating_month", "level", "kind", "real_name"), False),
             (("unit_site", "rating_month", "level", "kind", "real_name"), False),
         )
+
+
+class RatingVoid(BaseModel):
+    """A rating taken back (a card keyed twice, the wrong window…): the rating row
+    stays, as the audit chain requires; this row says it no longer counts, why, who
+    and when. Statistics leave voided ratings out; exports show them counted apart."""
+
+    id = peewee.CharField(primary_key=True, default=new_id)
+    rating_id = peewee.CharField(unique=True)  # a rating is voided once
+    site_code = peewee.CharField()
+    reason = peewee.TextField()
+    actor = peewee.CharField()
+    voided_on = peewee.DateField()
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "rating_void"
 
 
 class Case(BaseModel):
@@ -181,12 +201,24 @@ class RatingTally(BaseModel):
     level = peewee.IntegerField()
     kind = peewee.CharField()
     real_name = peewee.BooleanField()
+    self_rated = peewee.BooleanField(default=False)
     count = peewee.IntegerField(default=0)
 
     class Meta:
         table_name = "rating_tally"
         indexes = (
-            (("unit_site", "window_no", "rating_month", "level", "kind", "real_name"), True),
+            (
+                (
+                    "unit_site",
+                    "window_no",
+                    "rating_month",
+                    "level",
+                    "kind",
+                    "real_name",
+                    "self_rated",
+                ),
+                True,
+            ),
         )
 
 
@@ -202,6 +234,7 @@ class ReferenceSet(BaseModel):
 
 MODELS: list[type[BaseModel]] = [
     Rating,
+    RatingVoid,
     Case,
     CaseEvent,
     Inspection,

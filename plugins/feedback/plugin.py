@@ -22,6 +22,7 @@ RATING_SCREEN = "feedback.rating_entry"
 CASES_SCREEN = "feedback.cases"
 INSPECTION_SCREEN = "feedback.inspection"
 WALK_SCREEN = "feedback.walk"
+HISTORY_SCREEN = "feedback.inspection_history"
 STATS_SCREEN = "feedback.stats"
 
 RATING_ROLES = (Role.CLERK, Role.SUPERVISOR, Role.OFFICER)
@@ -30,6 +31,7 @@ INSPECTION_ROLES = (Role.SUPERVISOR, Role.OFFICER)
 STATS_ROLES = (Role.SUPERVISOR, Role.OFFICER, Role.IT_ADMIN)
 
 REFERENCE_KIND = "feedback.reference"
+VOID_KIND = "feedback.rating_void"  # voids.VOID_KIND, without importing it at start-up
 
 
 @hookimpl
@@ -63,6 +65,12 @@ def _inspection_screen(runtime: Any) -> Any:
     from plugins.feedback.ui.inspection_screen import InspectionScreen
 
     return InspectionScreen(runtime)
+
+
+def _history_screen(runtime: Any) -> Any:
+    from plugins.feedback.ui.inspection_history import InspectionHistoryScreen
+
+    return InspectionHistoryScreen(runtime)
 
 
 def _walk_screen(runtime: Any) -> Any:
@@ -120,6 +128,14 @@ def sihao_screens(registry: Any) -> None:
         order=320,
     )
     registry.add(
+        HISTORY_SCREEN,
+        lambda: _("Past inspections"),
+        _history_screen,
+        roles=INSPECTION_ROLES,
+        description=lambda: _("Inspections logged here, their findings and the cases they opened"),
+        order=325,
+    )
+    registry.add(
         WALK_SCREEN,
         lambda: _("Walk the process"),
         _walk_screen,
@@ -159,7 +175,7 @@ def sihao_item_actions(item: Any, context: Any) -> list[ItemAction]:
 def sihao_record_kinds(registry: Any) -> None:
     # The strict payload schemas and the server's checks (pydantic: imported here,
     # never on the workstation's start-up path).
-    from plugins.feedback import checks, schemas
+    from plugins.feedback import checks, schemas, voids
 
     registry.add(
         ratings.RATING_KIND,
@@ -186,6 +202,12 @@ def sihao_record_kinds(registry: Any) -> None:
         description="inspection with scores, findings, steps",
         schema=schemas.InspectionPayload,
         check=checks.check_inspection,
+    )
+    registry.add(
+        voids.VOID_KIND,
+        description="a rating voided, with the reason",
+        schema=schemas.RatingVoidPayload,
+        check=voids.check_pushed,
     )
 
 
@@ -243,7 +265,7 @@ def sihao_server_records_applied(records: Any, emit: Any) -> None:
         from plugins.feedback import server_checks
 
         server_checks.update_states(records)
-    if not any(record.kind == ratings.RATING_KIND for record in records):
+    if not any(record.kind in (ratings.RATING_KIND, VOID_KIND) for record in records):
         return  # most pushes hold no rating
     from plugins.feedback import server
 

@@ -63,6 +63,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     # (date and sequence). A site whose system numbers differently sets its own.
     "case_number_pattern": r"^3703\d{14,18}$",
     "case_number_hint": "3703 开头的 18–22 位数字",
+    # A staff member may not key a rating of themselves or their own window. A
+    # village point with one window and one person sets this to true: their
+    # ratings are then kept, flagged (self_rated) and shown apart in statistics.
+    "allow_self_rating": False,
 }
 
 
@@ -114,15 +118,45 @@ class Checked:
     item_name: str = ""
     department: str = ""
     follow_up_of: str = ""  # the rating a 追评 follows
+    self_rated: bool = False  # keyed by the staff member rated (allowed by the site)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
+def about_keyer(actor: str, staff_no: str, window_no: str, site_code: str) -> str:
+    """Which field makes a card a rating of the person keying it: "staff" (their own
+    staff number), "window" (the window they work at), or "" (neither)."""
+    if not actor:
+        return ""
+    if staff_no and staff_no == actor:
+        return "staff"
+    if window_no:
+        keyer = Staff.get_or_none(Staff.staff_no == actor)
+        if keyer is not None and keyer.window_id is not None:
+            window = Window.get_or_none(Window.id == keyer.window_id)
+            if window is not None and window.site_id == site_code and window.number == window_no:
+                return "window"
+    return ""
+
+
+def self_rating_allowed(settings: dict[str, Any]) -> bool:
+    value = settings.get("allow_self_rating", False)
+    if isinstance(value, str):  # a hand-written site.toml may quote it
+        return value.strip().lower() in ("true", "yes", "1")
+    return bool(value)
+
+
 def validate(
-    draft: RatingDraft, tagset: TagSet, settings: dict[str, Any], site_code: str
+    draft: RatingDraft,
+    tagset: TagSet,
+    settings: dict[str, Any],
+    site_code: str,
+    *,
+    actor: str = "",
 ) -> Checked:
+    """Every problem of a card keyed by ``actor`` (the staff number signed in)."""
     problems: list[Problem] = []
     warnings: list[str] = []
     clean = replace(draft, tags=list(draft.tags))
@@ -288,7 +322,25 @@ def validate(
                 _("A follow-up rating (追评) needs the case number of the earlier rating."),
             )
         )
-    return Checked(tuple(problems), clean, tuple(warnings), item_name, department, follow_up_of)
+    self_field = about_keyer(actor, draft.staff_no, draft.window_no, site_code)
+    if self_field and not self_rating_allowed(settings):
+        problems.append(
+            Problem(
+                self_field,
+                _(
+                    "You cannot key in a rating of yourself or your own window: ask a colleague from another window or a supervisor to key this card."
+                ),
+            )
+        )
+    return Checked(
+        tuple(problems),
+        clean,
+        tuple(warnings),
+        item_name,
+        department,
+        follow_up_of,
+        self_rated=bool(self_field),
+    )
 
 
 def responsible_unit(site_code: str, staff_no: str, window_no: str) -> str:
@@ -317,6 +369,10 @@ def save(
     channel = tagset.channel(draft.channel)
     assert channel is not None and draft.level is not None
     unit = responsible_unit(site_code, draft.staff_no, draft.window_no)
+    # Checked again for the actor saving (validate may have been asked for another).
+    self_rated = bool(about_keyer(actor, draft.staff_no, draft.window_no, site_code))
+    if self_rated and not self_rating_allowed(case_settings):
+        raise ValueError("a staff member may not save a rating of themselves or their window")
     with atomic():
         rating = Rating.create(
             site_code=site_code,
@@ -340,6 +396,7 @@ def save(
             applicant_phone=draft.applicant_phone,
             kind=draft.kind.value,
             follow_up_of=checked.follow_up_of,
+            self_rated=self_rated,
             rated_on=draft.rated_on,
             rating_month=draft.rated_on.strftime("%Y-%m"),
             actor=actor,

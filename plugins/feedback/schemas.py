@@ -38,6 +38,7 @@ from core.records import (
     WriterSite,
     text,
 )
+from plugins.feedback.voids import REASON_MAX
 
 Level = Annotated[int, Field(ge=1, le=5)]
 StaffNo = text(32)
@@ -95,6 +96,9 @@ class RatingPayload(StrictRecord):
     applicant_phone: Short
     kind: Literal["active", "default", "follow_up"]
     follow_up_of: OptionalId
+    # Keyed by the staff member rated (allowed by the site's allow_self_rating):
+    # absent from payloads written before the rule, which were never self-rated.
+    self_rated: bool = False
     rated_on: Day
     rating_month: Month
     actor: StaffNo
@@ -211,3 +215,33 @@ class InspectionPayload(StrictRecord):
             if any(row.inspection_id != own for row in rows):
                 raise ValueError("scores, findings and steps must belong to this inspection")
         return self
+
+
+class VoidedRatingKey(StrictRecord):
+    """The voided rating's grouping columns (``voids.RATING_KEY``), so the server
+    takes it off its statistics without looking the rating up among millions."""
+
+    unit_site: KnownSite
+    window_no: WindowNo
+    staff_no: StaffNo
+    item_code: Code
+    department: Name
+    rated_on: Day
+    rating_month: Month
+    level: Level
+    kind: Literal["active", "default", "follow_up"]
+    real_name: bool
+    self_rated: bool
+
+
+class RatingVoidPayload(StrictRecord):
+    """A rating voided (``feedback.rating_void``): the reason, who and when."""
+
+    id: Id
+    rating_id: Id
+    site_code: WriterSite
+    reason: text(REASON_MAX, min_length=1)  # type: ignore[valid-type]
+    actor: text(32, min_length=1)  # type: ignore[valid-type]
+    voided_on: Day
+    created_at: Timestamp
+    rating: VoidedRatingKey

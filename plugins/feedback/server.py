@@ -37,6 +37,7 @@ from starlette.requests import Request  # annotations are resolved in this modul
 from plugins.feedback import reference, stats
 from plugins.feedback.cases import CASE_KIND, EVENT_KIND
 from plugins.feedback.ratings import RATING_KIND
+from plugins.feedback.voids import RATING_KEY, VOID_KIND
 
 log = logging.getLogger(__name__)
 
@@ -238,14 +239,24 @@ class _JsonSQL:
         )
 
     def real_name(self) -> str:
+        return self.flag("real_name")
+
+    def self_rated(self) -> str:
+        """As ``_self_rated``: flagged, or keyed by the staff member it rates."""
+        actor, staff = self.field("actor"), self.field("staff_no")
+        return (
+            f"({self.flag('self_rated')} OR coalesce({actor} <> '' AND {actor} = {staff}, false))"
+        )
+
+    def flag(self, name: str) -> str:
         true = "'true'" if self.postgres else "1"
-        return f"{self.field('real_name')} = {true}"
+        return f"coalesce({self.field(name)} = {true}, false)"
 
 
 def _filters(
     sql: _JsonSQL, sites: set[str] | None, date_from: dt.date | None, date_to: dt.date | None
 ) -> tuple[str, list[Any]]:
-    clauses = [f"kind = {sql.param}"]
+    clauses = [f"kind = {sql.param}", f"entity_id NOT IN (SELECT rating_id FROM {VOID_TABLE})"]
     params: list[Any] = [RATING_KIND]
     if sites is not None:
         clauses.append(f"{sql.field('unit_site')} IN ({', '.join([sql.param] * len(sites))})")
@@ -278,30 +289,123 @@ _TALLY_KEY = (
     "level",
     "kind",
     "real_name",
+    "self_rated",
 )
+VOID_TABLE = "feedback_rating_void"  # server_migrations/0002
+
+
+def _tally_key(data: dict[str, Any]) -> tuple[Any, ...] | None:
+    try:
+        level = int(data.get("level"))  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return None  # not a rating the statistics can count (never stored by a workstation)
+    return (
+        *(str(data.get(name) or "") for name in _TALLY_KEY[:5]),
+        level,
+        str(data.get("kind") or ""),
+        bool(data.get("real_name")),
+        _self_rated(data),
+    )
+
+
+def _self_rated(data: dict[str, Any]) -> bool:
+    """Marked so by the workstation, or plainly keyed by the staff member it rates: a
+    payload cannot hide a self-rating from the statistics by leaving the flag out."""
+    actor = data.get("actor")
+    return bool(data.get("self_rated")) or bool(actor and actor == data.get("staff_no"))
 
 
 def tally_ratings(records: Iterable[Any]) -> None:
-    """Count the ratings a push stored into feedback_rating_tally (in its transaction):
-    one statement per push, rows in one order so two pushes never deadlock."""
+    """Count the ratings a push stored into feedback_rating_tally, and take voided
+    ones off (in its transaction): one statement per push, rows in one order so two
+    pushes never deadlock."""
+    counts: dict[tuple[Any, ...], int] = {}
+    voids: list[Any] = []
+    for record in records:
+        if not isinstance(record.payload, dict):
+            continue
+        if record.kind == VOID_KIND:
+            voids.append(record)
+            continue
+        if record.kind != RATING_KIND:
+            continue
+        key = _tally_key(record.payload)
+        if key is not None:
+            counts[key] = counts.get(key, 0) + 1
+    _add_to_tally(counts)
+    for record in voids:  # after the ratings: a push may carry a rating and its void
+        if _store_void(record):
+            key = _tally_key(record.payload.get("rating") or {})
+            if key is not None:
+                _add_to_tally({key: -1})
+
+
+def _store_void(record: Any) -> bool:
+    """Keep a void's rating key; False if the rating was voided already (counted once)."""
     from server import db
 
-    counts: dict[tuple[Any, ...], int] = {}
-    for record in records:
-        if record.kind != RATING_KIND or not isinstance(record.payload, dict):
-            continue
-        data = record.payload
-        try:
-            level = int(data.get("level"))
-        except (TypeError, ValueError, OverflowError):
-            continue  # not a rating the statistics can count (refused by the schema since)
-        key = (
-            *(str(data.get(name) or "") for name in _TALLY_KEY[:5]),
-            level,
-            str(data.get("kind") or ""),
-            bool(data.get("real_name")),
+    data = record.payload
+    rating = data.get("rating") if isinstance(data.get("rating"), dict) else None
+    if rating is None or not data.get("rating_id"):
+        return False
+    param = "%s" if db.is_postgres() else "?"
+    columns = ["rating_id", "void_id", "site", *RATING_KEY]
+    values = [
+        str(data["rating_id"]),
+        str(record.entity_id),
+        str(record.site_code),
+        *(
+            bool(rating.get(name))
+            if name in ("real_name", "self_rated")
+            else int(rating.get(name) or 0)
+            if name == "level"
+            else str(rating.get(name) or "")
+            for name in RATING_KEY
+        ),
+    ]
+    cursor = db.database.execute_sql(
+        f"INSERT INTO {VOID_TABLE} ({', '.join(columns)}) VALUES "
+        f"({', '.join([param] * len(columns))}) ON CONFLICT (rating_id) DO NOTHING",
+        values,
+    )
+    return bool(cursor.rowcount)
+
+
+def check_void(payload: dict[str, Any], ctx: Any) -> None:
+    """A pushed void names a rating of the pusher's own site, not voided before."""
+    from core.outbox import RecordRejected
+    from server import db
+    from server.models import EntityOwner
+
+    rating_id = str(payload.get("rating_id") or "")
+    if payload.get("id") != ctx.entity_id:
+        raise RecordRejected("the id inside the rating void is not the record's entity id")
+    if payload.get("site_code") != ctx.site_code:
+        raise RecordRejected(f"void {ctx.entity_id} names another site than the workstation's")
+    earlier = {(kind, entity_id) for kind, entity_id, _data in ctx.earlier}
+    if (RATING_KIND, rating_id) not in earlier:
+        owner = EntityOwner.get_or_none(
+            (EntityOwner.kind == RATING_KIND) & (EntityOwner.entity_id == rating_id)
         )
-        counts[key] = counts.get(key, 0) + 1
+        if owner is None or owner.site != ctx.site_code:
+            raise RecordRejected(f"void {ctx.entity_id}: no rating {rating_id} of this site")
+    again = any(
+        kind == VOID_KIND and data.get("rating_id") == rating_id
+        for kind, _entity_id, data in ctx.earlier
+    )
+    param = "%s" if db.is_postgres() else "?"
+    if (
+        again
+        or db.database.execute_sql(
+            f"SELECT 1 FROM {VOID_TABLE} WHERE rating_id = {param}", [rating_id]
+        ).fetchone()
+    ):
+        raise RecordRejected(f"void {ctx.entity_id}: rating {rating_id} is voided already")
+
+
+def _add_to_tally(counts: dict[tuple[Any, ...], int]) -> None:
+    from server import db
+
     if not counts:
         return
     param = "%s" if db.is_postgres() else "?"
@@ -343,17 +447,28 @@ def city_stats(
     width = len(by)
     rows: dict[tuple[str, ...], dict[str, int]] = {}
     for record in _rating_counts(by, sites, date_from, date_to, use_tally):
-        level, kind, real_name, count = record[width:]
-        if level is None:
+        level, kind, real_name, self_rated, count = record[width:]
+        if level is None or not count:
             continue
         counts = rows.setdefault(key_of(record[:width]), stats.new_counts())
         stats.fold_rating(
-            counts, int(level), str(kind), bool(real_name), int(count), include_default
+            counts,
+            int(level),
+            str(kind),
+            bool(real_name),
+            int(count),
+            include_default,
+            bool(self_rated),
         )
+    voided = _voided(by, sites, date_from, date_to)
+    for values, count in voided.counts:
+        rows.setdefault(key_of(values), stats.new_counts())["voided"] += count
 
     bad_keys: dict[str, tuple[str, ...]] = {}  # case id -> its group
     for data in _payloads(CASE_KIND):
         if data.get("source") != "rating" or not data.get("real_name"):
+            continue
+        if str(data.get("source_id")) in voided.ids:  # a voided rating's case counts nowhere
             continue
         try:
             if int(data.get("level")) > 2:
@@ -408,7 +523,7 @@ def _rating_counts(
         raise ValueError(f"the tally cannot answer {by} from {date_from} to {date_to}")
     if can and use_tally is not False:
         dims = [TALLY_COLUMNS[name] for name in by]
-        columns = [*dims, "level", "kind", "real_name"]
+        columns = [*dims, "level", "kind", "real_name", "self_rated"]
         clauses: list[str] = []
         params: list[Any] = []
         if sites is not None:
@@ -432,6 +547,7 @@ def _rating_counts(
         sql.level(),
         sql.field("kind"),
         sql.real_name(),
+        sql.self_rated(),
     ]
     query = (
         f"SELECT {', '.join([*columns, 'count(*)'])} FROM records WHERE {where} "
@@ -457,7 +573,13 @@ def _rating_counts_python(
     by: tuple[str, ...], sites: set[str] | None, date_from: dt.date | None, date_to: dt.date | None
 ) -> list[tuple[Any, ...]]:
     counts: dict[tuple[Any, ...], int] = {}
+    voided = {
+        str(row[0])
+        for row in _JsonSQL().db.execute_sql(f"SELECT rating_id FROM {VOID_TABLE}").fetchall()
+    }
     for data in _payloads(RATING_KIND):
+        if str(data.get("id")) in voided:
+            continue
         level = data.get("level")
         if type(level) is not int or not 1 <= level <= 5:
             continue
@@ -473,9 +595,62 @@ def _rating_counts_python(
             level,
             data.get("kind"),
             bool(data.get("real_name")),
+            _self_rated(data),
         )
         counts[key] = counts.get(key, 0) + 1
     return [(*key, n) for key, n in counts.items()]
+
+
+class _Voided:
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self.counts: list[tuple[tuple[Any, ...], int]] = []
+
+
+# The void table's column for each dimension (it holds the voided rating's key).
+_VOID_COLUMNS: dict[str, str] = {
+    "site": "unit_site",
+    "window": "window_no",
+    "staff": "staff_no",
+    "item": "item_code",
+    "department": "department",
+    "day": "rated_on",
+    "month": "rating_month",
+    "year": "substr(rating_month, 1, 4)",
+    "level": "unit_site",
+}
+
+
+def _voided(
+    by: tuple[str, ...],
+    sites: set[str] | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+) -> _Voided:
+    """The voided ratings asked about: their ids, and how many per group."""
+    sql = _JsonSQL()
+    clauses: list[str] = []
+    params: list[Any] = []
+    if sites is not None:
+        clauses.append(f"unit_site IN ({', '.join([sql.param] * len(sites))})")
+        params.extend(sorted(sites))
+    if date_from is not None:
+        clauses.append(f"rated_on >= {sql.param}")
+        params.append(date_from.isoformat())
+    if date_to is not None:
+        clauses.append(f"rated_on <= {sql.param}")
+        params.append(date_to.isoformat())
+    where = " AND ".join(clauses) or "1 = 1"
+    columns = [_VOID_COLUMNS[name] for name in by]
+    found = _Voided()
+    query = f"SELECT rating_id, {', '.join([*columns, '1'])} FROM {VOID_TABLE} WHERE {where}"
+    groups: dict[tuple[Any, ...], int] = {}
+    for row in sql.db.execute_sql(query, params).fetchall():
+        found.ids.add(str(row[0]))
+        key = tuple(row[1 : 1 + len(by)])
+        groups[key] = groups.get(key, 0) + 1
+    found.counts = list(groups.items())
+    return found
 
 
 def row_json(by: tuple[str, ...], row: stats.StatRow) -> dict[str, Any]:
@@ -489,6 +664,8 @@ def row_json(by: tuple[str, ...], row: stats.StatRow) -> dict[str, Any]:
         "handled": row.handled,
         "active": row.active,
         "cases": row.cases,
+        "self_rated": row.self_rated,
+        "voided": row.voided,
         "satisfaction_rate": row.satisfaction_rate,
         "bad_rate": row.bad_rate,
         "callback_rate": row.callback_rate,

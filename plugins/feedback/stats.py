@@ -11,6 +11,11 @@
 "Default ratings left out" removes them from all / 满意率 / 差评率, never from the
 cases behind 主动评价率 (that would make it 100% by construction).
 
+Voided ratings (``rating_void``) count nowhere, nor do their cases; each group
+shows how many of its ratings were voided (``voided``) so an export accounts for
+every card keyed. Self-rated ratings (keyed by the staff member rated, where the
+site allows it) count as usual and are shown apart (``self_rated``).
+
 One ``GROUP BY`` over the ratings for the counts (covered by the index on window,
 month, level, kind, real_name: bench/ratings.py), one pass over the real-name bad
 reviews' cases with their latest state for the handled counts; the two are merged
@@ -38,6 +43,9 @@ DIMENSIONS: dict[str, str] = {
     "month": "rating_month",
     "year": "substr(rating_month, 1, 4)",
 }
+# Voided ratings and their cases count nowhere (a rating is voided once: few rows).
+NOT_VOIDED = "id NOT IN (SELECT rating_id FROM rating_void)"
+NOT_VOIDED_CASE = "source_id NOT IN (SELECT rating_id FROM rating_void)"
 # Breakdowns the tally answers (plugins/feedback/tally.py).
 TALLY_DIMENSIONS = frozenset({"site", "window", "month", "year"})
 PERIODS = ("day", "month", "year")
@@ -54,6 +62,8 @@ class StatRow:
     real_name_bad: int = 0
     called_back: int = 0
     handled: int = 0
+    self_rated: int = 0
+    voided: int = 0
 
     @staticmethod
     def _rate(numerator: int, denominator: int) -> float | None:
@@ -131,17 +141,32 @@ def breakdown(
     clauses, params = _where(date_from, date_to, site)
     if use_tally is None:
         use_tally = set(group_by) <= TALLY_DIMENSIONS and date_from is None and date_to is None
-    fine = [*keys, "level", "kind", "real_name"]
-    if use_tally:
-        sql = _sql("rating_tally", keys, ["level", "kind", "real_name", "sum(count)"], clauses)
+    fine = [*keys, "level", "kind", "real_name", "self_rated"]
+    if use_tally:  # voided ratings were taken off the tally when voided
+        sql = _sql("rating_tally", keys, [*fine[width:], "sum(count)"], clauses)
     else:
-        sql = _sql("rating", keys, ["level", "kind", "real_name", "count(*)"], clauses)
+        sql = _sql("rating", keys, [*fine[width:], "count(*)"], [*clauses, NOT_VOIDED])
     sql += " GROUP BY " + ", ".join(fine)
     rows: dict[tuple[str, ...], dict[str, int]] = {}
     for record in db.execute_sql(sql, params).fetchall():
         counts = rows.setdefault(tuple(str(v) for v in record[:width]), new_counts())
-        level, kind, real_name, count = record[width:]
-        fold_rating(counts, level, kind, bool(real_name), int(count), include_default)
+        level, kind, real_name, self_rated, count = record[width:]
+        fold_rating(
+            counts, level, kind, bool(real_name), int(count), include_default, bool(self_rated)
+        )
+    # Voided ratings, few: through the void table to each rating by its key.
+    void_sql = _sql(
+        "rating JOIN rating_void ON rating_void.rating_id = rating.id",
+        keys,
+        ["count(*)"],
+        clauses,
+    )
+    if keys:
+        void_sql += " GROUP BY " + ", ".join(keys)
+    for record in db.execute_sql(void_sql, params).fetchall():
+        if record[width]:
+            counts = rows.setdefault(tuple(str(v) for v in record[:width]), new_counts())
+            counts["voided"] += int(record[width])
     # The latest event of each real-name bad review's case: one index seek per case
     # (unique index on case_id, step: steps, not clocks, order a case's events).
     latest = (
@@ -152,7 +177,7 @@ def breakdown(
         "rectification_case",
         keys,
         [latest],
-        ["source = 'rating'", "real_name", *clauses],
+        ["source = 'rating'", "real_name", *clauses, NOT_VOIDED_CASE],
     )
     for record in db.execute_sql(case_sql, params).fetchall():
         group = rows.get(tuple(str(v) for v in record[:width]))
@@ -170,6 +195,8 @@ COUNTS = (
     "real_name_bad",
     "called_back",
     "handled",
+    "self_rated",
+    "voided",
 )
 
 
@@ -178,9 +205,17 @@ def new_counts() -> dict[str, int]:
 
 
 def fold_rating(
-    counts: dict[str, int], level: int, kind: str, real_name: bool, n: int, include_default: bool
+    counts: dict[str, int],
+    level: int,
+    kind: str,
+    real_name: bool,
+    n: int,
+    include_default: bool,
+    self_rated: bool = False,
 ) -> None:
     """Add ``n`` ratings of one level, kind and real-name flag to a group's counts."""
+    if self_rated:
+        counts["self_rated"] += n
     if kind != "follow_up":
         counts["cases"] += n
     if kind == "active":

@@ -1,6 +1,7 @@
 """The rating tally: counts per unit, window, month, level, kind and real name.
 
-Kept up to date by ``count()`` in the transaction that saves each rating, and
+Kept up to date by ``count()`` in the transaction that saves each rating (and
+takes it off again in the transaction that voids it), and
 recomputed by ``rebuild()`` (after a bulk load, or to repair it). Statistics use
 it when the question is only about units, windows, months and years without a date
 range; any other breakdown reads the ratings themselves.
@@ -11,17 +12,18 @@ from __future__ import annotations
 from core.db import database
 from plugins.feedback.models import Rating, RatingTally
 
-KEY = ("unit_site", "window_no", "rating_month", "level", "kind", "real_name")
+KEY = ("unit_site", "window_no", "rating_month", "level", "kind", "real_name", "self_rated")
 
 
-def count(rating: Rating) -> None:
-    """Add one rating; the caller holds the rating's transaction."""
+def count(rating: Rating, n: int = 1) -> None:
+    """Add one rating (``n=-1``: take a voided one off); the caller holds the
+    rating's transaction."""
     values = {name: getattr(rating, name) for name in KEY}
     (
-        RatingTally.insert(**values, count=1)
+        RatingTally.insert(**values, count=n)
         .on_conflict(
             conflict_target=[getattr(RatingTally, name) for name in KEY],
-            update={RatingTally.count: RatingTally.count + 1},
+            update={RatingTally.count: RatingTally.count + n},
         )
         .execute()
     )
@@ -34,7 +36,9 @@ def rebuild() -> int:
         RatingTally.delete().execute()
         database.execute_sql(
             f"INSERT INTO rating_tally ({columns}, count) "
-            f"SELECT {columns}, count(*) FROM rating GROUP BY {columns}"
+            f"SELECT {columns}, count(*) FROM rating "
+            "WHERE id NOT IN (SELECT rating_id FROM rating_void) "
+            f"GROUP BY {columns}"
         )
     rows: int = RatingTally.select().count()
     return rows

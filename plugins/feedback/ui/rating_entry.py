@@ -10,8 +10,15 @@ Keys (shown in the footer):
   Enter picks the first; the next Enter saves.
 
 Sticky fields (channel, window, staff, date, target, kind) stay from card to card.
-A refused card keeps everything as typed; the error line says what to fix and the
-fields at fault are outlined.
+A refused card keeps everything as typed; the error line says what to fix, once
+per problem, and the fields at fault are outlined until they are changed.
+
+No window is preselected: a staff member may not key a rating of themselves or
+their own window (``ratings.validate``; a site setting allows it for a one-window
+village point, and such ratings are flagged). A half-keyed card is kept as a
+draft (core.drafts) across Esc, F1 and sign-out, and put back when the screen is
+opened again; Ctrl+D discards it. F7 voids the card under the cursor of the list
+(a reason is asked; the rating stays, marked, and leaves the statistics).
 """
 
 from __future__ import annotations
@@ -22,20 +29,24 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
 
 from core.catalog.models import Item
+from core.drafts import Draft
 from core.i18n import N_, _
 from core.identifiers import check_mobile, check_resident_id
 from core.masking import mask_id, mask_phone
 from core.models import Staff, Window
-from plugins.feedback import ratings, reference
-from plugins.feedback.models import Case
+from plugins.feedback import ratings, reference, voids
+from plugins.feedback.models import Case, Rating
 from plugins.feedback.ratings import LEVEL_NAMES, Kind, RatingDraft, Target
 from plugins.feedback.ui.rating_pad import RatingPad
+from plugins.feedback.ui.void_dialog import VoidDialog
+from workstation.draft_form import DraftForm
 from workstation.screens.base import SihaoScreen
 
 log = logging.getLogger(__name__)
@@ -54,36 +65,46 @@ FIELD_WIDGETS = {
     "kind": "#kind",
     "rated_on": "#rated-on",
 }
+# The problems a change to a widget settles (a field's outline and its error line).
+WIDGET_FIELDS: dict[str, set[str]] = {}
+for _field, _selector in FIELD_WIDGETS.items():
+    WIDGET_FIELDS.setdefault(_selector.lstrip("#"), set()).add(_field)
+WIDGET_FIELDS["target"] = {"case_no", "item", "window"}  # what the target requires
+WIDGET_FIELDS["real-name"] = {"applicant_name", "applicant_id", "applicant_phone"}
+RECENT_LIMIT = 50  # the cards this person keyed today, shown to check and void
 
 
-class RatingEntryScreen(SihaoScreen):
+def _local_midnight_utc() -> dt.datetime:
+    """Today's start at this workstation, in UTC as ratings' created_at is stored."""
+    midnight = dt.datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+class RatingEntryScreen(DraftForm, SihaoScreen):
     CSS_PATH = "rating_entry.tcss"
+    FORM_ID = "feedback.rating_entry"
     BINDINGS = [
         Binding("f2", "cycle_target", N_("Target"), priority=True),
         Binding("f3", "cycle_channel", N_("Channel"), priority=True),
         Binding("f4", "cycle_kind", N_("Rating kind"), priority=True),
         Binding("f5", "toggle_real_name", N_("Real-name"), priority=True),
         Binding("f6", "focus_pad", N_("Level/tags"), priority=True),
+        Binding("f7", "void_card", N_("Void card"), priority=True),
+        # Not in the footer (it is full at 80 columns): said when a draft is put back.
+        Binding("ctrl+d", "discard_draft", N_("Discard draft"), priority=True, show=False),
     ]
 
     def __init__(self, runtime: Any) -> None:
         super().__init__(runtime, id="rating-entry")
         self.tagset = reference.tag_set()
         self.site_code = runtime.config.site_code
-        session = runtime.session
-        self.draft = RatingDraft(
-            window_no=self._own_window(session),
-            staff_no="",
-            channel="card",
-        )
+        # No window preselected: the keyer's own would make every card a self-rating.
+        self.draft = RatingDraft(window_no="", staff_no="", channel="card")
         self.saved = 0
-
-    @staticmethod
-    def _own_window(session: Any) -> str:
-        if session is None or session.window_id is None:
-            return ""
-        window = Window.get_or_none(Window.id == session.window_id)
-        return window.number if window is not None else ""
+        self.problems: list[ratings.Problem] = []
+        self.note = ""  # the line under the problems: saved, restored, a tag ticked
+        self._discard_armed = False
+        self.init_drafts()
 
     # -- layout --------------------------------------------------------------------
     def compose_body(self) -> Iterable[Widget]:
@@ -119,8 +140,6 @@ class RatingEntryScreen(SihaoScreen):
                     id="staff",
                     compact=True,
                 )
-                yield Label(_("Date"))
-                yield Input(self.draft.rated_on.isoformat(), id="rated-on", compact=True)
             with Horizontal(classes="rating-row"):
                 yield Label(_("Target"))
                 yield Select(
@@ -136,6 +155,14 @@ class RatingEntryScreen(SihaoScreen):
                     value=self.draft.kind.value,
                     allow_blank=False,
                     id="kind",
+                    compact=True,
+                )
+                yield Label(_("Date"))
+                yield Input(
+                    self.draft.rated_on.isoformat(),
+                    restrict=r"[0-9-]*",
+                    max_length=10,
+                    id="rated-on",
                     compact=True,
                 )
             yield RatingPad(
@@ -177,10 +204,26 @@ class RatingEntryScreen(SihaoScreen):
     def on_mount(self) -> None:
         table = self.query_one("#recent", DataTable)
         table.add_columns(
-            _("Saved at"), _("Rating level"), _("Tags"), _("Window"), _("Channel"), _("Person")
+            _("Saved at"),
+            _("Rating level"),
+            _("Tags"),
+            _("Window"),
+            _("Channel"),
+            _("Person"),
+            _("Voided"),
         )
+        self._load_recent()
         self._show_item_name()
         self.query_one("#pad", RatingPad).focus()
+        draft = self.open_draft()
+        if draft is not None:
+            self._say(self._restored_text(draft))
+
+    def _restored_text(self, draft: Draft) -> str:
+        at = draft.updated_at.replace(tzinfo=dt.UTC).astimezone().strftime("%H:%M")
+        return _("The card you had not saved (kept at {time}) is back. Ctrl+D discards it.").format(
+            time=at
+        )
 
     def _title(self) -> str:
         return _("Rating entry: {n} cards saved in this batch").format(n=self.saved)
@@ -232,15 +275,12 @@ class RatingEntryScreen(SihaoScreen):
     def save_card(self) -> bool:
         draft, problems = self.read_draft()
         settings = self.runtime.settings("feedback")
-        checked = ratings.validate(draft, self.tagset, settings, self.site_code)
-        problems = [*problems, *checked.problems]
-        self._mark(problems)
-        if problems:
-            self.query_one("#rating-error", Static).update(
-                "\n".join(f"✗ {p.message}" for p in problems)
-            )
-            return False
         session = self.runtime.session
+        actor = session.staff_no if session else ""
+        checked = ratings.validate(draft, self.tagset, settings, self.site_code, actor=actor)
+        self._show_problems([*problems, *checked.problems])
+        if self.problems:
+            return False
         try:
             rating = ratings.save(
                 checked,
@@ -252,7 +292,7 @@ class RatingEntryScreen(SihaoScreen):
             )
         except Exception:  # the card stays filled; the clerk can press Enter again
             log.exception("saving a rating failed")
-            self.query_one("#rating-error", Static).update(
+            self._say(
                 "✗ "
                 + _(
                     "The card could not be saved (the database did not accept it). It is still filled in: press Enter to try again, or tell IT if it keeps failing."
@@ -262,6 +302,7 @@ class RatingEntryScreen(SihaoScreen):
         self.saved += 1
         self._add_recent(rating)
         self._next_card()
+        self.drop_draft()
         message = _("Card {n} saved.").format(n=self.saved)
         if rating.level in ratings.BAD_LEVELS:
             message += " " + _("A rectification case was opened for this bad review.")
@@ -270,31 +311,97 @@ class RatingEntryScreen(SihaoScreen):
                 message += " " + _(
                     "Its deadlines are counted on weekends only: there is no official holiday table for that year."
                 )
+        if rating.self_rated:
+            message += " " + _(
+                "It rates you or your own window: allowed at this site, and flagged in the statistics."
+            )
         if checked.warnings:
             message += " " + " ".join(checked.warnings)
-        self.query_one("#rating-error", Static).update(message)
+        self._say(message)
         return True
 
-    def _mark(self, problems: list[ratings.Problem]) -> None:
-        at_fault = {FIELD_WIDGETS.get(p.field, "") for p in problems}
+    # -- the error line --------------------------------------------------------------
+    def _show_problems(self, problems: list[ratings.Problem]) -> None:
+        """Each problem once; its field outlined until the field is changed."""
+        seen: set[tuple[str, str]] = set()
+        self.problems = []
+        for problem in problems:
+            if (problem.field, problem.message) not in seen:
+                seen.add((problem.field, problem.message))
+                self.problems.append(problem)
+        self.note = ""
+        self._render_problems()
+
+    def _render_problems(self) -> None:
+        at_fault = {FIELD_WIDGETS.get(p.field, "") for p in self.problems}
         for selector in set(FIELD_WIDGETS.values()):
             self.query_one(selector).set_class(selector in at_fault, "invalid")
+        lines = list(dict.fromkeys(f"✗ {p.message}" for p in self.problems))
+        if self.note:
+            lines.append(self.note)
+        # Plain text: "[b]" in a tag note or a typed value is not markup.
+        self.query_one("#rating-error", Static).update(Text("\n".join(lines)))
+
+    def _say(self, note: str) -> None:
+        """A line under the problems (or the only line: saved, refused key…)."""
+        self.note = note
+        self._render_problems()
+
+    def _settled(self, widget_id: str | None) -> None:
+        """A field changed: its problems are no longer shown (re-checked on save)."""
+        fields = WIDGET_FIELDS.get(widget_id or "", set())
+        if fields and any(p.field in fields for p in self.problems):
+            self.problems = [p for p in self.problems if p.field not in fields]
+            self._render_problems()
+
+    def _mark(self, problems: list[ratings.Problem]) -> None:
+        self._show_problems(problems)
+
+    # -- the cards keyed -------------------------------------------------------------
+    def _load_recent(self) -> None:
+        """This person's cards of today, so a card keyed wrong can still be voided."""
+        session = self.runtime.session
+        if session is None:
+            return
+        rows = list(
+            Rating.select()
+            .where(
+                (Rating.actor == session.staff_no)
+                & (Rating.site_code == self.site_code)
+                & (Rating.created_at >= _local_midnight_utc())
+            )
+            .order_by(Rating.created_at.desc())
+            .limit(RECENT_LIMIT)
+        )
+        for rating in reversed(rows):
+            self._add_recent(rating)
+        found = voids.voided([r.id for r in rows])
+        for rating_id, void in found.items():
+            self._mark_voided(rating_id, void.reason)
 
     def _add_recent(self, rating: Any) -> None:
         table = self.query_one("#recent", DataTable)
         channel = self.tagset.channel(rating.channel)
+        saved_at = rating.created_at.replace(tzinfo=dt.UTC).astimezone()
         table.add_row(
-            dt.datetime.now().strftime("%H:%M:%S"),
+            saved_at.strftime("%H:%M:%S"),
             f"{rating.level} {LEVEL_NAMES[rating.level]}",
             "、".join(json.loads(rating.tags)),
             rating.window_no,
             channel.name if channel else rating.channel,
             ratings.masked_person(rating),
+            "",
             key=rating.id,
         )
         table.move_cursor(row=table.row_count - 1)
 
+    def _mark_voided(self, rating_id: str, reason: str) -> None:
+        table = self.query_one("#recent", DataTable)
+        column = table.ordered_columns[-1].key
+        table.update_cell(rating_id, column, _("voided: {reason}").format(reason=reason))
+
     def _next_card(self) -> None:
+        self._draft_paused = True  # a blank card is not typing
         for selector in ("#case-no", "#item-code", "#comment"):
             self.query_one(selector, Input).value = ""
         for selector in ("#applicant-name", "#applicant-id", "#applicant-phone"):
@@ -305,6 +412,7 @@ class RatingEntryScreen(SihaoScreen):
         self.query_one("#person-masked", Static).update("")
         # At once: the next card's keys may already be queued behind this Enter.
         self.set_focus(self.query_one("#pad", RatingPad))
+        self.call_after_refresh(self._resume_drafts)
 
     # -- events --------------------------------------------------------------------
     # The pad calls these at once, in the order the keys were typed (rating_pad.py).
@@ -331,10 +439,13 @@ class RatingEntryScreen(SihaoScreen):
         # Refused: the pad shows the card to fix (keys typed ahead of it are dropped).
 
     def _refused(self, reason: str) -> None:
-        self.query_one("#rating-error", Static).update(f"✗ {reason}")
+        self._say(f"✗ {reason}")
 
-    def _pad_changed(self) -> None:
-        self.query_one("#rating-error", Static).update("")
+    def _pad_changed(self, note: str = "") -> None:
+        """Level or tags changed: their problems are settled; say what the key did."""
+        self.problems = [p for p in self.problems if p.field not in ("level", "tags")]
+        self._say(note)
+        self.draft_changed()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -345,12 +456,18 @@ class RatingEntryScreen(SihaoScreen):
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "channel" and event.value is not Select.NULL:
             self.query_one("#pad", RatingPad).set_channel(str(event.value))
+        self._settled(event.select.id)
+        self.draft_changed()
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         if event.checkbox.id == "real-name":
             self._person_fields(event.value)
+        self._settled(event.checkbox.id)
+        self.draft_changed()
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        self._settled(event.input.id)
+        self.draft_changed()
         if event.input.id == "item-code":
             self._show_item_name()
         elif event.input.id in ("applicant-id", "applicant-phone"):
@@ -435,6 +552,144 @@ class RatingEntryScreen(SihaoScreen):
 
     def action_focus_pad(self) -> None:
         self.set_focus(self.query_one("#pad", RatingPad))
+
+    def action_void_card(self) -> None:
+        table = self.query_one("#recent", DataTable)
+        if not table.row_count:
+            self._say("✗ " + _("No card in the list to void."))
+            return
+        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        rating_id = str(row_key.value)
+        if voids.voided([rating_id]):
+            self._say("✗ " + _("This rating has already been voided."))
+            return
+        cells = table.get_row(row_key)
+        summary = "  ".join(str(c) for c in cells[:5] if str(c))
+
+        def done(reason: str | None) -> None:
+            if reason:
+                self._void(rating_id, reason)
+            self.set_focus(self.query_one("#pad", RatingPad))
+
+        self.app.push_screen(VoidDialog(summary), done)
+
+    def _void(self, rating_id: str, reason: str) -> None:
+        session = self.runtime.session
+        try:
+            voids.void_rating(
+                rating_id,
+                reason=reason,
+                actor=session.staff_no if session else "",
+                role=session.role if session else "",
+                site_code=self.site_code,
+            )
+        except voids.VoidError as exc:
+            self._say(f"✗ {exc}")
+            return
+        except Exception:
+            log.exception("voiding a rating failed")
+            self._say(
+                "✗ "
+                + _(
+                    "Not saved: the database did not accept it. Try again, or tell IT if it keeps failing."
+                )
+            )
+            return
+        self._mark_voided(rating_id, reason)
+        self._say(_("The card was voided: it no longer counts in the statistics."))
+
+    def action_discard_draft(self) -> None:
+        """Ctrl+D twice: the card as keyed is thrown away (the sticky fields stay)."""
+        if not self._discard_armed:
+            self._discard_armed = True
+            self._say(_("Press Ctrl+D again to throw this card away."))
+            self.set_timer(5.0, self._disarm_discard)
+            return
+        self._discard_armed = False
+        self._next_card()
+        self.drop_draft()
+        self._show_problems([])
+        self._say(_("Draft discarded."))
+
+    def _disarm_discard(self) -> None:
+        self._discard_armed = False
+
+    # -- the draft (core.drafts) -----------------------------------------------------
+    def draft_fields(self) -> dict[str, Any]:
+        pad = self.query_one("#pad", RatingPad)
+        return {
+            "target": self._select("#target"),
+            "channel": self._select("#channel"),
+            "window": self._select("#window"),
+            "staff": self._select("#staff"),
+            "kind": self._select("#kind"),
+            "rated_on": self._input("#rated-on"),
+            "level": pad.level,
+            "tags": list(pad.tags),
+            "case_no": self._input("#case-no"),
+            "item_code": self._input("#item-code"),
+            "comment": self._input("#comment"),
+            "real_name": self.query_one("#real-name", Checkbox).value,
+            "applicant_name": self._input("#applicant-name"),
+            "applicant_id": self._input("#applicant-id"),
+            "applicant_phone": self._input("#applicant-phone"),
+        }
+
+    def draft_is_blank(self, fields: dict[str, Any]) -> bool:
+        """Only the sticky fields set: nothing of a card was keyed yet."""
+        keyed = (
+            "level",
+            "tags",
+            "case_no",
+            "item_code",
+            "comment",
+            "real_name",
+            "applicant_name",
+            "applicant_id",
+            "applicant_phone",
+        )
+        return not any(fields.get(name) for name in keyed)
+
+    def draft_label(self) -> str:
+        return _("an unsaved rating card (kept as a draft)")
+
+    def restore_draft(self, fields: dict[str, Any]) -> None:
+        def choose(selector: str, value: Any) -> None:
+            select: Select[str] = self.query_one(selector, Select)
+            if value and str(value) in select._legal_values:  # an option still offered
+                select.value = str(value)
+            elif not value and select._allow_blank:
+                select.clear()
+
+        for selector, name in (
+            ("#target", "target"),
+            ("#channel", "channel"),
+            ("#window", "window"),
+            ("#staff", "staff"),
+            ("#kind", "kind"),
+        ):
+            choose(selector, fields.get(name))
+        for selector, name in (
+            ("#rated-on", "rated_on"),
+            ("#case-no", "case_no"),
+            ("#item-code", "item_code"),
+            ("#comment", "comment"),
+            ("#applicant-name", "applicant_name"),
+            ("#applicant-id", "applicant_id"),
+            ("#applicant-phone", "applicant_phone"),
+        ):
+            self.query_one(selector, Input).value = str(fields.get(name) or "")
+        real_name = bool(fields.get("real_name"))
+        self.query_one("#real-name", Checkbox).value = real_name
+        self._person_fields(real_name)
+        pad = self.query_one("#pad", RatingPad)
+        channel = str(fields.get("channel") or pad.channel)
+        pad.set_channel(channel)
+        level = fields.get("level")
+        pad.set_level(level if isinstance(level, int) and 1 <= level <= 5 else None)
+        pad.tags = [t for t in fields.get("tags") or [] if t in pad.available()]
+        pad.refresh(layout=True)
+        self._draft_snapshot = fields
 
     def _person_fields(self, enabled: bool) -> None:
         for selector in ("#applicant-name", "#applicant-id", "#applicant-phone"):

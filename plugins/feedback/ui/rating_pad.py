@@ -17,6 +17,7 @@ from __future__ import annotations
 import string
 from collections.abc import Callable
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.message import Message
 from textual.widget import Widget
@@ -49,7 +50,7 @@ class RatingPad(Widget, can_focus=True):
         *,
         on_save: Callable[[], object] | None = None,
         on_refused: Callable[[str], object] | None = None,
-        on_changed: Callable[[], object] | None = None,
+        on_changed: Callable[[str], object] | None = None,
         **kwargs: object,
     ) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -73,9 +74,10 @@ class RatingPad(Widget, can_focus=True):
         else:
             self.post_message(self.Refused(reason))
 
-    def _changed(self) -> None:
+    def _changed(self, note: str = "") -> None:
+        """``note`` says what the key did (a tag ticked or unticked): never silent."""
         if self._on_changed is not None:
-            self._on_changed()
+            self._on_changed(note)
         else:
             self.post_message(self.Changed())
 
@@ -133,11 +135,25 @@ class RatingPad(Widget, can_focus=True):
                     _("No tag has the key {key} for this level and channel.").format(key=character)
                 )
             else:
-                self.toggle(tags[index])
-                self._changed()
+                tag = tags[index]
+                self.toggle(tag)
+                mark = "☑" if tag in self.tags else "☐"
+                self._changed(
+                    _("Tag [{key}] {mark} {tag}").format(key=character, mark=mark, tag=tag)
+                )
         elif key == "backspace":
-            self.tags = self.tags[:-1]
-            self.refresh()
+            if self.tags:
+                tag = self.tags.pop()
+                self.refresh()
+                self._changed(_("Tag {mark} {tag}").format(mark="☐", tag=tag))
+        elif character.isalpha() or (character.isprintable() and character not in " "):
+            # Any other letter (a capital, a Chinese character typed here by mistake)
+            # is refused aloud rather than ignored: the clerk meant to type it somewhere.
+            self._refused(
+                _(
+                    "The level-and-tags box takes 1–5 and the tag letters shown; F6 leaves it, Tab moves to the fields."
+                )
+            )
         else:
             handled = False
         if handled:
@@ -146,6 +162,12 @@ class RatingPad(Widget, can_focus=True):
 
     # -- drawing -------------------------------------------------------------------
     def render(self) -> Text:
+        return self._text(self.content_size.width)
+
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+        return len(self._text(width).split())  # one line per wrapped row of tags
+
+    def _text(self, width: int) -> Text:
         text = Text()
         text.append(_("Rating level") + "  ", style="bold")
         for level in (5, 4, 3, 2, 1):
@@ -154,12 +176,22 @@ class RatingPad(Widget, can_focus=True):
                 style += " red"
             text.append(f" {level} {LEVEL_NAMES[level]} ", style=style)
             text.append(" ")
-        text.append("\n" + _("Tags") + "  ", style="bold")
+        head = _("Tags") + "  "
+        text.append("\n" + head, style="bold")
         tags = self.available()
         if not tags:
             text.append(_("(press a level first)"), style="dim")
+        # Each tag whole on a line: at 80 columns the fifth tag goes to the next line
+        # instead of being cut off (its key, [e], was not visible).
+        width = max(width, 20)
+        used = cell_len(head)
         for index, tag in enumerate(tags):
             ticked = tag in self.tags
+            cell = f"[{TAG_KEYS[index]}]{'☑' if ticked else '☐'}{tag}  "
+            if used + cell_len(cell.rstrip()) > width and used > cell_len(head):
+                text.append("\n" + " " * cell_len(head))
+                used = cell_len(head)
             text.append(f"[{TAG_KEYS[index]}]", style="bold")
-            text.append(f"{'☑' if ticked else '☐'}{tag}  ", style="reverse" if ticked else "")
+            text.append(cell[3:], style="reverse" if ticked else "")
+            used += cell_len(cell)
         return text

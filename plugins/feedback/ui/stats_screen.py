@@ -1,9 +1,13 @@
 """Rating statistics: rates by site, window, staff, item, department and period.
 
 Choose the grouping and the period, whether default ratings count, and a date
-range; F5 recomputes. The trend below is the satisfaction rate month by month (a
-sparkline and a bar per month). Ctrl+E exports to CSV, Ctrl+X to Excel, both
-into the exports directory and safe against formula injection.
+range; F5 recomputes. The trend below is the satisfaction rate month by month, a
+labelled bar per month. Ctrl+E exports to CSV, Ctrl+X to Excel, both into the
+exports directory and safe against formula injection; the export holds every
+count, the table on screen the rates (it fits 120 columns).
+
+An item is shown with its name; ratings of no item are one row, named so. Voided
+ratings count nowhere and self-rated ones are counted and shown apart.
 
 Scope: this workstation's own ratings (the store, offline), or, at an enrolled
 workstation, this site and every site below it as the central server counts them
@@ -19,11 +23,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from rich.cells import cell_len
+from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Checkbox, DataTable, Input, Label, Select, Sparkline, Static
+from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
 
+from core.catalog.models import Item
 from core.i18n import N_, _
 from plugins.feedback import export, stats
 from plugins.feedback.export import dimension_label
@@ -48,6 +54,8 @@ class StatsScreen(SihaoScreen):
         self.group_by: tuple[str, ...] = ("window",)
         self.rows: list[stats.StatRow] = []
         self.source = LOCAL  # where the figures shown come from
+        self.date_errors: dict[str, str] = {}  # date field -> what is wrong with it
+        self.note = ""
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(id="stats-body"):
@@ -90,7 +98,7 @@ class StatsScreen(SihaoScreen):
                 yield Input(placeholder="2026-12-31", id="date-to", compact=True)
             yield Static("", id="stats-totals")
             yield DataTable(id="stats-table", cursor_type="row")
-            yield Sparkline([], id="trend")
+            yield Static("", id="trend-title")
             yield Static("", id="bars")
             yield Static("", id="stats-message")
 
@@ -98,17 +106,33 @@ class StatsScreen(SihaoScreen):
         self.action_refresh_stats()
 
     def _date(self, selector: str) -> dt.date | None:
+        """The date typed in ``selector``; a wrong one is listed (once) until fixed."""
         raw = self.query_one(selector, Input).value.strip()
+        self.date_errors.pop(selector, None)
         if not raw:
             return None
         try:
             return dt.date.fromisoformat(raw)
         except ValueError:
-            self.query_one("#stats-message", Static).update(
-                "✗ "
-                + _("The date {value} is not a date: write it as 2026-11-28.").format(value=raw)
-            )
+            self.date_errors[selector] = "✗ " + _(
+                "The date {value} is not a date: write it as 2026-11-28."
+            ).format(value=raw)
             return None
+
+    def _message(self, note: str | None = None) -> None:
+        """The message line: the dates still wrong, then the latest note."""
+        if note is not None:
+            self.note = note
+        lines = [self.date_errors[s] for s in ("#date-from", "#date-to") if s in self.date_errors]
+        if self.note:
+            lines.append(self.note)
+        self.query_one("#stats-message", Static).update(Text("\n".join(lines)))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        selector = f"#{event.input.id}"
+        if selector in self.date_errors:  # fixed (or still wrong): say so as typed
+            self._date(selector)
+            self._message()
 
     def filters(self) -> dict[str, Any]:
         return {
@@ -132,20 +156,19 @@ class StatsScreen(SihaoScreen):
         rows = stats.breakdown(self.group_by, **filters)
         trend = stats.breakdown(("month",), **filters)
         self._show(rows, stats.total(**filters), trend)
-        self.query_one("#stats-message", Static).update(note)
+        self._message(note)
 
     # -- the central server's figures ----------------------------------------------
     def _ask_server(self, group_by: tuple[str, ...], filters: dict[str, Any]) -> None:
         from core.sync import engine
         from core.sync.client import SyncError
 
-        message = self.query_one("#stats-message", Static)
         try:
             client = engine.connect(self.runtime)  # the store and keyring: this thread
         except SyncError as exc:
             self._server_failed(str(exc), filters)
             return
-        message.update(_("Asking the central server…"))
+        self._message(_("Asking the central server…"))
         params: dict[str, Any] = {"include_default": str(filters["include_default"]).lower()}
         if filters["date_from"] is not None:
             params["from"] = filters["date_from"].isoformat()
@@ -189,7 +212,7 @@ class StatsScreen(SihaoScreen):
             return
         self.source = SERVER
         self._show(rows, overall, months)
-        self.query_one("#stats-message", Static).update(
+        self._message(
             _("Counted by the central server for site {site} and every site below it.").format(
                 site=body.get("site", "")
             )
@@ -209,51 +232,67 @@ class StatsScreen(SihaoScreen):
         self, rows: list[stats.StatRow], overall: stats.StatRow, trend: list[stats.StatRow]
     ) -> None:
         self.rows = rows
-        lines = export.table(self.group_by, self.rows)
         table = self.query_one("#stats-table", DataTable)
+        # Short headings: with the long ones of the export the table needed 160
+        # columns in English and was cut at 120. The export keeps the long ones.
+        headers = [dimension_label(name) for name in self.group_by] + [
+            _("Ratings"),
+            _("Satisfied"),
+            _("Bad rev."),
+            _("RN bad"),
+            _("Callback"),
+            _("Rectified"),
+            _("Active"),
+            _("Self"),
+            _("Voided"),
+        ]
+        names = _key_names(self.group_by, self.rows)
         cells = [
             [
-                *row.key,
+                *(names.get((index, value), value) for index, value in enumerate(row.key)),
                 str(row.total),
-                str(row.satisfied),
-                str(row.bad),
                 stats.percent(row.satisfaction_rate),
                 stats.percent(row.bad_rate),
                 str(row.real_name_bad),
                 stats.percent(row.callback_rate),
                 stats.percent(row.rectification_rate),
-                str(row.active),
-                str(row.cases),
                 stats.percent(row.active_rate),
+                str(row.self_rated) if row.self_rated else "",
+                str(row.voided) if row.voided else "",
             ]
             for row in self.rows
         ]
-        headers = [str(h) for h in lines[0]]
         table.clear(columns=True)
         # Widths set from the content: the table is rebuilt whenever a filter changes,
         # and columns re-added to a cleared table kept their header widths.
         for index, header in enumerate(headers):
             width = max([cell_len(header), *(cell_len(line[index]) for line in cells)])
-            table.add_column(header, width=width)
+            table.add_column(header, width=min(width, 24))
         for line in cells:
             table.add_row(*line)
-        self.query_one("#stats-totals", Static).update(
-            _(
-                "All: {n} ratings. Satisfaction {sat}, bad reviews {bad}, callback {cb}, rectification {rect}, active rating {act}."
-            ).format(
-                n=overall.total,
-                sat=stats.percent(overall.satisfaction_rate),
-                bad=stats.percent(overall.bad_rate),
-                cb=stats.percent(overall.callback_rate),
-                rect=stats.percent(overall.rectification_rate),
-                act=stats.percent(overall.active_rate),
-            )
+        totals = _(
+            "All: {n} ratings. Satisfaction {sat}, bad reviews {bad}, callback {cb}, rectification {rect}, active rating {act}."
+        ).format(
+            n=overall.total,
+            sat=stats.percent(overall.satisfaction_rate),
+            bad=stats.percent(overall.bad_rate),
+            cb=stats.percent(overall.callback_rate),
+            rect=stats.percent(overall.rectification_rate),
+            act=stats.percent(overall.active_rate),
         )
-        self.query_one("#trend", Sparkline).data = [
-            (r.satisfaction_rate or 0.0) * 100 for r in trend
-        ]
+        if overall.self_rated:
+            totals += " " + _("{n} self-rated (keyed by the staff member rated).").format(
+                n=overall.self_rated
+            )
+        if overall.voided:
+            totals += " " + _("{n} voided, not counted.").format(n=overall.voided)
+        self.query_one("#stats-totals", Static).update(totals)
+        months = trend[-12:]
+        self.query_one("#trend-title", Static).update(
+            _("Satisfaction rate by month") if months else ""
+        )
         self.query_one("#bars", Static).update(
-            "\n".join(stats.bars([(r.key[0], r.satisfaction_rate) for r in trend[-12:]]))
+            "\n".join(stats.bars([(r.key[0], r.satisfaction_rate) for r in months]))
         )
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -278,9 +317,26 @@ class StatsScreen(SihaoScreen):
             export.to_xlsx(path, lines)
         else:
             export.to_csv(path, lines)
-        self.query_one("#stats-message", Static).update(
-            _("Exported {n} rows to {path}.").format(n=len(self.rows), path=path)
-        )
+        self._message(_("Exported {n} rows to {path}.").format(n=len(self.rows), path=path))
+
+
+def _key_names(group_by: tuple[str, ...], rows: list[stats.StatRow]) -> dict[tuple[int, str], str]:
+    """What a key shows: an item's code with its name; an empty key, what it means."""
+    names: dict[tuple[int, str], str] = {}
+    for index, name in enumerate(group_by):
+        values = {row.key[index] for row in rows}
+        if name == "item":
+            codes = [v for v in values if v]
+            for item in Item.select(Item.code, Item.name).where(Item.code.in_(codes)):
+                names[(index, item.code)] = f"{item.name}（{item.code}）"
+        if "" in values:
+            names[(index, "")] = {
+                "item": _("(no item)"),
+                "window": _("(no window)"),
+                "staff": _("(no staff member)"),
+                "department": _("(no department)"),
+            }.get(name, _("(none)"))
+    return names
 
 
 def _row(by: tuple[str, ...], data: dict[str, Any]) -> stats.StatRow:
@@ -288,5 +344,6 @@ def _row(by: tuple[str, ...], data: dict[str, Any]) -> stats.StatRow:
     key = data.get("key", {})
     return stats.StatRow(
         tuple("" if key.get(name) is None else str(key[name]) for name in by),
-        **{name: int(data[name]) for name in stats.COUNTS},
+        # A server from before a count existed (self_rated, voided) leaves it out.
+        **{name: int(data.get(name) or 0) for name in stats.COUNTS},
     )

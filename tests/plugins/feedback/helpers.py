@@ -25,7 +25,7 @@ def rate(
     item_code: str = "",
     tags: list[str] | None = None,
     case_no: str = "",
-    actor: str = "1001",
+    actor: str = "4001",  # an officer without a window: never rating themselves
 ) -> Rating:
     tagset = reference.tag_set()
     draft = RatingDraft(

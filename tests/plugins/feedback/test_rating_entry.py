@@ -17,8 +17,12 @@ from workstation.app import SihaoApp
 GOOD_ID = "370303198001011234"  # passes core.identifiers.check_resident_id
 
 
-async def _open_entry(app: SihaoApp, pilot, staff_no: str = "1001") -> RatingEntryScreen:  # type: ignore[no-untyped-def]
-    return await open_as(pilot, staff_no, "feedback.rating_entry", RatingEntryScreen)
+async def _open_entry(app: SihaoApp, pilot, staff_no: str = "3001") -> RatingEntryScreen:  # type: ignore[no-untyped-def]
+    """The supervisor (window C01) keys cards about window A01."""
+    screen = await open_as(pilot, staff_no, "feedback.rating_entry", RatingEntryScreen)
+    screen.query_one("#window", Select).value = "A01"
+    await pilot.pause()
+    return screen
 
 
 def _error(screen: RatingEntryScreen) -> str:
@@ -29,7 +33,6 @@ async def test_anonymous_cards_by_keys_keep_sticky_fields(fb_runtime: Runtime) -
     app = SihaoApp(fb_runtime, watch=False)
     async with app.run_test(size=(150, 50)) as pilot:
         screen = await _open_entry(app, pilot)
-        # The clerk's own window is preselected; the pad has the focus.
         assert screen.query_one("#window", Select).value == "A01"
         assert isinstance(app.focused, RatingPad)
         await pilot.press("f3")  # 政务服务网 -> … the channel cycles; back to 评议卡 below
@@ -49,7 +52,7 @@ async def test_anonymous_cards_by_keys_keep_sticky_fields(fb_runtime: Runtime) -
         assert all(r.channel == "card" and r.mode == "onsite" for r in rows)
         assert all(r.window_no == "A01" and not r.real_name for r in rows)
         assert rows[0].tagset_version == "2026.1" and rows[0].kind == "active"
-        assert rows[0].actor == "1001"
+        assert rows[0].actor == "3001"
         # Sticky: channel and window stay, level and tags cleared, pad focused again.
         assert screen.query_one("#channel", Select).value == "card"
         assert screen.query_one("#window", Select).value == "A01"
@@ -86,7 +89,7 @@ async def test_real_name_bad_review_is_masked_and_opens_a_case(fb_runtime: Runti
         assert "已为这条差评生成整改工单" in _error(screen)
         # The list shows the person masked; the next card is anonymous again.
         table = screen.query_one("#recent", DataTable)
-        person = str(table.get_row_at(0)[-1])
+        person = str(table.get_row_at(0)[5])
         assert person == "张* 370303********1234 138****5678"
         assert screen.query_one("#applicant-id", Input).value == ""
         assert screen.query_one("#applicant-id", Input).disabled
