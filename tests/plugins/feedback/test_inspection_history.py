@@ -9,12 +9,13 @@ import pytest
 from textual.widgets import DataTable
 
 from core.runtime import Runtime
-from plugins.feedback import cases, inspections, reference
+from plugins.feedback import inspections, reference
 from plugins.feedback.cases import CaseState
 from plugins.feedback.inspections import FindingDraft, InspectionDraft
 from plugins.feedback.models import Case
 from plugins.feedback.ui.inspection_history import InspectionHistoryScreen
 from plugins.feedback.ui.inspection_screen import InspectionScreen
+from tests.plugins.feedback.helpers import advance
 from tests.workstation.helpers import open_as
 from workstation.app import SihaoApp
 
@@ -44,8 +45,7 @@ async def test_past_inspections_with_findings_and_their_cases(
     _log(fb_runtime, "A01", ["叫号机故障", "导办标识缺失"], dt.date(2026, 11, 2))
     _log(fb_runtime, "A03", [], dt.date(2026, 11, 20))
     fixed = Case.get(Case.summary.contains("叫号机故障"))
-    for state in (CaseState.CALLED_BACK, CaseState.RECTIFIED):
-        cases.transition(fixed.id, state, actor="1001", role="clerk", today=dt.date(2026, 11, 3))
+    advance(fixed.id, CaseState.CALLED_BACK, CaseState.RECTIFIED, today=dt.date(2026, 11, 3))
     app = SihaoApp(fb_runtime, watch=False)
     async with app.run_test(size=size) as pilot:
         form = await open_as(pilot, "3001", "feedback.inspection", InspectionScreen)

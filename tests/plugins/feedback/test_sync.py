@@ -297,6 +297,7 @@ async def test_the_statistics_screen_counts_this_site_and_below_on_the_server(
 
     march = dt.date(2025, 3, 12)  # a month no other test rates in
     admin.add_window(TOWN, "A01", "综合窗口")
+    admin.add_window(TOWN, "A02", "社会事务窗口")
     admin.add_staff("T002", "张华", TOWN, "clerk", pin="123456", window="A01")
     town = workstation(tmp_path / "town")
     try:
@@ -305,7 +306,7 @@ async def test_the_statistics_screen_counts_this_site_and_below_on_the_server(
         town_sync = Syncer(town)
         town_sync.sync_once()
         for level in (5, 1, 1):
-            rate(town, level, on=march, actor="T002")
+            rate(town, level, on=march, actor="T002", window="A02")  # not their own window
         pushed = town_sync.sync_once()[0]
         refused = [o.last_error for o in Outbox.select().where(Outbox.state == "rejected")]
         assert pushed.rejected == 0, refused  # ratings, and cases of the bad ones
