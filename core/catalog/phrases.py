@@ -1,0 +1,305 @@
+"""Reading what people say at the counter: a phrase cut into the words the catalog knows.
+
+A citizen says 我想开个饭店 or 孩子出生了要办什么, not an item's name. The exact tiers
+of ``core.catalog.search`` find nothing for that; this module reads such a phrase
+into *pieces* the search can use:
+
+- traditional characters a clerk pastes are made simplified (OpenCC's tables, the
+  pure-Python reimplementation: ≈ 1 MB, loaded on the first phrase);
+- the catalog's synonyms (``words`` with a meaning: 饭馆 → 饭店) are read as their
+  meaning;
+- fillers (我想, 怎么, 办理, 了, 吗…: ``DEFAULT_FILLERS`` and the catalog's ``words``
+  without a meaning) are dropped;
+- what is left is cut greedily, left to right, into the longest runs the catalog
+  knows (a run inside some item name, everyday word or bundle word), single known
+  characters, and characters the catalog has never seen.
+
+At each position the longest candidate wins; on a tie a synonym beats a filler and
+a filler beats a known run, so 办理退休 drops 办理 although 办理 is in some names,
+while 个体户 stays one run although 个 alone is a filler.
+
+``spoken(text)`` turns hanzi into toneless pinyin for homophone slips (营业职照 →
+yingyezhizhao): the search matches that against the pinyin it already holds. The
+syllables come from pypinyin's single-character table, read as JSON without
+importing pypinyin itself (which would load its 55 MB phrase dictionary), and are
+kept for the ≈ 7,000 characters of GB 2312 only: what an input method offers.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
+
+# Words people wrap around what they mean. A bureau adds its own as catalog words
+# without a meaning (docs/catalog-format.md). Longest match wins, so 个体户 is kept.
+DEFAULT_FILLERS: tuple[str, ...] = (
+    "请问",
+    "你好",
+    "您好",
+    "我想",
+    "我要",
+    "想要",
+    "我们",
+    "帮我",
+    "给我",
+    "怎么",
+    "怎样",
+    "如何",
+    "咋办",
+    "办理",
+    "申请",
+    "一个",
+    "一下",
+    "什么",
+    "哪些",
+    "哪里",
+    "在哪",
+    "需要",
+    "要办",
+    "可以",
+    "应该",
+    "手续",
+    "流程",
+    "准备",
+    "我",
+    "想",
+    "要",
+    "个",
+    "了",
+    "吗",
+    "呢",
+    "啊",
+    "吧",
+    "的",
+    "去",
+    "能",
+    "该",
+    "咋",
+    "办",
+    "把",
+    "给",
+    "得",
+)
+
+MAX_RUN = 12  # longest known run tried at one position (item names are rarely longer)
+MAX_PHRASE = 40  # characters read; a pasted paragraph is cut here
+
+
+def _is_hanzi(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+@dataclass(frozen=True)
+class Piece:
+    text: str  # as the search uses it (a synonym's meaning, simplified, lower case)
+    kind: str  # "run" (known, 2+ characters), "single" (one known character),
+    # "letters" (pinyin, initials or a code), "unknown"
+    said: str = ""  # what was typed, when a synonym replaced it
+    segment: int = 0  # pieces between two dropped fillers share a segment number
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A phrase read: its content pieces, in order, and what was left out."""
+
+    pieces: tuple[Piece, ...] = ()
+    dropped: tuple[str, ...] = ()
+
+    @property
+    def cleaned(self) -> str:
+        return "".join(p.text for p in self.pieces)
+
+    def segments(self) -> list[str]:
+        """The content between dropped fillers, each joined: 开 | 饭店 for 开个饭店."""
+        found: dict[int, str] = {}
+        for piece in self.pieces:
+            found[piece.segment] = found.get(piece.segment, "") + piece.text
+        return list(found.values())
+
+
+@dataclass
+class Vocabulary:
+    """Fillers and synonyms: the defaults and the catalog's ``words``."""
+
+    fillers: frozenset[str] = frozenset(DEFAULT_FILLERS)
+    synonyms: dict[str, str] = field(default_factory=dict)
+    longest: int = 0
+
+    @classmethod
+    def from_words(cls, words: Iterable[dict[str, str]]) -> Vocabulary:
+        fillers = set(DEFAULT_FILLERS)
+        synonyms: dict[str, str] = {}
+        for word in words:
+            said = fold(word.get("code", ""))
+            means = fold(word.get("means", ""))
+            if not said:
+                continue
+            if means:
+                synonyms[said] = means
+            else:
+                fillers.add(said)
+        longest = max((len(w) for w in [*fillers, *synonyms]), default=0)
+        return cls(frozenset(fillers), synonyms, longest)
+
+    def __post_init__(self) -> None:
+        if not self.longest:
+            self.longest = max((len(w) for w in [*self.fillers, *self.synonyms]), default=0)
+
+
+_converter_lock = threading.Lock()
+
+
+@functools.cache
+def _t2s() -> Callable[[str], str]:
+    from opencc import OpenCC  # ≈ 4 ms and 1 MB, on the first phrase only
+
+    with _converter_lock:
+        return OpenCC("t2s").convert  # type: ignore[no-any-return]
+
+
+def fold(text: str) -> str:
+    """NFKC, lower case, traditional made simplified; punctuation kept as separators."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    if any(_is_hanzi(ch) for ch in text):
+        text = _t2s()(text)
+    return text
+
+
+def read(
+    query: str,
+    known: Callable[[str], bool],
+    vocabulary: Vocabulary,
+) -> Reading:
+    """Cut ``query`` into content pieces; ``known(s)`` says whether the catalog has ``s``."""
+    text = fold(query)[:MAX_PHRASE]
+    pieces: list[Piece] = []
+    dropped: list[str] = []
+    segment = 0
+    position = 0
+    while position < len(text):
+        ch = text[position]
+        if not ch.isalnum():  # punctuation and spaces separate, like a dropped filler
+            segment += 1
+            position += 1
+            continue
+        end = position
+        hanzi = _is_hanzi(ch)
+        while end < len(text) and text[end].isalnum() and _is_hanzi(text[end]) == hanzi:
+            end += 1
+        if hanzi:
+            segment = _cut(text[position:end], known, vocabulary, segment, pieces, dropped)
+        else:
+            pieces.append(Piece(text[position:end], "letters", segment=segment))
+        position = end
+    return Reading(tuple(pieces), tuple(dropped))
+
+
+def _cut(
+    run: str,
+    known: Callable[[str], bool],
+    vocabulary: Vocabulary,
+    segment: int,
+    pieces: list[Piece],
+    dropped: list[str],
+) -> int:
+    """Cut a run of hanzi the way that scores best (a small dynamic programme).
+
+    A piece of n characters scores n²: one long known run beats two short ones, so
+    个体工商户 is not 个 + 体工商户. A filler scores a little more than a run of its
+    length (办理退休: 办理 is dropped although some names hold it) and a synonym a
+    little more again. A single known character scores 1, an unknown one 0.
+    Returns the segment number after the run.
+    """
+    fillers, synonyms = vocabulary.fillers, vocabulary.synonyms
+    size = len(run)
+    longest = max(MAX_RUN, vocabulary.longest)
+    # best[i]: (score, choice) of the best cut of run[i:]; a choice is (kind, length).
+    best: list[tuple[float, tuple[str, int]]] = [(0.0, ("", 0))] * (size + 1)
+    for start in range(size - 1, -1, -1):
+        options: list[tuple[float, tuple[str, int]]] = []
+        ch = run[start]
+        options.append((float(known(ch)), ("single" if known(ch) else "unknown", 1)))
+        for n in range(1, min(longest, size - start) + 1):
+            word = run[start : start + n]
+            if word in synonyms:
+                options.append((n * n + 0.6, ("synonym", n)))
+            if word in fillers:
+                options.append((n * n + 0.5, ("filler", n)))
+        for n in range(2, min(MAX_RUN, size - start) + 1):  # known(s) implies known(s[:-1])
+            if not known(run[start : start + n]):
+                break
+            options.append((float(n * n), ("run", n)))
+        best[start] = max(
+            ((score + best[start + choice[1]][0], choice) for score, choice in options),
+            key=lambda option: option[0],
+        )
+    position = 0
+    while position < size:
+        kind, n = best[position][1]
+        word = run[position : position + n]
+        if kind == "filler":
+            dropped.append(word)
+            segment += 1
+        elif kind == "synonym":
+            pieces.append(Piece(synonyms[word], "run", said=word, segment=segment))
+        else:
+            pieces.append(Piece(word, kind, segment=segment))
+        position += n
+    return segment
+
+
+# -- sound -------------------------------------------------------------------------
+@functools.cache
+def _syllables() -> dict[str, str]:
+    """Toneless pinyin (first reading) of each GB 2312 character: ≈ 7,000 entries."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("pypinyin")  # finds the package without importing it
+    if spec is None or spec.origin is None:
+        log.warning("pypinyin is not installed: homophones are not matched")
+        return {}
+    raw = json.loads((Path(spec.origin).parent / "pinyin_dict.json").read_text(encoding="utf-8"))
+    table: dict[str, str] = {}
+    for codepoint, readings in raw.items():
+        ch = chr(int(codepoint))
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        first = readings.split(",")[0].replace("ü", "v")
+        plain = "".join(
+            c for c in unicodedata.normalize("NFD", first) if not unicodedata.combining(c)
+        )
+        table[ch] = plain
+    return table
+
+
+def spoken(text: str) -> str:
+    """``text`` with each hanzi as toneless pinyin (letters and digits kept):
+    营业职照 → yingyezhizhao, kai饭店 → kaifandian. Empty if a hanzi has no reading."""
+    table = _syllables()
+    out = []
+    for ch in text:
+        if _is_hanzi(ch):
+            syllable = table.get(ch)
+            if syllable is None:
+                return ""
+            out.append(syllable)
+        elif ch.isalnum():
+            out.append(ch)
+    return "".join(out)
+
+
+def sound(text: str) -> tuple[str, str]:
+    """(full pinyin, initials) of the hanzi of ``text``, as the store keeps a word's."""
+    table = _syllables()
+    syllables = [table[ch] for ch in text if ch in table]
+    return "".join(syllables), "".join(s[:1] for s in syllables)
