@@ -274,10 +274,9 @@ def _syllables() -> dict[str, str]:
             ch.encode("gb2312")
         except UnicodeEncodeError:
             continue
-        first = readings.split(",")[0].replace("ü", "v")
-        plain = "".join(
-            c for c in unicodedata.normalize("NFD", first) if not unicodedata.combining(c)
-        )
+        # lǜ → lv: ü (u and a diaeresis once decomposed) is spelled v, as the store's is.
+        first = unicodedata.normalize("NFD", readings.split(",")[0]).replace("u\u0308", "v")
+        plain = "".join(c for c in first if not unicodedata.combining(c))
         table[ch] = plain
     return table
 

@@ -22,7 +22,8 @@ DEPARTMENT = "catalog.department"
 ITEM = "catalog.item"
 BUNDLE = "catalog.bundle"
 SERVICE_POINT = "catalog.service_point"
-KINDS = (DEPARTMENT, ITEM, BUNDLE, SERVICE_POINT)
+WORD = "catalog.word"  # how people say things: a synonym (饭馆 → 饭店) or a filler (我想)
+KINDS = (DEPARTMENT, ITEM, BUNDLE, SERVICE_POINT, WORD)
 
 HANDLING_TYPES = ("新设", "变更", "延续", "注销", "")
 ITEM_TYPES = (
@@ -298,6 +299,9 @@ FIELDS: dict[str, list[tuple[str, Check]]] = {
         ("phone", text),
         ("handles", text_list),
     ],
+    # ``code`` is the word as people say it; ``means`` the catalog's word for it, or
+    # empty for a filler the lookup drops from a phrase (docs/catalog-format.md).
+    WORD: [("code", required_text), ("means", text)],
 }
 
 # Fields a file must carry (a column in every sheet, a key in every JSON entry).
@@ -306,6 +310,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     ITEM: ("code", "name", "item_type", "department", "exercise_level"),
     BUNDLE: ("code", "name", "items"),
     SERVICE_POINT: ("code", "name", "level"),
+    WORD: ("code",),
 }
 
 

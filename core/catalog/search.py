@@ -80,6 +80,7 @@ class Found:
     matched: tuple[str, ...] = ()  # the words of the phrase the results are about
     by_sound: tuple[str, ...] = ()  # parts found by how they sound (营业职照)
     dropped: tuple[str, ...] = ()  # fillers left out (我想, 了)
+    read_as: tuple[tuple[str, str], ...] = ()  # synonyms applied: (饭馆, 饭店)
     bundles: tuple[str, ...] = ()  # codes of the one-thing bundles the phrase names
 
 
@@ -719,6 +720,7 @@ class CatalogIndex:
             matched=matched,
             by_sound=heard,
             dropped=reading.dropped,
+            read_as=tuple(dict.fromkeys((p.said, p.text) for p in reading.pieces if p.said)),
             bundles=bundles,
         )
 
@@ -775,7 +777,7 @@ class SearchService:
                 self._stale = True
 
     def _build(self) -> CatalogIndex:
-        built = CatalogIndex(self._store.search_rows(), self._store.bundles())
+        built = CatalogIndex(self._store.search_rows(), self._store.bundles(), self._store.words())
         built.set_usage(self._store.usage_counts())
         log.info("catalog search index built: %d items", len(built))
         return built

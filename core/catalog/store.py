@@ -29,9 +29,17 @@ import peewee
 from core import audit
 from core.catalog import schema
 from core.catalog.formats import SECTIONS, CatalogDocument, CatalogImportError
-from core.catalog.models import Bundle, Department, Item, ItemUsage, JSONTextField, ServicePoint
+from core.catalog.models import (
+    Bundle,
+    Department,
+    Item,
+    ItemUsage,
+    JSONTextField,
+    ServicePoint,
+    Word,
+)
 from core.catalog.pinyin import DERIVED_KEYS, derived_pinyin, fits
-from core.catalog.schema import BUNDLE, DEPARTMENT, ITEM, SERVICE_POINT, Problem
+from core.catalog.schema import BUNDLE, DEPARTMENT, ITEM, SERVICE_POINT, WORD, Problem
 from core.db import atomic, database
 from core.models import utcnow
 
@@ -42,6 +50,7 @@ MODEL_OF: dict[str, type[peewee.Model]] = {
     ITEM: Item,
     BUNDLE: Bundle,
     SERVICE_POINT: ServicePoint,
+    WORD: Word,
 }
 
 Listener = Callable[[str, str | None], None]  # (kind or "*", code or None)
@@ -341,3 +350,8 @@ def service_points() -> list[dict[str, Any]]:
 def get_point(code: str) -> dict[str, Any] | None:
     row = ServicePoint.get_or_none(ServicePoint.code == code)
     return to_dict(SERVICE_POINT, row) if row is not None else None
+
+
+def words() -> list[dict[str, Any]]:
+    """The catalog's synonyms and fillers (``catalog.word``), as the lookup reads them."""
+    return [to_dict(WORD, r) for r in Word.select().order_by(Word.code)]
