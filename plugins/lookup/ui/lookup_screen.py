@@ -21,6 +21,7 @@ from core.catalog.schema import EXERCISE_LEVELS, SERVICE_OBJECTS
 from core.catalog.search import Filters, Hit
 from core.i18n import N_, _
 from plugins.lookup import service
+from plugins.lookup.ui.query_input import QueryInput
 from workstation.screens.base import SihaoScreen
 
 WHY = {
@@ -52,7 +53,7 @@ class LookupScreen(SihaoScreen):
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(id="lookup-body"):
             yield Static(_("Item lookup"), classes="screen-title")
-            yield Input(
+            yield QueryInput(
                 placeholder=_("Type a name, pinyin (yyzz), code or everyday words (开饭店)…"),
                 id="lookup-query",
             )
