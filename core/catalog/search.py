@@ -667,7 +667,7 @@ class CatalogIndex:
         by_segment: list[tuple[str, list[phrases.Piece], set[int], set[int]]] = []
         for pieces in segments.values():
             text = "".join(p.text for p in pieces)
-            said = offer(exact(text), "phrase")
+            said = offer(exact(text), "phrase") if len(text) >= 2 else set()
             by_sound: set[int] = set()
             if not said and len(text) >= 2 and any(p.kind != "letters" for p in pieces):
                 sounds = phrases.spoken(text)
@@ -704,6 +704,9 @@ class CatalogIndex:
 
         scored = [(score(o), o) for o in first_seen]
         scored.sort(key=lambda s: (-s[0], s[1] not in in_bundle, first_seen[s[1]]))
+        if scored:  # what explains less than half as much as the best is noise
+            floor = max(2.0, scored[0][0] / 2)
+            scored = [s for s in scored if s[0] >= floor]
         hits = [Hit(self.codes[o], self.names[o], why[o]) for _s, o in scored[:limit]]
         shown = {o for _s, o in scored[:limit]}
         matched = tuple(
