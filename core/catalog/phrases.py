@@ -175,9 +175,12 @@ def fold(text: str) -> str:
 def read(
     query: str,
     known: Callable[[str], bool],
+    known_run: Callable[[str], int],
     vocabulary: Vocabulary,
 ) -> Reading:
-    """Cut ``query`` into content pieces; ``known(s)`` says whether the catalog has ``s``."""
+    """Cut ``query`` into content pieces. ``known(ch)`` says whether the catalog has
+    the character ``ch``; ``known_run(s)`` how long a start of ``s`` (two characters
+    or more, else 0) it has."""
     text = fold(query)[:MAX_PHRASE]
     pieces: list[Piece] = []
     dropped: list[str] = []
@@ -194,7 +197,8 @@ def read(
         while end < len(text) and text[end].isalnum() and _is_hanzi(text[end]) == hanzi:
             end += 1
         if hanzi:
-            segment = _cut(text[position:end], known, vocabulary, segment, pieces, dropped)
+            run = text[position:end]
+            segment = _cut(run, known, known_run, vocabulary, segment, pieces, dropped)
         else:
             pieces.append(Piece(text[position:end], "letters", segment=segment))
         position = end
@@ -204,6 +208,7 @@ def read(
 def _cut(
     run: str,
     known: Callable[[str], bool],
+    known_run: Callable[[str], int],
     vocabulary: Vocabulary,
     segment: int,
     pieces: list[Piece],
@@ -219,23 +224,22 @@ def _cut(
     """
     fillers, synonyms = vocabulary.fillers, vocabulary.synonyms
     size = len(run)
-    longest = max(MAX_RUN, vocabulary.longest)
+    widest = max(MAX_RUN, vocabulary.longest)
     # best[i]: (score, choice) of the best cut of run[i:]; a choice is (kind, length).
     best: list[tuple[float, tuple[str, int]]] = [(0.0, ("", 0))] * (size + 1)
     for start in range(size - 1, -1, -1):
         options: list[tuple[float, tuple[str, int]]] = []
         ch = run[start]
         options.append((float(known(ch)), ("single" if known(ch) else "unknown", 1)))
-        for n in range(1, min(longest, size - start) + 1):
+        for n in range(1, min(widest, size - start) + 1):
             word = run[start : start + n]
             if word in synonyms:
                 options.append((n * n + 0.6, ("synonym", n)))
             if word in fillers:
                 options.append((n * n + 0.5, ("filler", n)))
-        for n in range(2, min(MAX_RUN, size - start) + 1):  # known(s) implies known(s[:-1])
-            if not known(run[start : start + n]):
-                break
-            options.append((float(n * n), ("run", n)))
+        # Every start of a known run is known too: each is an option.
+        longest = known_run(run[start : start + MAX_RUN])
+        options.extend((float(n * n), ("run", n)) for n in range(2, longest + 1))
         best[start] = max(
             ((score + best[start + choice[1]][0], choice) for score, choice in options),
             key=lambda option: option[0],

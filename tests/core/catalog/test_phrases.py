@@ -13,8 +13,16 @@ def known(text: str) -> bool:
     return any(text in t for t in TEXTS)
 
 
+def known_run(text: str) -> int:
+    return max((n for n in range(2, len(text) + 1) if known(text[:n])), default=0)
+
+
+def read(query: str, vocabulary: Vocabulary | None = None) -> phrases.Reading:
+    return phrases.read(query, known, known_run, vocabulary or Vocabulary())
+
+
 def cut(query: str, vocabulary: Vocabulary | None = None) -> tuple[list[str], list[str]]:
-    reading = phrases.read(query, known, vocabulary or Vocabulary())
+    reading = read(query, vocabulary)
     return [p.text for p in reading.pieces], list(reading.dropped)
 
 
@@ -27,7 +35,7 @@ def test_fillers_are_dropped_and_known_words_kept_whole() -> None:
 
 
 def test_segments_are_split_by_fillers_and_punctuation() -> None:
-    reading = phrases.read("开个饭店，退休", known, Vocabulary())
+    reading = read("开个饭店，退休")
     assert reading.segments() == ["开", "饭店", "退休"]
     assert reading.cleaned == "开饭店退休"
 
@@ -37,7 +45,7 @@ def test_the_catalogs_words_extend_the_defaults() -> None:
         [{"code": "饭馆", "means": "饭店"}, {"code": "俺", "means": ""}, {"code": "", "means": ""}]
     )
     assert "俺" in words.fillers and "我想" in words.fillers
-    reading = phrases.read("俺开饭馆", known, words)
+    reading = read("俺开饭馆", words)
     assert [(p.text, p.said) for p in reading.pieces] == [("开", ""), ("饭店", "饭馆")]
     assert reading.dropped == ("俺",)
 
