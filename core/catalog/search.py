@@ -19,6 +19,18 @@ item's list first). The used items are a small set, checked against each tier
 directly before the posting list is walked. Words separated by spaces must all
 match. Items sharing a name (the same item in every district) share posting entries.
 
+Phrases. When every tier finds nothing (我想开个饭店, 孩子出生了要办什么, 營業執照,
+营业职照, kai饭店), the query is read as a phrase (``core.catalog.phrases``: fillers
+dropped, the catalog's synonyms applied, cut into the runs the catalog knows) and
+searched again: without its fillers through the same tiers; each part between
+fillers, and each known run, through the tiers; a part found nowhere by its pinyin
+(homophones, ranked after what matched as typed). Candidates are ranked by how
+many characters of the phrase they explain (name or words holding a run), items of
+a one-thing bundle the phrase names first among equals; what explains less than
+half as much as the best is left out. ``lookup`` returns the hits with what the
+screen says about them (``Found``). Exact queries never take this path: their
+cost is unchanged; a phrase costs 0.2–0.8 ms of CPU at 100,000 items.
+
 Postings are ``array('i')`` (4 bytes per entry): 100,000 items cost ≈ 70 MB
 resident with their texts (105 MB for the whole benchmark process). Pinyin comes
 precomputed from the store, so this module never loads pypinyin.
