@@ -151,6 +151,34 @@ class Vocabulary:
     def __post_init__(self) -> None:
         if not self.longest:
             self.longest = max((len(w) for w in [*self.fillers, *self.synonyms]), default=0)
+        self._spoken_fillers: tuple[str, ...] | None = None
+
+    def spoken_fillers(self) -> tuple[str, ...]:
+        """The fillers of two characters or more in pinyin (woxiang, zenme, banli),
+        longest first: one syllable (le, ma) could be the end of a real word."""
+        if self._spoken_fillers is None:
+            said = {spoken(f) for f in self.fillers if len(f) >= 2}
+            self._spoken_fillers = tuple(sorted(filter(None, said), key=len, reverse=True))
+        return self._spoken_fillers
+
+
+def _strip_spoken(text: str, vocabulary: Vocabulary, dropped: list[str]) -> str:
+    """``text`` (letters) without the pinyin fillers at its ends: woxiangkaifandian
+    → kaifandian. At least two letters are always left."""
+    stripped = True
+    while stripped:
+        stripped = False
+        for filler in vocabulary.spoken_fillers():
+            if len(text) - len(filler) < 2:
+                continue
+            if text.startswith(filler):
+                text, stripped = text[len(filler) :], True
+            elif text.endswith(filler):
+                text, stripped = text[: -len(filler)], True
+            if stripped:
+                dropped.append(filler)
+                break
+    return text
 
 
 _converter_lock = threading.Lock()
@@ -196,11 +224,21 @@ def read(
         hanzi = _is_hanzi(ch)
         while end < len(text) and text[end].isalnum() and _is_hanzi(text[end]) == hanzi:
             end += 1
+            # Pinyin typed syllable by syllable (wo xiang kai fan dian) is one word.
+            if (
+                not hanzi
+                and end + 1 < len(text)
+                and text[end] == " "
+                and text[end + 1].isascii()
+                and text[end + 1].isalnum()
+            ):
+                end += 1
         if hanzi:
             run = text[position:end]
             segment = _cut(run, known, known_run, vocabulary, segment, pieces, dropped)
         else:
-            pieces.append(Piece(text[position:end], "letters", segment=segment))
+            letters = _strip_spoken(text[position:end].replace(" ", ""), vocabulary, dropped)
+            pieces.append(Piece(letters, "letters", segment=segment))
         position = end
     return Reading(tuple(pieces), tuple(dropped))
 

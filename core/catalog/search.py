@@ -755,7 +755,8 @@ class CatalogIndex:
         scored = [(score(o), o) for o in first_seen]
         scored.sort(key=lambda s: (-s[0], s[1] not in in_bundle, first_seen[s[1]]))
         if scored:  # what explains less than half as much as the best is noise
-            floor = max(2.0, scored[0][0] / 2)
+            best = scored[0][0]  # (a two-character homophone scores 1.5: kept when best)
+            floor = min(best, max(2.0, best / 2))
             scored = [s for s in scored if s[0] >= floor]
         hits = [Hit(self.codes[o], self.names[o], why[o]) for _s, o in scored[:limit]]
         shown = {o for _s, o in scored[:limit]}

@@ -60,3 +60,12 @@ def test_spoken_gives_toneless_pinyin_for_homophones() -> None:
     assert phrases.spoken("kai饭店") == "kaifandian"
     assert phrases.spoken("绿") == "lv"  # ü as v, the way the catalog's pinyin spells it
     assert phrases.sound("开办企业") == ("kaibanqiye", "kbqy")
+
+
+def test_pinyin_fillers_are_dropped_from_the_ends_of_letters() -> None:
+    assert cut("woxiangkaifandian") == (["kaifandian"], ["woxiang"])
+    assert cut("wo xiang kai fan dian") == (["kaifandian"], ["woxiang"])
+    assert cut("zenmebanlituixiu") == (["tuixiu"], ["zenme", "banli"])
+    # One syllable is never taken for a filler, and two letters always stay.
+    assert cut("kaifandianle") == (["kaifandianle"], [])
+    assert cut("woxiang") == (["woxiang"], [])

@@ -148,6 +148,10 @@ PHRASED: list[tuple[str, str]] = [
     ("办huzhao", "普通护照签发"),
     ("我想开gongsi", "企业设立登记"),
     ("di保", "最低生活保障"),
+    # all in pinyin, fillers and all
+    ("woxiangkaifandian", "食品经营许可（新设）"),
+    ("zenmebanlituixiu", "职工正常退休（职）申请"),
+    ("wo yao jie hun", "结婚登记"),
     # traditional characters pasted from elsewhere
     ("開飯店", "食品经营许可（新设）"),
     ("營業執照", "企业设立登记"),
