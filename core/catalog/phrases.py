@@ -28,8 +28,8 @@ kept for the ≈ 7,000 characters of GB 2312 only: what an input method offers.
 from __future__ import annotations
 
 import functools
-import json
 import logging
+import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -308,19 +308,28 @@ def _syllables() -> dict[str, str]:
     if spec is None or spec.origin is None:
         log.warning("pypinyin is not installed: homophones are not matched")
         return {}
-    raw = json.loads((Path(spec.origin).parent / "pinyin_dict.json").read_text(encoding="utf-8"))
+    # Streamed line by line ("12295": "líng,yuán,xīng",), not json.loads: the whole
+    # table is 41,000 entries, and building it to keep 7,000 left 5 MB resident.
+    entry = re.compile(r'"(\d+)":\s*"([^",]+)')
     table: dict[str, str] = {}
-    for codepoint, readings in raw.items():
-        ch = chr(int(codepoint))
-        try:
-            ch.encode("gb2312")
-        except UnicodeEncodeError:
-            continue
-        # lǜ → lv: ü (u and a diaeresis once decomposed) is spelled v, as the store's is.
-        first = unicodedata.normalize("NFD", readings.split(",")[0]).replace("u\u0308", "v")
-        plain = "".join(c for c in first if not unicodedata.combining(c))
-        table[ch] = plain
+    with (Path(spec.origin).parent / "pinyin_dict.json").open(encoding="utf-8") as lines:
+        for line in lines:
+            found = entry.search(line)
+            if found is None:
+                continue
+            ch = chr(int(found[1]))
+            try:
+                ch.encode("gb2312")
+            except UnicodeEncodeError:
+                continue
+            table[ch] = _toneless(found[2])
     return table
+
+
+def _toneless(reading: str) -> str:
+    # lǜ → lv: ü (u and a diaeresis once decomposed) is spelled v, as the store's is.
+    first = unicodedata.normalize("NFD", reading).replace("u\u0308", "v")
+    return "".join(c for c in first if not unicodedata.combining(c))
 
 
 def spoken(text: str) -> str:
