@@ -73,6 +73,14 @@ async def test_no_key_is_lost_in_a_burst(lookup_runtime: Runtime) -> None:
         _burst(app, keys)
         await _settle(pilot, 60)
         assert query.value == _typed(keys)
+        # The directory's boxes keep the order too.
+        app.open_screen("lookup.directory")
+        await _settle(pilot, 2)
+        place = app.screen.query_one("#directory-query", Input)
+        keys = [*"张店", "backspace", *"店区车站", "left", "backspace", "end", *"街道"]
+        _burst(app, keys)
+        await _settle(pilot, 20)
+        assert place.value == _typed(keys)
 
 
 SIZES = [(80, 24), (120, 40)]
