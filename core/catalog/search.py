@@ -32,8 +32,10 @@ screen says about them (``Found``). Exact queries never take this path: their
 cost is unchanged; a phrase costs 0.2–0.8 ms of CPU at 100,000 items.
 
 Postings are ``array('i')`` (4 bytes per entry): 100,000 items cost ≈ 70 MB
-resident with their texts (105 MB for the whole benchmark process). Pinyin comes
-precomputed from the store, so this module never loads pypinyin.
+resident with their texts (101 MB for the whole benchmark process). Pinyin comes
+precomputed from the store, so this module never loads pypinyin (a bundle word no
+item has, and a phrase's homophones, take their pinyin from pypinyin's 1.6 MB
+character table: ``phrases.sound``).
 
 Queries are normalised (NFKC, lower case, punctuation and FTS syntax dropped):
 a query of only punctuation matches nothing, and no character has a meaning of
@@ -63,7 +65,7 @@ MULTI_TERM_POOL = 2000  # candidates of the longest word checked for the others
 BUNDLE_RANK = 50  # a bundle's words rank after an item's own keywords
 PHRASE_POOL = 50  # candidates taken per word of a phrase, best first
 SOUND_WEIGHT = 0.75  # a part found by its sound counts less than one found as typed
-KNOWN_CACHE = 50_000  # runs remembered as known or not (a clerk repeats phrases)
+KNOWN_CACHE = 50_000  # known-run lengths remembered (a clerk repeats phrases)
 
 
 def _is_hanzi(ch: str) -> bool:
