@@ -701,6 +701,21 @@ class CatalogIndex:
 
         cleaned = reading.cleaned
         whole = offer(exact(cleaned, limit)) if cleaned != normalise(query) else set()
+        bundles = self._bundles_about(reading)
+        in_bundle: set[int] = set()
+        for code in bundles:
+            in_bundle.update(self.bundle_items.get(code, ()))
+        read_as = tuple(dict.fromkeys((p.said, p.text) for p in reading.pieces if p.said))
+        if len(whole) >= limit:  # all explain the whole phrase: nothing can rank above
+            ordered = sorted(first_seen, key=lambda o: (o not in in_bundle, first_seen[o]))
+            return Found(
+                [Hit(self.codes[o], self.names[o], why[o]) for o in ordered],
+                approximate=True,
+                matched=tuple(dict.fromkeys(p.text for p in reading.pieces if p.kind != "unknown")),
+                dropped=reading.dropped,
+                read_as=read_as,
+                bundles=bundles,
+            )
         segments: dict[str, list[phrases.Piece]] = {}
         for piece in reading.pieces:
             segments.setdefault(str(piece.segment), []).append(piece)
@@ -723,11 +738,6 @@ class CatalogIndex:
                 whole = offer(exact(sounds, limit), "sound")
 
         total = float(len(cleaned))
-        bundles = self._bundles_about(reading)
-        in_bundle: set[int] = set()
-        for code in bundles:
-            bundle = self.bundle_items.get(code, ())
-            in_bundle.update(bundle)
 
         # What an item's name and words say of a segment, worked out once per name
         # and word list: at 100,000 items the candidates are mostly one name in
@@ -776,7 +786,7 @@ class CatalogIndex:
             matched=matched,
             by_sound=heard,
             dropped=reading.dropped,
-            read_as=tuple(dict.fromkeys((p.said, p.text) for p in reading.pieces if p.said)),
+            read_as=read_as,
             bundles=bundles,
         )
 

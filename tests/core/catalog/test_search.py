@@ -227,6 +227,11 @@ def test_a_phrase_says_what_it_matched_and_what_it_left_out(search: SearchServic
     # Items of that bundle first: both explain the whole phrase.
     assert {h.code for h in found.hits[:2]} == {FOOD, LICENCE}
 
+    # Enough items explain the whole phrase: the same answer, the rest not searched.
+    first = search.lookup("我想开个饭店", limit=1)
+    assert first.approximate and first.matched == ("开", "饭店")
+    assert first.hits[0].code in {FOOD, LICENCE} and first.bundles == ("yjs-kft",)
+
     slip = search.lookup("营业职照")
     assert slip.by_sound == ("营业职照",) and slip.hits[0].why == "sound"
 
