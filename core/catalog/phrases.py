@@ -14,9 +14,10 @@ into *pieces* the search can use:
   knows (a run inside some item name, everyday word or bundle word), single known
   characters, and characters the catalog has never seen.
 
-At each position the longest candidate wins; on a tie a synonym beats a filler and
-a filler beats a known run, so 办理退休 drops 办理 although 办理 is in some names,
-while 个体户 stays one run although 个 alone is a filler.
+The cut that scores best wins (``_cut``): long known runs beat short ones, a
+filler beats a known run of its length and a synonym beats both, so 办理退休 drops
+办理 although 办理 is in some names, while 个体户 stays one run although 个 alone
+is a filler; a run never starts with a filler of two characters or more.
 
 ``spoken(text)`` turns hanzi into toneless pinyin for homophone slips (营业职照 →
 yingyezhizhao): the search matches that against the pinyin it already holds. The
@@ -267,6 +268,11 @@ def read(
     return Reading(tuple(pieces), tuple(dropped))
 
 
+def _leading_filler(text: str, fillers: frozenset[str], widest: int) -> int:
+    """The length of the longest filler of two characters or more ``text`` starts with."""
+    return max((n for n in range(2, min(widest, len(text)) + 1) if text[:n] in fillers), default=0)
+
+
 def _cut(
     run: str,
     known: Callable[[str], bool],
@@ -282,11 +288,21 @@ def _cut(
     个体工商户 is not 个 + 体工商户. A filler scores a little more than a run of its
     length (办理退休: 办理 is dropped although some names hold it) and a synonym a
     little more again. A single known character scores 1, an unknown one 0.
+    Fillers of two characters or more that open the run (请问, 我想, 我要…) are
+    dropped first, and no run may start with one: 我要开个网店 is not about the
+    bundle 我要开工, although 我要开 is in its name.
     Returns the segment number after the run.
     """
     fillers, synonyms = vocabulary.fillers, vocabulary.synonyms
-    size = len(run)
     widest = vocabulary.longest  # the longest filler or synonym
+    while True:
+        lead = _leading_filler(run, fillers, widest)
+        said = max((n for n in range(1, len(run) + 1) if run[:n] in synonyms), default=0)
+        if not lead or said > lead:
+            break
+        dropped.append(run[:lead])
+        run, segment = run[lead:], segment + 1
+    size = len(run)
     # best[i]: (score, choice) of the best cut of run[i:]; a choice is (kind, length).
     best: list[tuple[float, tuple[str, int]]] = [(0.0, ("", 0))] * (size + 1)
     for start in range(size - 1, -1, -1):
@@ -299,9 +315,11 @@ def _cut(
                 options.append((n * n + 0.6, ("synonym", n)))
             if word in fillers:
                 options.append((n * n + 0.5, ("filler", n)))
-        # Every start of a known run is known too: each is an option.
+        # Every start of a known run is known too: each is an option (one that
+        # begins with a filler only up to the filler's length).
         longest = known_run(run[start : start + MAX_RUN])
-        options.extend((float(n * n), ("run", n)) for n in range(2, longest + 1))
+        lead = _leading_filler(run[start : start + longest], fillers, widest)
+        options.extend((float(n * n), ("run", n)) for n in range(2, (lead or longest) + 1))
         best[start] = max(
             ((score + best[start + choice[1]][0], choice) for score, choice in options),
             key=lambda option: option[0],

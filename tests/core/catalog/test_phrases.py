@@ -6,7 +6,14 @@ from core.catalog import phrases
 from core.catalog.phrases import Vocabulary
 
 # What a catalog holds (names and everyday words), as the index answers ``known``.
-TEXTS = ["个体工商户注册登记", "个体户", "预防接种证办理", "职工正常退休（职）申请", "开饭店"]
+TEXTS = [
+    "个体工商户注册登记",
+    "个体户",
+    "预防接种证办理",
+    "职工正常退休（职）申请",
+    "开饭店",
+    "我要开工",
+]
 
 
 def known(text: str) -> bool:
@@ -32,6 +39,8 @@ def test_fillers_are_dropped_and_known_words_kept_whole() -> None:
     assert cut("我想办个体户") == (["个体户"], ["我想", "办"])
     # 办理 is in some names, yet as a filler it is dropped from a phrase.
     assert cut("怎么办理退休") == (["退休"], ["怎么", "办理"])
+    # 我要开 is in the bundle name 我要开工, but a phrase saying 我要开… is not about it.
+    assert cut("我要开个饭店") == (["开", "饭店"], ["我要", "个"])
 
 
 def test_segments_are_split_by_fillers_and_punctuation() -> None:
