@@ -219,3 +219,15 @@ def test_phrased_queries_find_the_item_meant(demo_search: SearchService) -> None
     assert not missing, f"the phrased set names items the demo catalog lacks: {missing}"
     misses = _top_three(demo_search, PHRASED)
     assert len(misses) <= len(PHRASED) * 0.10, "\n".join(misses)
+
+
+def test_pinyin_finds_what_the_hanzi_find(demo_search: SearchService) -> None:
+    """kaifandian found 3 items where 开饭店 found 6: a bundle's words had no pinyin."""
+    for hanzi, spoken, letters in [
+        ("开饭店", "kaifandian", "kfd"),
+        ("生孩子", "shenghaizi", "shz"),
+        ("开公司", "kaigongsi", "kgs"),
+    ]:
+        meant = {h.code for h in demo_search.search(hanzi, limit=100)}
+        assert {h.code for h in demo_search.search(spoken, limit=100)} == meant, spoken
+        assert meant <= {h.code for h in demo_search.search(letters, limit=100)}, letters
