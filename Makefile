@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= .demo
-APT_PACKAGES := poppler-utils fonts-wqy-microhei
+APT_PACKAGES := poppler-utils fonts-wqy-microhei cups cups-bsd printer-driver-cups-pdf zbar-tools
 
 .PHONY: run test setup system-deps postgres catalogs lint typecheck imports pytest bench clean
 
@@ -15,7 +15,9 @@ APT_PACKAGES := poppler-utils fonts-wqy-microhei
 # workstation, which is enrolled with it once, so sync works from the first minute.
 # The server stops when the workstation closes; if it cannot start (port taken),
 # the workstation runs on its own. The demo keeps its token in a plain-text keyring
-# file (said so on screen); set PYTHON_KEYRING_BACKEND to use another.
+# file inside $(DEMO_DIR) (said so on screen); set PYTHON_KEYRING_BACKEND to use
+# another. Everything the demo writes stays in $(DEMO_DIR): the server's database
+# and log, the workstation's store, config and logs, the token.
 DEMO_PORT ?= 8765
 DEMO_SITE := 370303-ZWFW
 DEMO_SERVER := http://127.0.0.1:$(DEMO_PORT)
@@ -23,7 +25,8 @@ DEMO_SERVER := http://127.0.0.1:$(DEMO_PORT)
 run: setup
 	@mkdir -p $(DEMO_DIR); \
 	export SIHAO_SERVER_DATABASE="sqlite:///$(abspath $(DEMO_DIR))/server.db"; \
-	export PYTHON_KEYRING_BACKEND="$${PYTHON_KEYRING_BACKEND:-keyrings.alt.file.PlaintextKeyring}"; \
+	export PYTHON_KEYRING_BACKEND="$${PYTHON_KEYRING_BACKEND:-core.demo_keyring.DemoPlaintextKeyring}"; \
+	export SIHAO_KEYRING_FILE="$(abspath $(DEMO_DIR))/keyring.cfg"; \
 	$(BIN)/sihao server run --host 127.0.0.1 --port $(DEMO_PORT) --log-level warning \
 	  >$(DEMO_DIR)/server.log 2>&1 & server=$$!; \
 	trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null' EXIT INT TERM HUP; \
@@ -35,7 +38,8 @@ run: setup
 	if [ -n "$$up" ]; then \
 	  echo "central server: $(DEMO_SERVER) (log: $(DEMO_DIR)/server.log)"; \
 	  $(BIN)/sihao server demo seed >/dev/null; \
-	  if [ ! -f $(DEMO_DIR)/.enrolled ]; then \
+	  demo_keyring=core.demo_keyring.DemoPlaintextKeyring; \
+	  if [ ! -f $(DEMO_DIR)/.enrolled ] || { [ "$$PYTHON_KEYRING_BACKEND" = "$$demo_keyring" ] && [ ! -s "$$SIHAO_KEYRING_FILE" ]; }; then \
 	    $(BIN)/sihao --data-dir $(DEMO_DIR) demo seed >/dev/null && \
 	    code=$$($(BIN)/sihao server enroll-code --site $(DEMO_SITE) --ttl-minutes 10) && \
 	    $(BIN)/sihao --data-dir $(DEMO_DIR) enroll --server $(DEMO_SERVER) --code "$$code" && \
@@ -60,7 +64,9 @@ $(STAMP): pyproject.toml tests/fixtures/sihao-testplugin/pyproject.toml
 catalogs: $(STAMP)
 	$(BIN)/python -m core.catalogs compile
 
-# Debian packages the tests read PDFs and fonts with. Installs only what is missing.
+# Debian packages the tests read PDFs and fonts with, print through (CUPS with a
+# cups-pdf printer: the printing tests start cupsd themselves when it is down) and
+# decode QR codes with. Installs only what is missing.
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

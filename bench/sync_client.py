@@ -68,7 +68,22 @@ class BenchKinds:
 
     @hookimpl
     def sihao_record_kinds(self, registry: Any) -> None:
-        registry.add(KIND, payload_version=1)
+        # A strict schema, as every built-in kind has (validated by the server).
+        from typing import Annotated
+
+        from pydantic import Field
+
+        from core.records import SafeInt, StrictRecord, text
+
+        short = text(32)
+
+        class BenchRecord(StrictRecord):
+            level: Annotated[int, Field(ge=1, le=5)]
+            channel: short  # type: ignore[valid-type]
+            tags: Annotated[list[short], Field(max_length=10)]  # type: ignore[valid-type]
+            n: SafeInt
+
+        registry.add(KIND, payload_version=1, schema=BenchRecord)
 
 
 def serve(database_url: str, port: int) -> None:

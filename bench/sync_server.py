@@ -35,7 +35,32 @@ class BenchPlugin:
 
     @hookimpl
     def sihao_record_kinds(self, registry: Any) -> None:
-        registry.add(KIND, payload_version=1, description="bench record")
+        # A strict schema and a check, as every built-in kind has: the bench measures
+        # the server with its validation, site filling and checks in the path.
+        from typing import Annotated
+
+        from pydantic import Field
+
+        from core.outbox import RecordRejected
+        from core.records import Code, LongText, StrictRecord, Timestamp, WriterSite, text
+
+        staff = text(32)
+
+        class BenchRecord(StrictRecord):
+            item_code: Code
+            level: Annotated[int, Field(ge=1, le=5)]
+            comment: LongText
+            staff_no: staff  # type: ignore[valid-type]
+            at: Timestamp
+            site_code: WriterSite = ""
+
+        def check(payload: dict[str, Any], ctx: Any) -> None:
+            if payload["site_code"] != ctx.site_code:
+                raise RecordRejected("the record names another site")
+
+        registry.add(
+            KIND, payload_version=1, description="bench record", schema=BenchRecord, check=check
+        )
 
 
 def app() -> Any:

@@ -56,7 +56,12 @@ class Paths:
         return self.data_dir / "exports"
 
     def ensure(self) -> Paths:
-        for directory in (self.data_dir, self.config_dir, self.themes_dir, self.log_dir):
+        from core.filemodes import private_dir
+
+        # The data directory holds the store (PIN hashes, people's records) and logs:
+        # only this account may enter it (core.filemodes).
+        private_dir(self.data_dir)
+        for directory in (self.config_dir, self.themes_dir, self.log_dir):
             directory.mkdir(parents=True, exist_ok=True)
         return self
 
@@ -106,6 +111,9 @@ class SiteConfig:
     theme: str = ""
     plugin_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
     server_url: str = ""
+    # IT's explicit leave to sync over plain http:// with a non-loopback server
+    # ([server] allow_insecure_http; core.sync.client): off unless written.
+    allow_insecure_http: bool = False
 
     @property
     def demo(self) -> bool:
@@ -126,6 +134,8 @@ class SiteConfig:
             data["ui"] = {"theme": self.theme}
         if self.server_url:
             data["server"] = {"url": self.server_url}
+        if self.allow_insecure_http:
+            data.setdefault("server", {})["allow_insecure_http"] = True
         if self.plugin_settings:
             data["plugin_settings"] = self.plugin_settings
         return data
@@ -176,6 +186,11 @@ def parse_site_config(path: Path, text: str) -> SiteConfig:
         theme=str(_expect(path, ui.get("theme", ""), str, "ui.theme")),
         plugin_settings={str(k): dict(v) for k, v in settings.items() if isinstance(v, dict)},
         server_url=str(_expect(path, server.get("url", ""), str, "server.url")),
+        allow_insecure_http=bool(
+            _expect(
+                path, server.get("allow_insecure_http", False), bool, "server.allow_insecure_http"
+            )
+        ),
     )
 
 

@@ -73,6 +73,16 @@ def _wrap(exc: Exception) -> CredentialsError:
     )
 
 
+def _private_backend_file(keyring: Any) -> None:
+    """A file backend (the demo's plain-text keyring) keeps the token in a file: it is
+    made 0600 if found looser (keyrings.alt creates it so, but a copy may not be)."""
+    file_path = getattr(keyring.get_keyring(), "file_path", None)
+    if isinstance(file_path, str) and file_path:
+        from core.filemodes import PRIVATE_FILE, tighten
+
+        tighten(Path(file_path), PRIVATE_FILE)
+
+
 def get_token(data_dir: Path) -> str | None:
     """The token of this workstation, or None if it is not enrolled."""
     keyring = _keyring()
@@ -80,6 +90,7 @@ def get_token(data_dir: Path) -> str | None:
         token: str | None = keyring.get_password(SERVICE, account_for(data_dir))
     except Exception as exc:
         raise _wrap(exc) from exc
+    _private_backend_file(keyring)
     return token
 
 
@@ -89,6 +100,7 @@ def set_token(data_dir: Path, token: str) -> None:
         keyring.set_password(SERVICE, account_for(data_dir), token)
     except Exception as exc:
         raise _wrap(exc) from exc
+    _private_backend_file(keyring)
 
 
 def delete_token(data_dir: Path) -> None:

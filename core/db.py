@@ -5,6 +5,9 @@ power cut at the counter must not lose a confirmed rating; foreign keys on becau
 SQLite leaves them off. Models bind to ``database`` (a proxy) so tests and the CLI
 can point them at any file.
 
+The file is private (``core.filemodes``): created 0600, tightened if found looser,
+and SQLite gives its ``-wal`` and ``-shm`` files the database's own mode.
+
 Opening refuses, with a sentence for the user and nothing overwritten, a file that
 is not a SQLite database or that another process holds locked.
 """
@@ -18,6 +21,7 @@ from typing import Any
 
 import peewee
 
+from core import filemodes
 from core.i18n import _
 
 log = logging.getLogger(__name__)
@@ -54,6 +58,10 @@ def open_database(path: Path, *, bind: bool = True) -> peewee.SqliteDatabase:
     path = Path(path)
     existed = path.exists() and path.stat().st_size > 0
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Before SQLite creates it with the umask's mode (0644: readable by every account).
+    filemodes.private_file(path)
+    for companion in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        filemodes.tighten(companion, filemodes.PRIVATE_FILE)
     db = peewee.SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
     try:
         db.connect(reuse_if_open=True)

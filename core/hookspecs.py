@@ -81,6 +81,11 @@ def sihao_server_migrations() -> Any:
 
 
 @hookspec
+def sihao_server_jobs(registry: Any) -> None:
+    """Register work the server does once for the whole city (``server.jobs.JobRegistry.add``)."""
+
+
+@hookspec
 def sihao_apply_change(kind: str, id: str, op: str, data: Any) -> bool | None:
     """At the workstation, inside the pull transaction: apply a pulled change of a plugin's kind; return True if handled."""
 

@@ -1,6 +1,8 @@
 """Logging for the workstation and CLI: a rotating file, personal data scrubbed.
 
 The Textual screen owns the terminal, so the workstation logs to a file only.
+ID and mobile numbers are masked twice over: the filter scrubs each record (its
+message, its exception and stack), the formatter scrubs the line it writes.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ import logging
 import logging.handlers
 from pathlib import Path
 
-from core.masking import PersonalDataFilter
+from core.masking import PersonalDataFilter, ScrubbingFormatter
 
 
 def setup_logging(log_dir: Path, *, level: int = logging.INFO) -> Path:
@@ -18,7 +20,7 @@ def setup_logging(log_dir: Path, *, level: int = logging.INFO) -> Path:
     handler = logging.handlers.RotatingFileHandler(
         path, maxBytes=5_000_000, backupCount=5, encoding="utf-8"
     )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(ScrubbingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(PersonalDataFilter())
     root = logging.getLogger()
     for existing in list(root.handlers):

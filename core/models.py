@@ -63,6 +63,11 @@ class Staff(BaseModel):
     failed_attempts = peewee.IntegerField(default=0)
     locked_until = peewee.DateTimeField(null=True)
     updated_at = peewee.DateTimeField(default=utcnow)
+    # IT reset the PIN: the next sign-in asks for a new one before anything else.
+    must_change_pin = peewee.BooleanField(default=False)
+    # When IT last unlocked the account (on the server: a pulled row with a newer
+    # stamp clears this workstation's own lockout once).
+    unlocked_at = peewee.DateTimeField(null=True)
 
     site_id: str
     window_id: int | None

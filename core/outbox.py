@@ -12,22 +12,33 @@ stay visible with the server's reason until someone deals with them, retryable
 rows wait for the next attempt.
 
 Record kinds are registered by plugins (``sihao_record_kinds``) with a payload
-version, so the server can accept the current and the previous version.
+version, so the server can accept the current and the previous version. Each kind
+declares a strict pydantic ``schema`` for its current payload version (and
+``schemas`` for older ones still accepted) and optionally a ``check`` that sees the
+record with the pusher's identity (``RecordContext``): the server trusts no
+workstation, so a payload is validated against its schema and checked before it is
+stored. A check refuses a record by raising ``RecordRejected``; the same exception,
+raised by a ``sihao_apply_change`` implementation at the workstation, parks a
+pulled change with its reason instead of applying it.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import peewee
 from playhouse.sqlite_ext import AutoIncrementField
 
 from core.db import BaseModel
 from core.models import utcnow
+
+if TYPE_CHECKING:  # pydantic is imported only where a schema is built or used
+    import pydantic
 
 
 class OutboxState(StrEnum):
@@ -51,14 +62,51 @@ class Outbox(BaseModel):
     acked_at = peewee.DateTimeField(null=True)
 
 
+class RecordRejected(ValueError):
+    """A pushed or pulled record refused; str() is the reason: one sentence, no personal data."""
+
+
+@dataclass(frozen=True)
+class RecordContext:
+    """Who pushed a record, and what the same push carried before it.
+
+    ``site_code`` and ``workstation_id`` come from the bearer token on the server
+    (from this workstation's enrolment when a pulled change is applied), never from
+    the payload: a payload field naming the writer must agree with them.
+    """
+
+    kind: str
+    entity_id: str
+    payload_version: int
+    site_code: str
+    workstation_id: str
+    # (kind, entity_id, payload) of records of the same push accepted before this
+    # one, so a check can see e.g. a case created earlier in the same batch.
+    earlier: tuple[tuple[str, str, dict[str, Any]], ...] = ()
+
+
+RecordCheck = Callable[[dict[str, Any], RecordContext], None]
+
+
 @dataclass(frozen=True)
 class RecordKind:
-    """A kind of record a plugin pushes; ``payload_version`` is the current version."""
+    """A kind of record a plugin pushes; ``payload_version`` is the current version.
+
+    ``schemas`` maps every accepted payload version to its strict pydantic model
+    (the current one included when the plugin gave ``schema``).
+    """
 
     kind: str
     payload_version: int = 1
     description: str = ""
     plugin: str = ""
+    schemas: dict[int, type[pydantic.BaseModel]] = field(default_factory=dict)
+    check: RecordCheck | None = None
+
+    @property
+    def schema(self) -> type[pydantic.BaseModel] | None:
+        """The model of the current payload version, if the plugin declared one."""
+        return self.schemas.get(self.payload_version)
 
 
 class RecordKindRegistry:
@@ -68,12 +116,35 @@ class RecordKindRegistry:
         self._kinds: dict[str, RecordKind] = {}
         self.current_plugin = ""
 
-    def add(self, kind: str, *, payload_version: int = 1, description: str = "") -> None:
+    def add(
+        self,
+        kind: str,
+        *,
+        payload_version: int = 1,
+        description: str = "",
+        schema: type[pydantic.BaseModel] | None = None,
+        schemas: dict[int, type[pydantic.BaseModel]] | None = None,
+        check: RecordCheck | None = None,
+    ) -> None:
+        """Register ``kind``.
+
+        ``schema`` is the strict model (``extra="forbid"``) of ``payload_version``;
+        ``schemas`` the models of older versions the server still accepts; ``check``
+        is called with the validated payload and the pusher's ``RecordContext`` and
+        raises ``RecordRejected`` to refuse one record.
+        """
         if kind in self._kinds:
             raise ValueError(
                 f"record kind {kind!r} is already registered by {self._kinds[kind].plugin}"
             )
-        self._kinds[kind] = RecordKind(kind, payload_version, description, self.current_plugin)
+        versions = dict(schemas or {})
+        if schema is not None:
+            versions[payload_version] = schema
+        if any(version > payload_version for version in versions):
+            raise ValueError(f"record kind {kind!r} has a schema newer than its payload version")
+        self._kinds[kind] = RecordKind(
+            kind, payload_version, description, self.current_plugin, versions, check
+        )
 
     def get(self, kind: str) -> RecordKind | None:
         return self._kinds.get(kind)

@@ -50,7 +50,9 @@ ENTRY_POINT_GROUP = "sihao.plugins"
 BUILTIN_PLUGINS: dict[str, str] = {
     "about": "plugins.about.plugin",
     "feedback": "plugins.feedback.plugin",
+    "guides": "plugins.guides.plugin",
     "lookup": "plugins.lookup.plugin",
+    "printing": "plugins.printing.plugin",
     "sync": "plugins.sync.plugin",
 }
 
@@ -281,13 +283,16 @@ class PluginHost:
         *,
         before: Callable[[str], None] | None = None,
         only: str | None = None,
+        passthrough: tuple[type[BaseException], ...] = (),
         **kwargs: Any,
     ) -> list[tuple[str, Any]]:
         """Call ``hook`` on every loaded plugin; return (plugin, result) pairs.
 
         A plugin that raises is switched off (unregistered, error kept) and the
         others still answer. ``only`` limits the call to one plugin. ``before(name)`` runs before each plugin's impl (the
-        screen registry uses it to tag entries with their plugin).
+        screen registry uses it to tag entries with their plugin). Exceptions of the
+        ``passthrough`` types are the hook's answer, not a fault: they reach the caller
+        and the plugin stays on (``RecordRejected`` from ``sihao_apply_change``).
         """
         caller = getattr(self.pm.hook, hook)
         results: list[tuple[str, Any]] = []
@@ -300,6 +305,8 @@ class PluginHost:
                     before(name)
                 args = {arg: kwargs[arg] for arg in impl.argnames}
                 result = impl.function(**args)
+            except passthrough:
+                raise
             except Exception as exc:
                 self.fail(name, exc, hook)
                 continue

@@ -100,9 +100,16 @@ class Command:
         return Role(role) in self.roles
 
 
+ITEM_TARGET = "item"
+BUNDLE_TARGET = "bundle"
+
+
 @dataclass(frozen=True)
 class ItemAction:
-    """An action on a service item, offered by whichever plugin knows how."""
+    """An action on a service item, offered by whichever plugin knows how.
+
+    ``targets`` says what it acts on: a handling item (the default: the detail view)
+    or a one-thing bundle (the bundles view passes the bundle's catalog dict)."""
 
     id: str
     label: str
@@ -110,3 +117,4 @@ class ItemAction:
     roles: Roles = field(default_factory=lambda: frozenset(Role))
     key: str = ""
     plugin: str = ""
+    targets: frozenset[str] = frozenset({ITEM_TARGET})

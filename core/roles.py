@@ -25,6 +25,18 @@ class Role(StrEnum):
         }
         return labels[self]
 
+    @property
+    def short_label(self) -> str:
+        """A name short enough for a table column at 80 columns, in either language."""
+        labels = {
+            Role.CLERK: _("Clerk"),
+            Role.STEWARD: _("Steward"),
+            Role.SUPERVISOR: _("Supervisor"),
+            Role.OFFICER: _("Officer"),
+            Role.IT_ADMIN: _("IT admin"),
+        }
+        return labels[self]
+
 
 ALL_ROLES: frozenset[Role] = frozenset(Role)
 

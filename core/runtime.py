@@ -23,6 +23,7 @@ out while the workstation runs (switched off, or failed in a hook) is stopped
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from core.config import Paths, SiteConfig, load_site_config, save_site_config
 from core.db import open_database
 from core.outbox import RecordKindRegistry
 from core.plugins import PluginEvent, PluginHost, UnknownPluginError, allowlist_from_env
-from core.registry import Command, ItemAction, ScreenRegistry
+from core.registry import ITEM_TARGET, Command, ItemAction, ScreenRegistry
 from core.schema import MODELS as CORE_MODEL_LIST
 from core.sync.models import ParkedChange, SyncState
 from core.workdays import WorkingCalendar
@@ -68,6 +69,9 @@ class UI:
 
     notify: Callable[[str, str], None] = field(default=lambda message, severity: log.info(message))
     open_screen: Callable[[str], None] = field(default=lambda screen_id: None)
+    # Show a screen a plugin made (a dialog), over the current one; the callback gets
+    # its result. The CLI has no screens: the default does nothing.
+    push_screen: Callable[..., None] = field(default=lambda screen, callback=None: None)
 
 
 @dataclass
@@ -222,17 +226,17 @@ class Runtime:
                     found.append(tagged)
         return found
 
-    def item_actions(self, item: Any) -> list[ItemAction]:
+    def item_actions(self, item: Any, target: str = ITEM_TARGET) -> list[ItemAction]:
+        """Actions the signed-in role may take on ``item`` (a handling item, or a
+        bundle with ``target=BUNDLE_TARGET``), each tagged with its plugin."""
         role = self.session.role if self.session else None
         actions: list[ItemAction] = []
         for name, offered in self.host.call("sihao_item_actions", item=item, context=self):
             for action in offered:
+                if target not in action.targets:
+                    continue
                 if role is not None and any(r.value == role for r in action.roles):
-                    actions.append(
-                        ItemAction(
-                            action.id, action.label, action.run, action.roles, action.key, name
-                        )
-                    )
+                    actions.append(dataclasses.replace(action, plugin=name))
         return actions
 
     def record_kinds(self) -> RecordKindRegistry:

@@ -11,7 +11,17 @@ from core.audit import AuditEntry
 from core.catalog.models import MODELS as CATALOG_MODELS
 from core.models import CORE_MODELS
 from core.outbox import Outbox
+from core.printing.models import MODELS as PRINTING_MODELS
 from core.sync.models import MODELS as SYNC_MODELS
 from core.workdays import HolidayDay, HolidayYear
 
-MODELS = [*CORE_MODELS, AuditEntry, HolidayDay, HolidayYear, Outbox, *CATALOG_MODELS, *SYNC_MODELS]
+MODELS = [
+    *CORE_MODELS,
+    AuditEntry,
+    HolidayDay,
+    HolidayYear,
+    Outbox,
+    *CATALOG_MODELS,
+    *SYNC_MODELS,
+    *PRINTING_MODELS,
+]

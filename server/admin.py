@@ -158,6 +158,8 @@ def staff_data(staff: Staff) -> dict[str, Any]:
         "role": staff.role,
         "pin_hash": staff.pin_hash,
         "active": staff.active,
+        "must_change_pin": staff.must_change_pin,
+        "unlocked_at": staff.unlocked_at.isoformat() if staff.unlocked_at else None,
     }
 
 
@@ -171,8 +173,13 @@ def add_staff(
     pin_hash: str | None = None,
     window: str | None = None,
     active: bool = True,
+    must_change_pin: bool | None = None,
 ) -> Staff:
-    """Create or update a member of staff (PIN hashed with scrypt, never stored plain)."""
+    """Create or update a member of staff (PIN hashed with scrypt, never stored plain).
+
+    ``must_change_pin``: the PIN given is temporary and the person sets their own at
+    the next sign-in; left out, a new member keeps the PIN given and an existing one
+    keeps their flag."""
     staff_no = staff_no.strip()
     if not staff_no or not name.strip():
         raise AdminError("staff need a staff number and a name")
@@ -191,6 +198,8 @@ def add_staff(
             pin_hash = existing.pin_hash
         if window and Window.get_or_none((Window.site == site) & (Window.number == window)) is None:
             raise AdminError(f"site {site} has no window {window}")
+        if must_change_pin is None:
+            must_change_pin = bool(existing.must_change_pin) if existing is not None else False
         values = {
             "name": name.strip(),
             "site": site,
@@ -198,6 +207,7 @@ def add_staff(
             "role": role,
             "pin_hash": pin_hash,
             "active": active,
+            "must_change_pin": must_change_pin,
             "updated_at": utcnow(),
         }
         Staff.insert(staff_no=staff_no, **values).on_conflict(
@@ -389,7 +399,12 @@ def parse_holidays(path: Path) -> tuple[int, list[dict[str, Any]]]:
     rows: list[dict[str, Any]]
     year: int | None = None
     if path.suffix.lower() == ".json":
-        data = json.loads(text)
+        from core.safefiles import FileRefused, load_json
+
+        try:  # nesting and syntax checked (a RecursionError or a traceback otherwise)
+            data = load_json(text, name=path.name)
+        except FileRefused as exc:
+            raise AdminError(str(exc)) from exc
         if isinstance(data, dict):
             year = data.get("year")
             rows = list(data.get("days", []))

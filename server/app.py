@@ -6,9 +6,11 @@ lives in the process beyond that: tokens, cursors, codes and sequences are in th
 database, so several processes (uvicorn workers, machines behind a load balancer)
 serve the same PostgreSQL.
 
-Bad input never gets a 500: bodies over the size limit get 413 before they are
-read, malformed ones 422 with the reason as one sentence in ``detail``, strings the
-database could not store (NUL, lone surrogates, over-long) are refused at the door.
+Bad input never gets a 500: bodies over the size limit get 413 (counted as they
+are read), malformed ones 422 with the reason as one sentence in ``detail``,
+strings the database could not store (NUL, lone surrogates, over-long) are refused
+at the door. The push reads its body only once the token is known, parses it once
+with orjson and judges every payload by its kind's schema (server.validation).
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Query, R
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from core import migrate
 from core.plugins import PluginHost
-from server import changes, db, sync
+from server import changes, db, sync, validation
 from server.models import utcnow
 from server.plugins import RecordKinds, load_host
 
@@ -87,7 +91,10 @@ class Mutation(BaseModel):
 
 
 class PushIn(BaseModel):
-    mutations: list[Mutation]
+    mutations: list[Mutation] = Field(max_length=500)
+
+
+_MUTATIONS = TypeAdapter(list[Mutation])
 
 
 class MutationResult(BaseModel):
@@ -147,7 +154,9 @@ class Problem(BaseModel):
 
 
 class BodyLimit:
-    """413 for a body over the limit, counted as it arrives (Content-Length may lie)."""
+    """413 for a body over the limit, counted as the route reads it (Content-Length
+    may lie). Nothing is read before the route asks: the push route checks the
+    token first, so a request without one costs no body at all."""
 
     def __init__(self, app: Any, max_bytes: int) -> None:
         self.app = app
@@ -166,31 +175,33 @@ class BodyLimit:
                 if declared > self.max_bytes:
                     await self._too_large(send)
                     return
-        chunks: list[bytes] = []
         size = 0
-        more = True
-        while more:
+        too_large = False
+
+        async def counted() -> MutableMapping[str, Any]:
+            nonlocal size, too_large
+            if too_large:
+                return {"type": "http.disconnect"}
             message = await receive()
-            if message["type"] != "http.request":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_bytes:
-                await self._too_large(send)
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
-        sent = False
+            if message["type"] == "http.request":
+                size += len(message.get("body", b""))
+                if size > self.max_bytes:
+                    # The app sees the client go away; its answer is dropped for the 413.
+                    too_large = True
+                    return {"type": "http.disconnect"}
+            return message
 
-        async def replay() -> MutableMapping[str, Any]:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
+        async def guarded(message: MutableMapping[str, Any]) -> None:
+            if not too_large:
+                await send(message)
 
-        await self.app(scope, replay, send)
+        try:
+            await self.app(scope, counted, guarded)
+        except Exception:
+            if not too_large:
+                raise
+        if too_large:
+            await self._too_large(send)
 
     async def _too_large(self, send: Send) -> None:
         response = JSONResponse(
@@ -238,9 +249,13 @@ async def _no_receive() -> MutableMapping[str, Any]:
 
 
 def _validation_detail(exc: RequestValidationError) -> str:
+    return _errors_detail(exc.errors())
+
+
+def _errors_detail(errors: Any, prefix: str = "") -> str:
     parts = []
-    for error in exc.errors()[:5]:
-        where = ".".join(str(p) for p in error.get("loc", ()))
+    for error in list(errors)[:5]:
+        where = ".".join(str(p) for p in (prefix, *error.get("loc", ())) if p != "")
         parts.append(f"{where}: {error.get('msg', 'invalid')}")
     return "; ".join(parts) or "malformed request"
 
@@ -420,7 +435,31 @@ def create_app(
             with db.request_connection():
                 return sync.enroll(body.code, body.name)
         except sync.EnrollError as exc:
-            raise HTTPException(400, detail=str(exc)) from exc
+            # ``detail`` as before; ``code`` for a workstation to say it in its language.
+            return JSONResponse({"detail": str(exc), "code": exc.code}, status_code=400)  # type: ignore[return-value]
+
+    def push_caller(credentials: Credentials, x_sihao_schema: SchemaHeader = None) -> sync.Caller:
+        # A dependency (run before the route reads anything): the token decides
+        # whether the body is read at all.
+        with db.request_connection():
+            return _authenticate(credentials, x_sihao_schema)
+
+    def push_body(caller: sync.Caller, body: bytes) -> Response:
+        try:
+            data = validation.parse_push(body)
+            mutations = _MUTATIONS.validate_python(data["mutations"])
+        except validation.BodyRefused as exc:
+            raise HTTPException(exc.status, detail=str(exc)) from exc
+        except ValidationError as exc:
+            raise HTTPException(422, detail=_errors_detail(exc.errors(), "mutations")) from exc
+        with db.request_connection():
+            # The validated fields as they are (model_dump would copy every payload).
+            answer = sync.push(
+                caller, [m.__dict__ for m in mutations], kinds.registry(), plugin_host
+            )
+        # Returned as is: the results are built to the schema, and validating 500 of
+        # them again per request is time the next request waits for.
+        return Response(orjson.dumps(answer), media_type="application/json")
 
     @app.post(
         "/v1/sync/push",
@@ -428,22 +467,25 @@ def create_app(
         response_model_exclude_none=True,
         responses=ERRORS,
         tags=["sync"],
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/PushIn"}}
+                },
+            }
+        },
     )
-    def push(body: PushIn, credentials: Credentials, x_sihao_schema: SchemaHeader = None) -> Any:
-        """Store up to 500 mutations; answer each as applied, duplicate, rejected or retryable."""
-        with db.request_connection():
-            caller = _authenticate(credentials, x_sihao_schema)
-            if len(body.mutations) > sync.MAX_MUTATIONS:
-                raise HTTPException(
-                    413,
-                    detail=f"{len(body.mutations)} mutations in one request: send at most {sync.MAX_MUTATIONS}",
-                )
-            # The validated fields as they are (model_dump would copy every payload).
-            mutations = [m.__dict__ for m in body.mutations]
-            # Returned as is: the results are built to the schema, and validating
-            # 500 of them again per request is time the next request waits for.
-            answer = sync.push(caller, mutations, kinds.registry(), plugin_host)
-            return Response(orjson.dumps(answer), media_type="application/json")
+    async def push(request: Request, caller: sync.Caller = Depends(push_caller)) -> Response:  # noqa: B008
+        """Store up to 500 mutations; answer each as applied, duplicate, rejected or retryable.
+
+        The body (``PushIn``) is read only once the token is known, parsed once by a
+        strict JSON reader, and each payload judged by its record kind's schema."""
+        try:
+            body = await request.body()
+        except ClientDisconnect:
+            return Response(status_code=400)
+        return await run_in_threadpool(push_body, caller, body)
 
     @app.get("/v1/sync/pull", response_model=PullOut, responses=ERRORS, tags=["sync"])
     def pull(
@@ -460,6 +502,12 @@ def create_app(
                 changes.pull_json(caller.site_code, since, limit), media_type="application/json"
             )
 
+    _document_push_body(app)
+
+    from server.admin_api import routes as admin_routes
+
+    app.include_router(admin_routes(_authenticate), responses=ERRORS)
+
     for name in plugin_host.loaded():
         router = APIRouter(
             prefix=f"/v1/plugins/{name}",
@@ -471,6 +519,26 @@ def create_app(
             app.include_router(router, responses=ERRORS)
 
     return app
+
+
+def _document_push_body(app: FastAPI) -> None:
+    """The push route reads its body itself (after the token): its schema is added
+    to the OpenAPI document by hand, so clients and schemathesis still see it."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        spec = build()
+        schema = PushIn.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = spec.setdefault("components", {}).setdefault("schemas", {})
+        for name, definition in schema.pop("$defs", {}).items():
+            components.setdefault(name, definition)
+        components["PushIn"] = schema
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def app_from_env() -> FastAPI:

@@ -4,6 +4,8 @@
     sihao server site add CODE NAME --level district [--parent CODE] …
     sihao server window add SITE NUMBER NAME [--departments …]
     sihao server staff add STAFF_NO NAME --site CODE --role clerk [--window A01] [--pin …]
+    sihao server staff list [--site CODE… | --under CODE] [--json]
+    sihao server staff deactivate|activate|reset-pin|unlock STAFF_NO
     sihao server enroll-code --site CODE [--ttl-minutes 60] [--count N]
     sihao server plugins enable|disable NAME… --site CODE… | --under CODE | --all-sites
     sihao server plugins list [--site CODE… | --under CODE] [--json]
@@ -17,7 +19,8 @@
     sihao server <plugin> …        commands a plugin adds (``sihao_server_cli``)
 
 Every command takes ``--database URL`` (or ``SIHAO_SERVER_DATABASE``); the default is
-a SQLite file in the platform data directory. Errors IT can fix are one sentence on
+a SQLite file in the platform data directory. Only ``run`` and ``migrate`` create a
+SQLite file that is not there; the others refuse, naming the file they looked for. Errors IT can fix are one sentence on
 stderr with exit code 2.
 
 Plugins add their commands through ``sihao_server_cli`` (e.g. ``sihao server feedback
@@ -46,8 +49,13 @@ def default_database_url() -> str:
     return f"sqlite:///{Path(user_data_dir('sihao-server', appauthor=False)) / 'server.db'}"
 
 
-def open_database(ctx: click.Context) -> None:
-    """Bind and migrate the database named by the group's --database (once)."""
+def open_database(ctx: click.Context, *, create: bool = False) -> None:
+    """Bind and migrate the database named by the group's --database (once).
+
+    A SQLite file that does not exist is created only by ``server run`` and
+    ``server migrate`` (``create``): any other command on a missing file is a
+    mistyped or forgotten --database, and creating an empty server there would
+    answer "no site …" about a server that does have it."""
     obj = ctx.find_root().ensure_object(dict)
     if obj.get("server_db_open"):
         return
@@ -55,6 +63,15 @@ def open_database(ctx: click.Context) -> None:
     from server.app import migrate_database
 
     url = ctx.find_object(_Options).database_url  # type: ignore[union-attr]
+    try:
+        path = db.sqlite_path(url)
+    except db.DatabaseURLError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if path is not None and not create and not path.exists():
+        raise Problem(
+            f"no server database at {path}: name it with --database URL or "
+            "SIHAO_SERVER_DATABASE (a new one is made by 'sihao server migrate')"
+        )
     try:
         db.bind(db.make_database(url))
         migrate_database()
@@ -152,7 +169,7 @@ def run(ctx: click.Context, host: str, port: int, workers: int, log_level: str) 
     """Serve the sync API (OpenAPI at /docs)."""
     import uvicorn
 
-    open_database(ctx)  # migrate once, before any worker starts
+    open_database(ctx, create=True)  # migrate once, before any worker starts
     url = ctx.find_object(_Options).database_url  # type: ignore[union-attr]
     os.environ["SIHAO_SERVER_DATABASE"] = url
     os.environ["SIHAO_SERVER_MIGRATE"] = "0"
@@ -185,8 +202,8 @@ def _safe(url: str) -> str:
 @database_option
 @click.pass_context
 def migrate(ctx: click.Context) -> None:
-    """Apply pending schema migrations."""
-    open_database(ctx)
+    """Create the database if needed and apply pending schema migrations."""
+    open_database(ctx, create=True)
     click.echo("server database is up to date")
 
 
@@ -263,6 +280,12 @@ def staff() -> None:
 @click.option("--window", "window_number", default=None)
 @click.option("--pin", default=None, help="Prompted for (hidden) when left out.")
 @click.option("--inactive", is_flag=True, help="Keep the account but refuse sign-in.")
+@click.option(
+    "--must-change-pin",
+    is_flag=True,
+    default=None,
+    help="The PIN is temporary: the next sign-in asks for a new one.",
+)
 @database_option
 @click.pass_context
 def staff_add(
@@ -274,21 +297,111 @@ def staff_add(
     window_number: str | None,
     pin: str | None,
     inactive: bool,
+    must_change_pin: bool | None,
 ) -> None:
     """Add a member of staff or update them (PIN stored as a scrypt hash)."""
-    from server import admin
+    from server import admin, db, staff_desk
     from server.models import Staff
 
     open_database(ctx)
-    if pin is None and Staff.get_or_none(Staff.staff_no == staff_no) is None:
+    existing = Staff.get_or_none(Staff.staff_no == staff_no)
+    if pin is None and existing is None:
         pin = click.prompt("PIN", hide_input=True, confirmation_prompt=True)
     try:
-        admin.add_staff(
-            staff_no, name, site_code, role, pin=pin, window=window_number, active=not inactive
-        )
+        with db.transaction():
+            admin.add_staff(
+                staff_no,
+                name,
+                site_code,
+                role,
+                pin=pin,
+                window=window_number,
+                active=not inactive,
+                must_change_pin=must_change_pin,
+            )
+            staff_desk.record(
+                "staff.add" if existing is None else "staff.update",
+                staff_no,
+                site=site_code,
+                detail={"role": role},
+            )
     except admin.AdminError as exc:
         raise _fail(exc) from exc
     click.echo(f"staff {staff_no} saved")
+
+
+@staff.command("list")
+@click.option("--site", "sites", multiple=True, metavar="CODE", help="A site (repeatable).")
+@click.option("--under", multiple=True, metavar="CODE", help="This site and every site below it.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per member of staff.")
+@database_option
+@click.pass_context
+def staff_list(
+    ctx: click.Context, sites: tuple[str, ...], under: tuple[str, ...], as_json: bool
+) -> None:
+    """Staff of every site, or of the sites named (never their PINs)."""
+    from server import staff_desk
+
+    open_database(ctx)
+    wanted = _target_sites(sites, under, False) if sites or under else None
+    rows = staff_desk.list_staff(wanted)
+    for row in rows:
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False))
+            continue
+        state = "active" if row["active"] else "deactivated"
+        if row["must_change_pin"]:
+            state += ", must change PIN"
+        click.echo(
+            f"{row['staff_no']:<10} {row['site']:<16} {row['role']:<10} "
+            f"{row['window'] or '-':<6} {state:<28} {row['name']}"
+        )
+    if not rows and not as_json:
+        click.echo("no staff")
+
+
+def _staff_action(name: str, help_text: str) -> None:
+    """``deactivate``, ``activate``, ``reset-pin``, ``unlock``: one staff number each."""
+
+    @staff.command(name)
+    @click.argument("staff_no")
+    @database_option
+    @click.pass_context
+    def command(ctx: click.Context, staff_no: str) -> None:
+        from server import admin, staff_desk
+
+        open_database(ctx)
+        try:
+            if name == "reset-pin":
+                pin = staff_desk.reset_pin(staff_no)
+                click.echo(pin)
+                click.echo(
+                    f"staff {staff_no}: temporary PIN above (tell it to them, once); "
+                    "they set their own at the next sign-in",
+                    err=True,
+                )
+                return
+            if name == "unlock":
+                staff_desk.unlock(staff_no)
+            else:
+                staff_desk.set_active(staff_no, name == "activate")
+        except admin.AdminError as exc:
+            raise _fail(exc) from exc
+        done = {"unlock": "unlocked", "activate": "activated", "deactivate": "deactivated"}
+        click.echo(
+            f"staff {staff_no} {done[name]}; their site's workstations follow after their next pull"
+        )
+
+    command.help = help_text
+
+
+_staff_action("deactivate", "Refuse sign-in for STAFF_NO from now on (records keep naming them).")
+_staff_action("activate", "Let STAFF_NO sign in again.")
+_staff_action(
+    "reset-pin",
+    "Give STAFF_NO a temporary PIN (printed alone on stdout); the next sign-in asks for a new one.",
+)
+_staff_action("unlock", "End STAFF_NO's lockout after wrong PINs, at every workstation.")
 
 
 # -- enrollment, policy, workstations ---------------------------------------------------------
@@ -320,6 +433,67 @@ def enroll_code(ctx: click.Context, site_code: str, ttl_minutes: int, count: int
         raise _fail(exc) from exc
     for code in codes:
         click.echo(code)
+
+
+@server.group()
+def worker() -> None:
+    """Work done once for the whole city (reminders, default ratings), beside the API."""
+
+
+@worker.command("list")
+@database_option
+@click.pass_context
+def worker_list(ctx: click.Context) -> None:
+    """The jobs the loaded plugins register, and how often each runs."""
+    from server.jobs import load_jobs
+    from server.plugins import load_host
+
+    open_database(ctx)
+    jobs = load_jobs(load_host()).all()
+    if not jobs:
+        click.echo("no plugin registers a job")
+    for job in jobs:
+        click.echo(f"{job.name}\tevery {job.every:g} s\t{job.plugin}\t{job.description}")
+
+
+@worker.command("run")
+@click.option("--once", is_flag=True, help="One pass of each job, then exit (for cron).")
+@click.option("--only", "only", multiple=True, help="Run only this job (repeatable).")
+@database_option
+@click.pass_context
+def worker_run(ctx: click.Context, once: bool, only: tuple[str, ...]) -> None:
+    """Run the jobs until stopped (SIGTERM or Ctrl+C finish the pass under way)."""
+    import signal
+    import threading
+
+    from server import jobs
+    from server.plugins import load_host
+
+    open_database(ctx)
+    registry = jobs.load_jobs(load_host())
+    try:
+        if once:
+            results = jobs.run_once(registry, only or None)
+        else:
+            stopping = threading.Event()
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, lambda *_: stopping.set())
+            click.echo(
+                f"worker: {len(jobs.chosen_jobs(registry, only or None))} job(s); stop with Ctrl+C"
+            )
+            jobs.run_forever(registry, stopping, only or None)
+            return
+    except KeyError as exc:
+        raise Problem(str(exc.args[0])) from exc
+    failed = False
+    for name, result in results.items():
+        if isinstance(result, Exception):
+            failed = True
+            click.echo(f"{name}: failed: {result}", err=True)
+        else:
+            click.echo(f"{name}: {result} done")
+    if failed:
+        raise SystemExit(1)
 
 
 @server.group()

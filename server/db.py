@@ -47,18 +47,27 @@ class DatabaseURLError(ValueError):
     """The database URL cannot be used; ``str()`` says why."""
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of a ``sqlite:///`` URL (None for any other scheme)."""
+    parsed = urlparse(url)
+    if parsed.scheme.lower() != "sqlite":
+        return None
+    path = parsed.path
+    if url.startswith("sqlite:////"):
+        path = "/" + path.lstrip("/")
+    elif url.startswith("sqlite:///"):
+        path = path[1:]
+    if not path or path == ":memory:":
+        raise DatabaseURLError("the server needs a database file: sqlite:///path/to/file.db")
+    return Path(path)
+
+
 def make_database(url: str, *, max_connections: int = 32) -> peewee.Database:
     """A peewee database for ``sqlite:///path`` or ``postgresql://user@host/db``."""
     parsed = urlparse(url)
     scheme = parsed.scheme.lower()
     if scheme == "sqlite":
-        path = parsed.path
-        if url.startswith("sqlite:////"):
-            path = "/" + path.lstrip("/")
-        elif url.startswith("sqlite:///"):
-            path = path[1:]
-        if not path or path == ":memory:":
-            raise DatabaseURLError("the server needs a database file: sqlite:///path/to/file.db")
+        path = str(sqlite_path(url))
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         return peewee.SqliteDatabase(
             path,

@@ -55,6 +55,12 @@ class Staff(ServerModel):
     pin_hash = peewee.CharField()
     active = peewee.BooleanField(default=True)
     updated_at = peewee.DateTimeField(default=utcnow)
+    must_change_pin = peewee.BooleanField(default=False)  # IT reset it: change at sign-in
+    unlocked_at = peewee.DateTimeField(null=True)  # IT's last unlock, pulled by workstations
+    # Wrong PINs in calls to the server itself (admin calls, PIN changes); a sign-in
+    # at a workstation counts there, offline.
+    failed_attempts = peewee.IntegerField(default=0)
+    locked_until = peewee.DateTimeField(null=True)
 
 
 class SitePolicy(ServerModel):
@@ -176,6 +182,24 @@ class HolidayYear(ServerModel):
     updated_at = peewee.DateTimeField(default=utcnow)
 
 
+class AdminLog(ServerModel):
+    """What IT changed on the server and who asked (append-only): staff added,
+    deactivated, PINs reset, accounts unlocked, plugins switched from a workstation.
+    ``actor`` is a staff number, or ``cli`` for the server's own shell; no PINs."""
+
+    id = peewee.BigAutoField()
+    at = peewee.DateTimeField(default=utcnow)
+    actor = peewee.CharField()
+    workstation = peewee.CharField(default="")  # the workstation the call came from
+    site = peewee.CharField(default="")
+    action = peewee.CharField(index=True)
+    target = peewee.CharField(default="")
+    detail = peewee.TextField(default="{}")  # JSON
+
+    class Meta:
+        table_name = "admin_log"
+
+
 class ServerState(ServerModel):
     """Small facts shared by every server process (e.g. the retained-history floor)."""
 
@@ -196,5 +220,6 @@ MODELS: list[type[ServerModel]] = [
     Change,
     CatalogEntity,
     HolidayYear,
+    AdminLog,
     ServerState,
 ]

@@ -18,6 +18,7 @@ import json
 import logging
 import operator
 import secrets
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -26,9 +27,9 @@ import orjson
 import peewee
 from uuid6 import uuid7
 
-from core.outbox import RecordKindRegistry
+from core.outbox import RecordContext, RecordKindRegistry, RecordRejected
 from core.plugins import PluginHost
-from server import changes, db
+from server import changes, db, validation
 from server.admin import hash_secret, normalise_code
 from server.models import EnrollCode, Record, Rejection, Workstation, utcnow
 
@@ -39,7 +40,7 @@ DUPLICATE = "duplicate"
 REJECTED = "rejected"
 RETRYABLE = "retryable"
 
-MAX_MUTATIONS = 500
+MAX_MUTATIONS = validation.MAX_MUTATIONS
 LAST_SEEN_EVERY = dt.timedelta(seconds=60)
 
 
@@ -72,7 +73,13 @@ class AppliedRecord(NamedTuple):
 
 
 class EnrollError(Exception):
-    """The code cannot be used; ``str()`` says why."""
+    """The code cannot be used; ``str()`` says why, ``code`` says it for a program
+    (``unknown_code``, ``used_code``, ``expired_code``) so the workstation can say
+    it in its user's language."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def enroll(code: str, name: str) -> dict[str, Any]:
@@ -93,10 +100,16 @@ def enroll(code: str, name: str) -> dict[str, Any]:
         if claimed != 1:
             row = EnrollCode.get_or_none(EnrollCode.code_hash == code_hash)
             if row is None:
-                raise EnrollError("unknown enrollment code: check it, or ask IT for a new one")
+                raise EnrollError(
+                    "unknown enrollment code: check it, or ask IT for a new one", "unknown_code"
+                )
             if row.used_at is not None:
-                raise EnrollError("this enrollment code was already used: ask IT for a new one")
-            raise EnrollError("this enrollment code has expired: ask IT for a new one")
+                raise EnrollError(
+                    "this enrollment code was already used: ask IT for a new one", "used_code"
+                )
+            raise EnrollError(
+                "this enrollment code has expired: ask IT for a new one", "expired_code"
+            )
         site = EnrollCode.get_by_id(code_hash).site
         Workstation.create(
             id=workstation_id,
@@ -166,60 +179,95 @@ def _dumps(payload: Any) -> str:
         return _json_dumps(payload)
 
 
+class _Batch:
+    """The answers of one push as they are decided, in the order of the mutations."""
+
+    def __init__(self, caller: Caller, now: dt.datetime) -> None:
+        self.caller = caller
+        self.now = now
+        self.results: list[dict[str, Any]] = []
+        self.rejections: dict[str, dict[str, Any]] = {}  # mutation id -> its Rejection row
+
+    def answer(self, m: dict[str, Any], status: str | None, **extra: Any) -> dict[str, Any]:
+        result = {"mutation_id": m["mutation_id"], "client_seq": m["client_seq"], "status": status}
+        result.update(extra)
+        self.results.append(result)
+        return result
+
+    def reject(self, result: dict[str, Any], kind: str, reason: str) -> None:
+        result.update(status=REJECTED, reason=reason)
+        result.pop("server_seq", None)
+        self.rejections[result["mutation_id"]] = {
+            "workstation": self.caller.workstation_id,
+            "mutation_id": result["mutation_id"],
+            "client_seq": result["client_seq"],
+            "kind": kind[:200],
+            "reason": reason,
+            "at": self.now,
+        }
+
+
+class _HookFailed(Exception):
+    """A plugin's record hook (or a check, on the database) raised on these records:
+    the push is rolled back and tried again without them."""
+
+    def __init__(self, culprits: dict[str, str]) -> None:
+        super().__init__(f"{len(culprits)} records refused by a plugin hook")
+        self.culprits = culprits  # mutation id -> reason
+
+
 def push(
     caller: Caller,
     mutations: list[dict[str, Any]],
     kinds: RecordKindRegistry,
     host: PluginHost | None = None,
 ) -> dict[str, Any]:
-    """Store a batch of mutations; answer each one (docs/sync-protocol.md, "Push")."""
+    """Store a batch of mutations; answer each one (docs/sync-protocol.md, "Push").
+
+    Each record is judged alone: its kind's schema and the token's site
+    (server.validation), the sites it names, then its kind's ``check`` inside the
+    push transaction. A refused record is answered ``rejected`` with its reason and
+    the others go on; so does a record a plugin's hook raises on (the push is run
+    again without it), and the plugin stays loaded for every other record.
+    """
     now = utcnow()
-    results: list[dict[str, Any]] = []
+    batch = _Batch(caller, now)
+    writer = validation.Writer(caller.site_code, caller.workstation_id)
     rows: list[dict[str, Any]] = []
-    row_index: dict[str, int] = {}  # mutation_id -> position in results
-    rejections: list[dict[str, Any]] = []
-
-    def reject(m: dict[str, Any], reason: str) -> None:
-        results.append(
-            {
-                "mutation_id": m["mutation_id"],
-                "client_seq": m["client_seq"],
-                "status": REJECTED,
-                "reason": reason,
-            }
-        )
-        rejections.append(
-            {
-                "workstation": caller.workstation_id,
-                "mutation_id": m["mutation_id"],
-                "client_seq": m["client_seq"],
-                "kind": m["kind"][:200],
-                "reason": reason,
-                "at": now,
-            }
-        )
-
+    seen: set[str] = set()
+    named_sites: set[str] = set()
     for m in mutations:
         mutation_id = m["mutation_id"]
-        if mutation_id in row_index:  # the same mutation twice in one batch
-            results.append(
-                {"mutation_id": mutation_id, "client_seq": m["client_seq"], "status": DUPLICATE}
-            )
+        if mutation_id in seen:  # the same mutation twice in one batch
+            batch.answer(m, DUPLICATE)
             continue
         kind = kinds.get(m["kind"])
+        result = batch.answer(m, None)
         if kind is None:
-            reject(m, f"unknown record kind {m['kind']!r}: no server plugin registers it")
+            batch.reject(
+                result,
+                m["kind"],
+                f"unknown record kind {m['kind']!r}: no server plugin registers it",
+            )
             continue
         version = m["payload_version"]
         if version not in (kind.payload_version, kind.payload_version - 1) or version < 1:
-            reject(
-                m,
+            batch.reject(
+                result,
+                kind.kind,
                 f"payload version {version} of {kind.kind!r} is not accepted: "
                 f"the server takes {kind.payload_version} or {kind.payload_version - 1}",
             )
             continue
-        row_index[mutation_id] = len(results)
-        results.append({"mutation_id": mutation_id, "client_seq": m["client_seq"], "status": None})
+        rules = validation.rules(kinds, kind)
+        sites: set[str] = set()
+        reason = validation.judge(rules, version, m["payload"], writer, sites)
+        if reason is not None:
+            batch.reject(result, kind.kind, reason)
+            continue
+        seen.add(mutation_id)
+        sites.discard(caller.site_code)
+        named_sites |= sites
         rows.append(
             {
                 "workstation": caller.workstation_id,
@@ -228,8 +276,11 @@ def push(
                 "entity_id": m["entity_id"],
                 "mutation_id": mutation_id,
                 "client_seq": m["client_seq"],
-                "payload": _dumps(m["payload"]),
+                "payload": None,  # written once the checks have filled what they may
                 "_payload": m["payload"],
+                "_result": result,
+                "_sites": sites,
+                "_check": kind.check,
                 "payload_version": version,
                 "created_at": _naive_utc(m.get("created_at")),
                 "received_at": now,
@@ -237,67 +288,29 @@ def push(
         )
 
     hook_plugins = _hook_plugins(host)
-    # On PostgreSQL a batch nobody reacts to is one statement in autocommit (each
-    # round trip to the database is what a loaded server waits on); otherwise one
-    # transaction holds the records, the plugins' change rows and the rejections.
-    atomic = bool(hook_plugins or rejections) or not db.is_postgres()
     try:
-        with db.transaction() if atomic else contextlib.nullcontext():
-            inserted: dict[str, int] = {}
-            foreign: set[tuple[str, str]] = set()
-            if rows:
-                inserted, foreign = _store(caller, rows, now)
-            else:
-                _touch_cursor(caller, now, caller.last_client_seq)
-            if foreign:
-                for row in rows:
-                    if (row["kind"], row["entity_id"]) in foreign:
-                        position = row_index.pop(row["mutation_id"])
-                        reason = f"entity {row['entity_id']} belongs to another site"
-                        results[position].update(status=REJECTED, reason=reason)
-                        rejections.append(
-                            {
-                                "workstation": caller.workstation_id,
-                                "mutation_id": row["mutation_id"],
-                                "client_seq": row["client_seq"],
-                                "kind": row["kind"],
-                                "reason": reason,
-                                "at": now,
-                            }
-                        )
-                rows = [r for r in rows if r["mutation_id"] in row_index]
-            duplicates = [r["mutation_id"] for r in rows if r["mutation_id"] not in inserted]
-            existing: dict[str, int] = (
-                dict(
-                    Record.select(Record.mutation_id, Record.server_seq)
-                    .where(
-                        (Record.workstation == caller.workstation_id)
-                        & Record.mutation_id.in_(duplicates)
-                    )
-                    .tuples()  # type: ignore[arg-type]
-                )
-                if duplicates
-                else {}
-            )
-            for row in rows:
-                result = results[row_index[row["mutation_id"]]]
-                if row["mutation_id"] in inserted:
-                    result["status"] = APPLIED
-                    result["server_seq"] = inserted[row["mutation_id"]]
-                else:
-                    result["status"] = DUPLICATE
-                    if row["mutation_id"] in existing:
-                        result["server_seq"] = int(existing[row["mutation_id"]])
-            if hook_plugins and inserted:
-                _run_hooks(host, hook_plugins, caller, rows, inserted)
-            if rejections:
-                # One row per mutation (a batch may repeat a refused mutation).
-                rejections = list({r["mutation_id"]: r for r in rejections}.values())
-                Rejection.insert_many(rejections).on_conflict(
-                    conflict_target=[Rejection.workstation, Rejection.mutation_id],
-                    update={Rejection.reason: peewee.EXCLUDED.reason, Rejection.at: now},
-                ).execute()
-        acknowledged = [r["client_seq"] for r in results if r["status"] in (APPLIED, DUPLICATE)]
+        if named_sites:
+            rows = _refuse_unknown_sites(batch, rows, named_sites)
+        for row in rows:
+            row["payload"] = _dumps(row["_payload"])
+        checked = any(row["_check"] is not None for row in rows)
+        culprits: dict[str, str] = {}
+        for _attempt in range(4):
+            try:
+                _apply(batch, rows, culprits, host, hook_plugins, checked)
+                break
+            except _HookFailed as failed:
+                culprits.update(failed.culprits)  # rolled back; again without them
+        else:
+            raise peewee.OperationalError("plugin hooks kept failing on this push")
+        for row in rows:
+            if row["mutation_id"] in culprits:
+                batch.reject(row["_result"], row["kind"], culprits[row["mutation_id"]])
+        if batch.rejections:
+            _store_rejections(batch)
+        acknowledged = [
+            r["client_seq"] for r in batch.results if r["status"] in (APPLIED, DUPLICATE)
+        ]
         last = max([caller.last_client_seq, *acknowledged])
     except peewee.OperationalError as exc:
         # Serialisation failures, deadlocks, a busy SQLite: nothing was kept; try again.
@@ -316,7 +329,184 @@ def push(
             "last_client_seq": caller.last_client_seq,
             "server_time": utcnow().isoformat(),
         }
-    return {"results": results, "last_client_seq": last, "server_time": now.isoformat()}
+    return {"results": batch.results, "last_client_seq": last, "server_time": now.isoformat()}
+
+
+def _refuse_unknown_sites(
+    batch: _Batch, rows: list[dict[str, Any]], named: set[str]
+) -> list[dict[str, Any]]:
+    """Records naming a site the server does not know are refused (one query a push,
+    and only when a record names a site other than its writer's)."""
+    from server.models import Site
+
+    query = Site.select(Site.code).where(Site.code.in_(sorted(named)))
+    known = {str(code) for (code,) in query.tuples()}  # type: ignore[misc,has-type]
+    unknown = named - known
+    if not unknown:
+        return rows
+    kept = []
+    for row in rows:
+        if row["_sites"] & unknown:
+            batch.reject(
+                row["_result"], row["kind"], "the record names a site the server does not know"
+            )
+        else:
+            kept.append(row)
+    return kept
+
+
+def _apply(
+    batch: _Batch,
+    rows: list[dict[str, Any]],
+    culprits: dict[str, str],
+    host: PluginHost | None,
+    hook_plugins: list[str],
+    checked: bool,
+) -> None:
+    """One try at the batch: checks, store, hooks in one transaction (the rows in
+    ``culprits`` left out). Raises ``_HookFailed`` (rolled back) when a hook raised."""
+    caller, now = batch.caller, batch.now
+    for row in rows:  # a try after a rolled-back one decides every record again
+        row["_result"]["status"] = None
+        row["_result"].pop("server_seq", None)
+        row["_result"].pop("reason", None)
+        batch.rejections.pop(row["mutation_id"], None)
+    # On PostgreSQL a batch nobody checks or reacts to is one statement in autocommit
+    # (each round trip to the database is what a loaded server waits on); otherwise
+    # one transaction holds the checks' reads, the records and the plugins' rows.
+    atomic = bool(hook_plugins or checked) or not db.is_postgres()
+    with db.transaction() if atomic else contextlib.nullcontext():
+        todo = [row for row in rows if row["mutation_id"] not in culprits]
+        if checked:
+            todo = _run_checks(batch, todo)
+        inserted: dict[str, int] = {}
+        foreign: set[tuple[str, str]] = set()
+        if todo:
+            inserted, foreign = _store(caller, todo, now)
+        else:
+            _touch_cursor(caller, now, caller.last_client_seq)
+        kept = []
+        for row in todo:
+            if (row["kind"], row["entity_id"]) in foreign:
+                batch.reject(
+                    row["_result"],
+                    row["kind"],
+                    f"entity {row['entity_id']} belongs to another site",
+                )
+            else:
+                kept.append(row)
+        duplicates = [r["mutation_id"] for r in kept if r["mutation_id"] not in inserted]
+        existing: dict[str, int] = (
+            dict(
+                Record.select(Record.mutation_id, Record.server_seq)
+                .where(
+                    (Record.workstation == caller.workstation_id)
+                    & Record.mutation_id.in_(duplicates)
+                )
+                .tuples()  # type: ignore[arg-type]
+            )
+            if duplicates
+            else {}
+        )
+        for row in kept:
+            result = row["_result"]
+            if row["mutation_id"] in inserted:
+                result["status"] = APPLIED
+                result["server_seq"] = inserted[row["mutation_id"]]
+            else:
+                result["status"] = DUPLICATE
+                if row["mutation_id"] in existing:
+                    result["server_seq"] = int(existing[row["mutation_id"]])
+        if hook_plugins and inserted:
+            _run_hooks(host, hook_plugins, caller, kept, inserted)
+
+
+def _run_checks(batch: _Batch, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each record's kind ``check``, in batch order, seeing the records accepted before it.
+
+    A check that fails on the database (PostgreSQL then refuses every statement of
+    the transaction) refuses its record like a failing hook: the push is rolled back
+    and run again without it. (No savepoint around the checks: two round trips a
+    push, for a failure that should never happen.)
+    """
+    caller = batch.caller
+    earlier: list[tuple[str, str, dict[str, Any]]] = []
+    kept: list[dict[str, Any]] = []
+    for row in rows:
+        check = row["_check"]
+        if check is not None:
+            context = RecordContext(
+                kind=row["kind"],
+                entity_id=row["entity_id"],
+                payload_version=row["payload_version"],
+                site_code=caller.site_code,
+                workstation_id=caller.workstation_id,
+                earlier=tuple(earlier),
+            )
+            try:
+                reason = _checked(check, row, context)
+            except peewee.DatabaseError as exc:
+                if _transient(exc):
+                    raise  # a deadlock, a lost connection: the whole push is retryable
+                _log_failure("check", row, exc)
+                raise _HookFailed({row["mutation_id"]: _COULD_NOT_CHECK}) from None
+            if reason is not None:
+                batch.reject(row["_result"], row["kind"], reason)
+                continue
+        earlier.append((row["kind"], row["entity_id"], row["_payload"]))
+        kept.append(row)
+    return kept
+
+
+def _transient(exc: BaseException) -> bool:
+    """A failure that trying again later may cure (the push is answered retryable),
+    not one of the statement itself. SQLite calls both OperationalError."""
+    if not isinstance(exc, peewee.OperationalError):
+        return False
+    if db.is_postgres():
+        return True
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text or "i/o" in text
+
+
+_COULD_NOT_CHECK = "the server could not check this record: its log has the detail"
+
+
+def _checked(check: Any, row: dict[str, Any], context: RecordContext) -> str | None:
+    try:
+        check(row["_payload"], context)
+    except RecordRejected as exc:
+        return str(exc) or "the record was refused"
+    except peewee.DatabaseError:
+        raise  # _run_checks deals with it
+    except Exception as exc:
+        _log_failure("check", row, exc)
+        return _COULD_NOT_CHECK
+    return None
+
+
+def _log_failure(what: str, row: dict[str, Any], exc: BaseException) -> None:
+    """The detail for the server's log: the kind, ids and the error, scrubbed of ID
+    and mobile numbers (an exception may quote the payload)."""
+    from core.masking import scrub
+
+    log.error(
+        "%s of %s %s (mutation %s) failed: %s",
+        what,
+        row["kind"],
+        row["entity_id"],
+        row["mutation_id"],
+        scrub("".join(traceback.format_exception(exc))),
+    )
+
+
+def _store_rejections(batch: _Batch) -> None:
+    # One row per mutation (a batch may repeat a refused mutation).
+    with db.transaction():
+        Rejection.insert_many(list(batch.rejections.values())).on_conflict(
+            conflict_target=[Rejection.workstation, Rejection.mutation_id],
+            update={Rejection.reason: peewee.EXCLUDED.reason, Rejection.at: batch.now},
+        ).execute()
 
 
 _RECORD_COLUMNS = (
@@ -488,9 +678,12 @@ def _run_hooks(
     """Tell plugins about each stored record, inside the push transaction.
 
     What a plugin emits is kept aside until it has seen the whole batch, then all
-    plugins' change rows are written in one insert. A plugin that raises is switched
-    off by the host and what it emitted for this batch is dropped, while the records
-    and the other plugins' rows stay. (No savepoints: each is a round trip.)
+    plugins' change rows are written in one insert. A plugin that raises on a record
+    is never switched off (it would then refuse every site's records until a
+    restart): the records it raised on are found, logged and refused alone
+    (``_HookFailed``: the push runs again without them). A per-record hook names
+    its record by raising; a batch hook that raises is called again record by
+    record, each in a savepoint rolled back afterwards, to find which.
     """
     assert host is not None
     records = [
@@ -517,32 +710,74 @@ def _run_hooks(
     batch = {
         impl.plugin_name: impl for impl in host.pm.hook.sihao_server_records_applied.get_hookimpls()
     }
+    culprits: dict[str, str] = {}
     for name in plugins:
         info = host.plugins.get(name)
         if info is None or not info.loaded or (name not in each and name not in batch):
             continue
         buffered: list[tuple[str, str, str, str, Any]] = []
         emit = _buffer(buffered)
-        # The impls are called directly (the host's ``call`` per record was a third of
-        # this loop); a plugin that raises is switched off the same way.
-        hook = "sihao_server_record_applied"
-        try:
-            if name in each:
-                function, argnames = each[name].function, each[name].argnames
-                for record in records:
-                    given = {"record": record, "emit": emit}
+        # The impls are called directly (the host's ``call`` per record was a third
+        # of this loop).
+        if name in each:
+            function, argnames = each[name].function, each[name].argnames
+            for record in records:
+                given = {"record": record, "emit": emit}
+                try:
                     function(**{arg: given[arg] for arg in argnames})
-            if name in batch:
-                hook = "sihao_server_records_applied"
-                given_all = {"records": records, "emit": emit}
+                except Exception as exc:
+                    if _transient(exc):
+                        raise  # a deadlock, a lost connection: the whole push is retryable
+                    culprits[record.mutation_id] = _hook_reason(name, record, exc)
+            if culprits:  # the push is rolled back and tried again without them
+                raise _HookFailed(culprits)
+        if name in batch:
+            function, argnames = batch[name].function, batch[name].argnames
+            try:
                 # Its own writes in a savepoint: if they fail, only they are undone.
                 with db.database.atomic():
-                    batch[name].function(**{arg: given_all[arg] for arg in batch[name].argnames})
-        except peewee.OperationalError:
-            raise  # a deadlock, a lost connection: the whole push is answered retryable
-        except Exception as exc:
-            host.fail(name, exc, hook)
-            continue  # what it emitted for this batch is dropped
+                    function(**{arg: {"records": records, "emit": emit}[arg] for arg in argnames})
+            except Exception as exc:
+                if _transient(exc):
+                    raise
+                raise _HookFailed(_batch_culprits(name, function, argnames, records)) from None
         emitted.extend(buffered)
     if emitted:
         changes.emit_many(emitted)
+
+
+def _hook_reason(plugin: str, record: AppliedRecord, exc: BaseException) -> str:
+    _log_failure(
+        f"plugin {plugin}'s record hook",
+        {"kind": record.kind, "entity_id": record.entity_id, "mutation_id": record.mutation_id},
+        exc,
+    )
+    return f"the server's {plugin} plugin could not take this record: its log has the detail"
+
+
+def _batch_culprits(
+    plugin: str, function: Any, argnames: tuple[str, ...], records: list[AppliedRecord]
+) -> dict[str, str]:
+    """Which records a batch hook raises on, called with each alone (rolled back)."""
+
+    class _Undo(Exception):
+        pass
+
+    found: dict[str, str] = {}
+    for record in records:
+        given = {"records": [record], "emit": _buffer([])}
+        try:
+            with db.database.atomic():
+                function(**{arg: given[arg] for arg in argnames})
+                raise _Undo
+        except _Undo:
+            continue
+        except Exception as exc:
+            if _transient(exc):
+                raise
+            found[record.mutation_id] = _hook_reason(plugin, record, exc)
+    if not found:  # it fails only on the records together: none of them can be taken
+        log.error("plugin %s's batch hook fails on a push, not on any record alone", plugin)
+        reason = f"the server's {plugin} plugin could not take this push: its log has the detail"
+        found = {record.mutation_id: reason for record in records}
+    return found

@@ -5,6 +5,11 @@ adds what only a UI has: notifications, screens, themes. Plugin events from the
 host become notifications naming the plugin and its error; changes to site.toml,
 keymap.toml and theme files are picked up while running (watchdog), with the
 changes debounced and applied on the app's thread.
+
+Leaving asks first: F10 when a screen on the stack holds unsaved input
+(``SihaoScreen.unsaved_input``); Quit (Ctrl+Q, Ctrl+C, the palette) always asks, and
+is refused while such input exists. Only a terminal that went away closes the app
+without asking (nobody is there to answer; drafts keep what they keep).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
 
 from core.auth import Session
@@ -30,7 +36,9 @@ from core.roles import Role
 from core.runtime import UI, Runtime, ServerPolicyInForce
 from workstation.keymap import load_keymap
 from workstation.localise import localise_bindings
+from workstation.palette import SihaoCommandPalette, system_commands
 from workstation.plugin_policy import refused_text, site_config_ignored_text
+from workstation.screens.confirm import ConfirmScreen
 from workstation.screens.home import HomeScreen
 from workstation.screens.plugins import PluginsScreen
 from workstation.screens.signin import SignInScreen
@@ -61,11 +69,17 @@ class SihaoApp(App[None]):
         self._user_theme_names: set[str] = set()
         self._terminal_fd = -1
         self._closing_for_terminal = False
+        # The signed-in IT administrator's PIN, once typed for a call to the central
+        # server (the server checks it each time); forgotten at sign-out.
+        self.admin_pin: str | None = None
         # Plugins may call these from the sync worker's thread (a pulled policy starts
         # or stops them there): everything that touches the screens runs on the app's.
         runtime.ui = UI(
             notify=self._notify_from_plugin,
             open_screen=lambda screen_id: self._on_app_thread(self.open_screen, screen_id),
+            push_screen=lambda screen, callback=None: self._on_app_thread(
+                self.push_screen, screen, callback
+            ),
         )
         localise_bindings(self)
 
@@ -144,17 +158,98 @@ class SihaoApp(App[None]):
     # -- sessions ------------------------------------------------------------------
     def signed_in(self, session: Session) -> None:
         self.runtime.session = session
+        self.admin_pin = None
         log.info("staff %s signed in as %s", session.staff_no, session.role)
         self.switch_screen(HomeScreen(self.runtime))
 
+    def unsaved_inputs(self) -> list[str]:
+        """What the screens on the stack hold typed but not saved (``unsaved_input``)."""
+        found = []
+        for screen in self.screen_stack:
+            describe = getattr(screen, "unsaved_input", None)
+            text = describe() if callable(describe) else None
+            if text:
+                found.append(str(text))
+        return found
+
+    def _confirming(self) -> bool:
+        return isinstance(self.screen, ConfirmScreen)
+
     def action_sign_out(self) -> None:
+        """F10. Asks first when a form holds typed input that is not saved."""
+        if self.runtime.session is None or self._confirming():
+            return
+        pending = self.unsaved_inputs()
+        if not pending:
+            self.sign_out()
+            return
+        question = _(
+            "Sign out? Not saved yet: {what}. Anything kept as a draft is there when the "
+            "form is opened again; the rest is lost."
+        ).format(what=_("; ").join(pending))
+        self.push_screen(
+            ConfirmScreen(question, yes=_("Sign out"), no=_("Stay")),
+            lambda sure: self.sign_out() if sure else None,
+        )
+
+    def sign_out(self) -> None:
         if self.runtime.session is None:
             return
         log.info("staff %s signed out", self.runtime.session.staff_no)
         self.runtime.session = None
+        self.admin_pin = None
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(SignInScreen(self.runtime))
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q and the palette's Quit: refused while a form holds unsaved input
+        (say what, so it is saved or discarded on purpose), else asked first."""
+        if self._confirming():
+            return
+        pending = self.unsaved_inputs()
+        if pending:
+            self.notify(
+                _("Not closed: save or discard first: {what}.").format(what=_("; ").join(pending)),
+                title=_("Quit"),
+                severity="warning",
+                timeout=10,
+            )
+            return
+        self.push_screen(
+            ConfirmScreen(_("Close the Sihao workstation?"), yes=_("Close"), no=_("Stay")),
+            lambda sure: self.exit() if sure else None,
+        )
+
+    async def action_help_quit(self) -> None:
+        """Ctrl+C outside a field: the same as Quit (Textual's hint is English)."""
+        await self.action_quit()
+
+    def action_show_help_panel(self) -> None:
+        super().action_show_help_panel()
+        self.call_after_refresh(self._keys_panel_changed)
+
+    def action_hide_help_panel(self) -> None:
+        super().action_hide_help_panel()
+        self.call_after_refresh(self._keys_panel_changed)
+
+    def _keys_panel_changed(self) -> None:
+        """Let the screen make room for the keys panel (the sign-in screen moves the
+        demo accounts under the form rather than let the panel cover them)."""
+        changed = getattr(self.screen, "keys_panel_changed", None)
+        if callable(changed):
+            changed(bool(self.screen.query("HelpPanel")))
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(SihaoCommandPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        self.push_screen(
+            SihaoCommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…"))
+        )
 
     def action_go_home(self) -> None:
         if self.runtime.session is None:
@@ -185,6 +280,15 @@ class SihaoApp(App[None]):
             self.notify(_("Only IT administrators can change plugins."), severity="error")
             return
         self.push_screen(PluginsScreen(self.runtime))
+
+    def open_staff_screen(self) -> None:
+        from workstation.screens.staff import StaffScreen
+
+        session = self.runtime.session
+        if session is None or session.role != Role.IT_ADMIN:
+            self.notify(_("Only IT administrators can manage staff."), severity="error")
+            return
+        self.push_screen(StaffScreen(self.runtime))
 
     def set_plugin_enabled(self, name: str, enabled: bool) -> None:
         try:
@@ -242,7 +346,7 @@ class SihaoApp(App[None]):
 
     # -- palette -------------------------------------------------------------------
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        yield from system_commands(self, screen)
         session = self.runtime.session
         for theme_name in sorted(self.available_themes):
             if theme_name.startswith("sihao") or theme_name in self._user_theme_names:
@@ -263,6 +367,11 @@ class SihaoApp(App[None]):
         if session.role == Role.IT_ADMIN:
             yield SystemCommand(
                 _("Plugins"), _("Enable or disable plugins for this site"), self.open_plugins_screen
+            )
+            yield SystemCommand(
+                _("Staff"),
+                _("Add, deactivate, reset a PIN, unlock an account"),
+                self.open_staff_screen,
             )
         for command in self.runtime.commands():
             yield SystemCommand(

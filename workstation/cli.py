@@ -2,6 +2,7 @@
 
     sihao [--data-dir DIR] [--lang zh|en] [run [--demo]]
     sihao plugins list | enable NAME | disable NAME
+    sihao staff list | add STAFF_NO NAME --role R | deactivate | reset-pin | unlock STAFF_NO [--as IT]
     sihao db migrate
     sihao demo seed
     sihao audit verify
@@ -238,6 +239,132 @@ def plugins_enable(ctx: click.Context, name: str) -> None:
 def plugins_disable(ctx: click.Context, name: str) -> None:
     """Disable plugin NAME for this site."""
     _set_enabled(ctx, name, False)
+
+
+@main.group()
+def staff() -> None:
+    """IT's staff desk: list, add, deactivate, reset a PIN, unlock.
+
+    At a standalone site the change is made in this workstation's store; at a site
+    with a central server it is made on the server, as the IT administrator named
+    by --as (their PIN is asked for), and reaches every workstation by pull."""
+
+
+def _desk(ctx: click.Context, actor: str | None) -> Any:
+    from core.staff_desk import desk_for, has_server
+
+    runtime = _runtime(ctx)
+    if not has_server(runtime):
+        return desk_for(runtime, actor or "cli")
+    if not actor:
+        click.echo(
+            _(
+                "This site's staff are kept on the central server: name yourself with "
+                "--as STAFF_NO (an IT administrator); your PIN is asked for."
+            ),
+            err=True,
+        )
+        raise click.exceptions.Exit(2)
+    pin = click.prompt(_("PIN"), hide_input=True)
+    return desk_for(runtime, actor, pin)
+
+
+def _desk_call(func: Any, *args: Any) -> Any:
+    from core.staff_desk import StaffDeskError
+
+    try:
+        return func(*args)
+    except StaffDeskError as exc:
+        click.echo(str(exc), err=True)
+        raise click.exceptions.Exit(2) from exc
+
+
+_as_option = click.option(
+    "--as", "actor", default=None, metavar="STAFF_NO", help="You, an IT administrator."
+)
+
+
+@staff.command("list")
+@_as_option
+@click.pass_context
+def staff_list(ctx: click.Context, actor: str | None) -> None:
+    """This site's staff: role, window, whether active, PIN to change, locked here."""
+    from core.roles import Role
+
+    desk = _desk(ctx, actor)
+    for row in _desk_call(desk.members):
+        state = [_("active") if row.active else _("deactivated")]
+        if row.must_change_pin:
+            state.append(_("must change PIN"))
+        if row.locked_here:
+            state.append(_("locked"))
+        click.echo(
+            f"{row.staff_no:<10} {row.name:<8} {Role(row.role).label:<12} "
+            f"{row.window or '-':<6} {', '.join(state)}"
+        )
+
+
+@staff.command("add")
+@click.argument("staff_no")
+@click.argument("name")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["clerk", "steward", "supervisor", "officer", "it_admin"]),
+)
+@click.option("--window", default="", help="The window number (e.g. A01).")
+@_as_option
+@click.pass_context
+def staff_add(
+    ctx: click.Context, staff_no: str, name: str, role: str, window: str, actor: str | None
+) -> None:
+    """Add a member of staff; their temporary PIN is printed once on stdout."""
+    desk = _desk(ctx, actor)
+    pin = _desk_call(desk.add, staff_no, name, role, window)
+    click.echo(pin)
+    click.echo(
+        _(
+            "Temporary PIN above: tell it to {name} once; they set their own at first sign-in."
+        ).format(name=name),
+        err=True,
+    )
+
+
+@staff.command("deactivate")
+@click.argument("staff_no")
+@_as_option
+@click.pass_context
+def staff_deactivate(ctx: click.Context, staff_no: str, actor: str | None) -> None:
+    """Refuse sign-in for STAFF_NO from now on (their records keep naming them)."""
+    desk = _desk(ctx, actor)
+    click.echo(_desk_call(desk.set_active, staff_no, False))
+
+
+@staff.command("reset-pin")
+@click.argument("staff_no")
+@_as_option
+@click.pass_context
+def staff_reset_pin(ctx: click.Context, staff_no: str, actor: str | None) -> None:
+    """Give STAFF_NO a temporary PIN (printed once); the next sign-in asks for a new one."""
+    desk = _desk(ctx, actor)
+    pin = _desk_call(desk.reset_pin, staff_no)
+    click.echo(pin)
+    click.echo(
+        _(
+            "Temporary PIN above: tell it to {name} once; they set their own at first sign-in."
+        ).format(name=staff_no),
+        err=True,
+    )
+
+
+@staff.command("unlock")
+@click.argument("staff_no")
+@_as_option
+@click.pass_context
+def staff_unlock(ctx: click.Context, staff_no: str, actor: str | None) -> None:
+    """End STAFF_NO's lockout after wrong PINs now."""
+    desk = _desk(ctx, actor)
+    click.echo(_desk_call(desk.unlock, staff_no))
 
 
 @main.group()

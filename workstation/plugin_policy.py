@@ -17,9 +17,21 @@ from core.runtime import ServerPolicyInForce
 
 
 def server_command(site_code: str, plugin: str = "", enabled: bool | None = None) -> str:
-    """The central server's command that changes a site's plugins (not translated)."""
+    """The central server's command that changes a site's plugins (not translated).
+
+    It must work as printed: where this workstation knows the server's database
+    (``SIHAO_SERVER_DATABASE``, which ``make run`` sets for the demo's server and
+    workstation alike), the command names it; elsewhere it is run on the server,
+    whose own setting names it."""
+    import os
+    import shlex
+
     action = "enable|disable" if enabled is None else ("enable" if enabled else "disable")
-    return f"sihao server plugins {action} {plugin or '<name>'} --site {site_code or '<site>'}"
+    command = f"sihao server plugins {action} {plugin or '<name>'} --site {site_code or '<site>'}"
+    database = os.environ.get("SIHAO_SERVER_DATABASE", "")
+    if database:
+        command += f" --database {shlex.quote(database)}"
+    return command
 
 
 def policy_source_text(runtime: Any) -> str:
@@ -28,8 +40,8 @@ def policy_source_text(runtime: Any) -> str:
     if runtime.server_policy_in_force:
         return _(
             "Plugins for site {site} are set on the central server: this workstation "
-            "follows its policy, and changes here or in site.toml do not count. "
-            "To change one, on the server: {command}"
+            "follows its policy (site.toml does not count). Enter or space switches one "
+            "on the server for this site; or, on the server: {command}"
         ).format(site=site, command=server_command(site))
     return _(
         "This site has no central server: its plugins are set here and kept in {path}."

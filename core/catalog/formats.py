@@ -11,6 +11,10 @@ Excel layout: one sheet per entity (departments, items, bundles, service_points)
 and one per list inside an item (situations, materials, steps, faq), each with a
 header row of field names; list-valued cells hold values separated by 、 or new
 lines. openpyxl is imported only here, inside the Excel functions (≈ 60 ms).
+
+Files are hostile until checked: JSON size and nesting, and a workbook's declared
+sizes, are checked by ``core.safefiles`` before parsing; text that a spreadsheet
+would run as a formula is written with a leading apostrophe, dropped on import.
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core import safefiles
 from core.catalog import schema
-from core.catalog.schema import BUNDLE, DEPARTMENT, ITEM, SERVICE_POINT, WORD, Problem
+from core.catalog.schema import BUNDLE, DEPARTMENT, ITEM, SERVICE_POINT, TERM, WORD, Problem
 from core.i18n import _
 
 log = logging.getLogger(__name__)
@@ -35,6 +40,7 @@ SECTIONS: dict[str, str] = {
     ITEM: "items",
     BUNDLE: "bundles",
     SERVICE_POINT: "service_points",
+    TERM: "glossary",
     WORD: "words",
 }
 
@@ -123,6 +129,8 @@ HEADER_ALIASES: dict[str, str] = {
     "地址": "address",
     "电话": "phone",
     "可办理": "handles",
+    "术语": "code",
+    "白话": "plain",
     "说法": "code",
     "群众说法": "code",
     "意思": "means",
@@ -138,6 +146,7 @@ class CatalogDocument:
     items: list[dict[str, Any]] = field(default_factory=list)
     bundles: list[dict[str, Any]] = field(default_factory=list)
     service_points: list[dict[str, Any]] = field(default_factory=list)
+    glossary: list[dict[str, Any]] = field(default_factory=list)
     words: list[dict[str, Any]] = field(default_factory=list)
     version: int = FORMAT_VERSION
 
@@ -224,6 +233,7 @@ def validate_document(raw: Any, *, where: Any = None) -> CatalogDocument:
                     seen[code] = place
             doc.entities(kind).append(entity)
     problems.extend(_reference_problems(doc, locate))
+    problems.extend(_glossary_problems(doc, locate))
     problems.extend(_word_problems(doc, locate))
     if problems:
         raise CatalogImportError(problems)
@@ -271,6 +281,32 @@ def _reference_problems(doc: CatalogDocument, locate: Any) -> list[Problem]:
                     "parent",
                     _("a point cannot be its own parent"),
                 )
+            )
+    return problems
+
+
+TERM_MAX = 20  # characters: a term is a word or two of the guides, not a sentence
+PLAIN_MAX = 60  # the plain words are printed in a table cell and after a term
+
+
+def _glossary_problems(doc: CatalogDocument, locate: Any) -> list[Problem]:
+    """Glossary entries a guide could not print sensibly: a term too long to be one,
+    plain words that say nothing new or would not fit beside the term."""
+    problems: list[Problem] = []
+    for index, entry in enumerate(doc.glossary):
+        term, plain = entry.get("code", ""), entry.get("plain", "")
+        if not term or not plain:
+            continue  # the schema check already names what is missing
+        place = locate(TERM, index, entry)
+        if len(term) > TERM_MAX:
+            problems.append(
+                Problem(place, "code", _("is longer than {n} characters").format(n=TERM_MAX))
+            )
+        if plain == term:
+            problems.append(Problem(place, "plain", _("is the same as the term itself")))
+        elif len(plain) > PLAIN_MAX:
+            problems.append(
+                Problem(place, "plain", _("is longer than {n} characters").format(n=PLAIN_MAX))
             )
     return problems
 
@@ -373,60 +409,25 @@ def load_catalog(path: Path | str) -> CatalogDocument:
 
 
 def parse_json(data: bytes, *, name: str = "catalog.json") -> CatalogDocument:
-    """Check catalog JSON given as bytes (files, HTTP bodies)."""
+    """Check catalog JSON given as bytes (files, HTTP bodies); size and nesting are
+    limited before parsing (core.safefiles)."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        hint = ""
-        try:
-            data.decode("gb18030")
-            hint = _(" It looks like GBK; save it as UTF-8 and import again.")
-        except UnicodeDecodeError:
-            pass
-        raise CatalogImportError(
-            [
-                Problem(
-                    name,
-                    "",
-                    _("the file is not UTF-8 text (byte {offset} cannot be read).").format(
-                        offset=exc.start
-                    )
-                    + hint,
-                )
-            ]
-        ) from exc
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CatalogImportError(
-            [
-                Problem(
-                    name,
-                    "",
-                    _("not valid JSON at line {line}, column {col}: {msg}").format(
-                        line=exc.lineno, col=exc.colno, msg=exc.msg
-                    ),
-                )
-            ]
-        ) from exc
+        raw = safefiles.load_json(data, name=name)
+    except safefiles.FileRefused as exc:
+        log.warning("catalog %s refused: %s", name, exc.detail)
+        raise CatalogImportError([Problem(name, "", str(exc))]) from exc
     return validate_document(raw)
 
 
 def _cell(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+    # An exported cell that would have been a formula carries an apostrophe: drop it.
+    return safefiles.restore_cell(value.strip()) if isinstance(value, str) else value
 
 
-def _load_excel(path: Path) -> CatalogDocument:
-    import zipfile
-
-    from openpyxl import load_workbook  # ≈ 60 ms: only when a workbook is read
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise CatalogImportError(
-            [Problem(path.name, "", _("not an Excel workbook (.xlsx) that can be read"))]
-        ) from exc
+def _read_sheets(
+    book: Any, name: str
+) -> tuple[dict[str, list[tuple[int, dict[str, Any]]]], list[Problem]]:
+    """Every wanted sheet's non-empty rows as (row number, {field: value})."""
     problems: list[Problem] = []
     rows_of: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     wanted: dict[str, tuple[str, ...]] = {SECTIONS[k]: schema.REQUIRED[k] for k in SECTIONS}
@@ -442,7 +443,7 @@ def _load_excel(path: Path) -> CatalogDocument:
             rows_of[sheet_name] = []
             continue
         sheet = book[sheet_name]
-        rows = sheet.iter_rows(values_only=True)
+        rows = safefiles.sheet_rows(sheet, name=name)
         header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
         header = [HEADER_ALIASES.get(h, h) for h in header]
         for column in required:
@@ -462,7 +463,23 @@ def _load_excel(path: Path) -> CatalogDocument:
                 (number, {h: _cell(v) for h, v in zip(header, values, strict=False) if h})
             )
         rows_of[sheet_name] = entries
-    book.close()
+    return rows_of, problems
+
+
+def _load_excel(path: Path) -> CatalogDocument:
+    try:
+        # The archive's declared sizes are checked before openpyxl inflates anything.
+        book = safefiles.open_workbook(path)
+    except safefiles.FileRefused as exc:
+        log.warning("catalog %s refused: %s", path.name, exc.detail)
+        raise CatalogImportError([Problem(path.name, "", str(exc))]) from exc
+    try:
+        rows_of, problems = _read_sheets(book, path.name)
+    except safefiles.FileRefused as exc:  # XML that breaks off or turns hostile half-way
+        log.warning("catalog %s refused: %s", path.name, exc.detail)
+        raise CatalogImportError([Problem(path.name, "", str(exc))]) from exc
+    finally:
+        book.close()
     if problems:
         raise CatalogImportError(problems)
 
@@ -515,9 +532,10 @@ def dump_catalog(doc: CatalogDocument, path: Path | str) -> Path:
 
 
 def _excel_value(value: Any) -> Any:
+    """A cell's value; text that Excel would run as a formula is neutralised."""
     if isinstance(value, list):
-        return "\n".join(str(v) for v in value)
-    return value
+        value = "\n".join(str(v) for v in value)
+    return safefiles.neutralise_cell(value)
 
 
 def _dump_excel(doc: CatalogDocument, path: Path) -> None:
@@ -537,5 +555,7 @@ def _dump_excel(doc: CatalogDocument, path: Path) -> None:
         sheet.append(columns)
         for item in doc.items:
             for part in item.get(key, []):
-                sheet.append([item["code"], *(_excel_value(part.get(c)) for c in columns[1:])])
+                sheet.append(
+                    [_excel_value(item["code"]), *(_excel_value(part.get(c)) for c in columns[1:])]
+                )
     book.save(path)

@@ -131,6 +131,17 @@ class Word(BaseModel):
     updated_at = peewee.DateTimeField(default=utcnow)
 
 
+class Term(BaseModel):
+    """A glossary entry: a term of the guides and the plain words printed for it."""
+
+    code = peewee.CharField(primary_key=True)
+    plain = peewee.CharField(default="")
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "glossary_term"
+
+
 class ItemUsage(BaseModel):
     """How often this site handled an item: ranks the lookup. Bumped by intake, ratings…"""
 
@@ -139,4 +150,4 @@ class ItemUsage(BaseModel):
     last_at = peewee.DateTimeField(default=utcnow)
 
 
-MODELS: list[type[BaseModel]] = [Department, Item, Bundle, ServicePoint, Word, ItemUsage]
+MODELS: list[type[BaseModel]] = [Department, Item, Bundle, ServicePoint, Term, Word, ItemUsage]

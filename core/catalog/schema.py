@@ -22,8 +22,11 @@ DEPARTMENT = "catalog.department"
 ITEM = "catalog.item"
 BUNDLE = "catalog.bundle"
 SERVICE_POINT = "catalog.service_point"
+# A glossary entry: a term of the guides (受理, 原件, 部门共享…) and its plain words,
+# so a bureau improves the wording of printed guides without a release.
+TERM = "catalog.term"
 WORD = "catalog.word"  # how people say things: a synonym (饭馆 → 饭店) or a filler (我想)
-KINDS = (DEPARTMENT, ITEM, BUNDLE, SERVICE_POINT, WORD)
+KINDS = (DEPARTMENT, ITEM, BUNDLE, SERVICE_POINT, TERM, WORD)
 
 HANDLING_TYPES = ("新设", "变更", "延续", "注销", "")
 ITEM_TYPES = (
@@ -302,6 +305,9 @@ FIELDS: dict[str, list[tuple[str, Check]]] = {
     # ``code`` is the word as people say it; ``means`` the catalog's word for it, or
     # empty for a filler the lookup drops from a phrase (docs/catalog-format.md).
     WORD: [("code", required_text), ("means", text)],
+    # ``code`` is the term as the catalog writes it; ``plain`` what a citizen reads
+    # instead (docs/catalog-format.md, "Glossary").
+    TERM: [("code", required_text), ("plain", required_text)],
 }
 
 # Fields a file must carry (a column in every sheet, a key in every JSON entry).
@@ -311,6 +317,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     BUNDLE: ("code", "name", "items"),
     SERVICE_POINT: ("code", "name", "level"),
     WORD: ("code",),
+    TERM: ("code", "plain"),
 }
 
 

@@ -36,10 +36,11 @@ from core.catalog.models import (
     ItemUsage,
     JSONTextField,
     ServicePoint,
+    Term,
     Word,
 )
 from core.catalog.pinyin import DERIVED_KEYS, derived_pinyin, fits
-from core.catalog.schema import BUNDLE, DEPARTMENT, ITEM, SERVICE_POINT, WORD, Problem
+from core.catalog.schema import BUNDLE, DEPARTMENT, ITEM, SERVICE_POINT, TERM, WORD, Problem
 from core.db import atomic, database
 from core.models import utcnow
 
@@ -50,6 +51,7 @@ MODEL_OF: dict[str, type[peewee.Model]] = {
     ITEM: Item,
     BUNDLE: Bundle,
     SERVICE_POINT: ServicePoint,
+    TERM: Term,
     WORD: Word,
 }
 
@@ -355,3 +357,29 @@ def get_point(code: str) -> dict[str, Any] | None:
 def words() -> list[dict[str, Any]]:
     """The catalog's synonyms and fillers (``catalog.word``), as the lookup reads them."""
     return [to_dict(WORD, r) for r in Word.select().order_by(Word.code)]
+
+
+def glossary() -> dict[str, str]:
+    """The catalog's glossary (``catalog.term``): term -> the plain words printed for it."""
+    return {str(row.code): str(row.plain) for row in Term.select().order_by(Term.code)}
+
+
+def catalog_version() -> str:
+    """What the footer of a printout names the catalog by: when the local catalog last
+    changed (an import or a pulled change), so a stale printout can be recognised.
+    Empty while the catalog is empty."""
+    latest = [
+        model.select(peewee.fn.MAX(model.updated_at)).scalar()
+        for model in (Item, Bundle, Department, ServicePoint, Term, Word)
+    ]
+    stamps = [_as_datetime(v) for v in latest if v]
+    if not stamps:
+        return ""
+    return max(stamps).strftime("%Y.%m.%d-%H%M")
+
+
+def _as_datetime(value: Any) -> dt.datetime:
+    # MAX() over a DateTimeField comes back as SQLite's text.
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))

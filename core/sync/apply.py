@@ -11,7 +11,9 @@ a crash without bookkeeping of its own.
   the calendar's cache after the transaction;
 - ``site.policy``: cached in ``sync_state.policy`` for the engine to apply live;
 - any other kind: the ``sihao_apply_change`` hook; a plugin returns True when it
-  handled the kind. A change nobody handles is parked (``ParkedChange``, in the
+  handled the kind, or raises ``RecordRejected`` for a change that fails its
+  checks (a pulled record is hostile until checked): that change is parked with
+  the reason, visible, and the rest of the page applies. A change nobody handles is parked (``ParkedChange``, in the
   page's transaction; only the newest per kind and id) and handed to the plugins
   again when the loaded plugins change (``apply_parked``): the plugin is off here
   for now, or the page that switches it on is still being applied.
@@ -31,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.models import Site, Staff, Window, utcnow
+from core.outbox import RecordRejected
 from core.roles import SiteLevel
 from core.sync.models import ParkedChange, SyncSeen, SyncState
 from core.workdays import HolidayDay, HolidayYear, import_holiday_table
@@ -52,6 +55,7 @@ class ApplyOutcome:
     applied: int = 0
     skipped: list[tuple[str, str, str]] = field(default_factory=list)  # kind, id, why
     unhandled: set[str] = field(default_factory=set)
+    refused: list[tuple[str, str, str]] = field(default_factory=list)  # kind, id, reason
     policy_changed: bool = False
     holidays_changed: bool = False
     catalog_changed: bool = False
@@ -142,14 +146,19 @@ def _apply_staff(change_id: str, op: str, data: Any) -> None:
             (Window.site == site_code) & (Window.number == str(data["window"]))
         )
         window_id = window.id if window is not None else None
+    staff_no = data.get("staff_no") or change_id
+    unlocked_at = _timestamp(data.get("unlocked_at"))
+    before = Staff.get_or_none(Staff.staff_no == staff_no)
     Staff.insert(
-        staff_no=data.get("staff_no") or change_id,
+        staff_no=staff_no,
         name=data["name"],
         site=site_code,
         window=window_id,
         role=data["role"],
         pin_hash=data["pin_hash"],
         active=bool(data.get("active", True)),
+        must_change_pin=bool(data.get("must_change_pin", False)),
+        unlocked_at=unlocked_at,
         updated_at=utcnow(),
     ).on_conflict(
         conflict_target=[Staff.staff_no],
@@ -161,9 +170,30 @@ def _apply_staff(change_id: str, op: str, data: Any) -> None:
             Staff.role,
             Staff.pin_hash,
             Staff.active,
+            Staff.must_change_pin,
+            Staff.unlocked_at,
             Staff.updated_at,
         ],
     ).execute()
+    if (
+        before is not None
+        and unlocked_at is not None
+        and (before.unlocked_at is None or unlocked_at > before.unlocked_at)
+    ):
+        # IT unlocked the account on the server since this store last heard: the
+        # lockout counted here ends now (once: the stamp is kept).
+        Staff.update(failed_attempts=0, locked_until=None).where(
+            Staff.staff_no == staff_no
+        ).execute()
+
+
+def _timestamp(value: Any) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    moment = dt.datetime.fromisoformat(str(value))
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment
 
 
 def _delete_holiday_year(year: int) -> None:
@@ -235,12 +265,22 @@ def apply_change(
     elif kind == POLICY:
         _apply_policy(change_id, op, data)
         outcome.policy_changed = True
-    elif plugins(kind, change_id, op, data):
-        # A plugin took a newer change: an older parked one must never come back over it.
-        ParkedChange.delete().where(
-            (ParkedChange.kind == kind) & (ParkedChange.entity_id == change_id)
-        ).execute()
     else:
+        try:
+            handled = plugins(kind, change_id, op, data)
+        except RecordRejected as exc:
+            reason = str(exc) or "refused by a plugin"
+            log.warning("pulled change %s %s refused (parked): %s", kind, change_id, reason)
+            park(kind, change_id, op, data, reason)
+            outcome.refused.append((kind, change_id, reason))
+            return
+        if handled:
+            # A plugin took a newer change: an older parked one must never come back over it.
+            ParkedChange.delete().where(
+                (ParkedChange.kind == kind) & (ParkedChange.entity_id == change_id)
+            ).execute()
+            outcome.applied += 1
+            return
         park(kind, change_id, op, data)
         outcome.unhandled.add(kind)
         return
@@ -248,8 +288,9 @@ def apply_change(
 
 
 # -- parked changes ----------------------------------------------------------------
-def park(kind: str, change_id: str, op: str, data: Any) -> None:
-    """Keep a change no loaded plugin handled, replacing an older one of the same entity.
+def park(kind: str, change_id: str, op: str, data: Any, reason: str = "") -> None:
+    """Keep a change no loaded plugin handled (or one refused, with ``reason``),
+    replacing an older one of the same entity.
 
     ``INSERT OR REPLACE`` gives the newer change a new ``seq``: the end of the queue,
     where its place in the server's order is."""
@@ -259,6 +300,7 @@ def park(kind: str, change_id: str, op: str, data: Any) -> None:
         op=op,
         data=None if data is None else json.dumps(data, ensure_ascii=False),
         parked_at=utcnow(),
+        reason=reason,
     ).on_conflict_replace().execute()
 
 
@@ -266,6 +308,7 @@ def park(kind: str, change_id: str, op: str, data: Any) -> None:
 class ParkedOutcome:
     applied: int = 0
     waiting: int = 0  # still nobody handles them
+    refused: int = 0  # a plugin refused them again (kept, with the reason)
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # kind, id, why (kept)
 
 
@@ -291,6 +334,12 @@ def apply_parked(plugins: PluginDispatch, savepoint: Callable[[], Any]) -> Parke
                 handled = plugins(kind, change_id, op, data)
                 if handled:
                     ParkedChange.delete().where(ParkedChange.seq == seq).execute()
+        except RecordRejected as exc:
+            ParkedChange.update(reason=str(exc) or "refused by a plugin").where(
+                ParkedChange.seq == seq
+            ).execute()
+            outcome.refused += 1
+            continue
         except Exception as exc:
             log.error(
                 "parked change %s %s not applied (kept): %s: %s",

@@ -9,6 +9,16 @@ Every failure becomes one of a few exceptions the engine and the worker act on:
 - ``Refused``: any other 4xx, with the server's reason (a bad enrollment code, a
   request the server will not take as it is).
 
+A failure of the network itself is told as a sentence a clerk understands (the
+server cannot be reached, the connection dropped, no answer in time, a certificate
+problem); httpx's class name and its words go to the log only.
+
+The server's address must be ``https://``: a token and every record sent over
+plain ``http://`` can be read and changed by anyone on the network path. Plain
+http is accepted for loopback (the demo, tests) or where IT says so explicitly
+(``[server] allow_insecure_http = true`` in site.toml, or the environment variable
+``SIHAO_ALLOW_INSECURE_HTTP=1``), e.g. behind a TLS-terminating tunnel.
+
 httpx is imported when the first client is built (≈ 60 ms with its dependencies).
 Answers are decoded by ``decode_json``.
 """
@@ -18,8 +28,11 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import functools
+import ipaddress
 import json
 import logging
+import os
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,12 +46,16 @@ SCHEMA_HEADER = "X-Sihao-Schema"
 
 
 class SyncError(Exception):
-    """A sync step failed; ``str()`` is a sentence for people, ``detail`` the server's words."""
+    """A sync step failed; ``str()`` is a sentence for people, ``detail`` the server's
+    words, ``code`` the server's short reason where it gives one."""
 
-    def __init__(self, message: str, detail: str = "", status: int | None = None) -> None:
+    def __init__(
+        self, message: str, detail: str = "", status: int | None = None, code: str = ""
+    ) -> None:
         super().__init__(message)
         self.detail = detail
         self.status = status
+        self.code = code
 
 
 class Retryable(SyncError):
@@ -63,6 +80,100 @@ class Refused(SyncError):
 
 class NotEnrolled(SyncError):
     pass
+
+
+class InsecureServerURL(SyncError):
+    """The server address is not https:// (or not an address at all)."""
+
+
+INSECURE_HTTP_ENV = "SIHAO_ALLOW_INSECURE_HTTP"
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def insecure_http_allowed(site_setting: bool = False) -> bool:
+    """IT allowed plain http for this workstation (site.toml or the environment)."""
+    return site_setting or os.environ.get(INSECURE_HTTP_ENV, "").strip().lower() in (
+        "1",
+        "true",
+        "yes",
+    )
+
+
+def check_server_url(url: str, *, allow_insecure: bool = False) -> str:
+    """``url`` if it is fit to send a token to; ``InsecureServerURL`` with the fix if not."""
+    parts = urllib.parse.urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise InsecureServerURL(
+            _(
+                "{url} is not a server address. Write it in full, for example "
+                "https://sihao.example.gov.cn."
+            ).format(url=url)
+        )
+    if scheme == "http" and not _is_loopback(parts.hostname):
+        if not insecure_http_allowed(allow_insecure):
+            log.warning("refused plain-http server address %s", url)
+            raise InsecureServerURL(
+                _(
+                    "The server address {url} is not encrypted (http://): the sync token and "
+                    "every record could be read on the network. Use the https:// address of "
+                    "the server; if IT has no other way, IT can allow it with "
+                    "allow_insecure_http = true under [server] in site.toml, or "
+                    "{env}=1."
+                ).format(url=url, env=INSECURE_HTTP_ENV)
+            )
+        log.warning("plain-http server address %s allowed by IT's setting", url)
+    return url
+
+
+def _has_ssl_cause(exc: BaseException) -> bool:
+    import ssl
+
+    seen: BaseException | None = exc
+    for _depth in range(10):  # the chain is short; never loop on a cycle
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def transport_failure(exc: Exception, httpx: Any) -> str:
+    """The clerk's sentence for a failure of the network between here and the server."""
+    if _has_ssl_cause(exc):
+        return _(
+            "The sync server's certificate could not be checked (expired, or the address "
+            "leads to another machine). Ask IT to check the server address and its "
+            "certificate; records waiting to be sent are kept."
+        )
+    if isinstance(exc, httpx.ConnectTimeout | httpx.ConnectError):
+        return _(
+            "Cannot reach the sync server: check the network cable or Wi-Fi, or ask IT "
+            "whether the server is running. Sync will try again by itself; nothing is lost."
+        )
+    if isinstance(exc, httpx.TimeoutException):
+        return _(
+            "The sync server did not answer in time. Sync will try again by itself; "
+            "nothing is lost."
+        )
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return _(
+            "The connection to the sync server dropped half-way. Sync will try again by "
+            "itself; nothing is lost."
+        )
+    return _(
+        "Cannot talk to the sync server (the server address or a proxy may be wrong). "
+        "Ask IT to check the address; sync will try again by itself."
+    )
 
 
 @dataclass(frozen=True)
@@ -156,17 +267,44 @@ def _raise_for(response: Any) -> None:
             status,
         )
     if status in (408, 429) or status >= 500:
+        log.warning("sync server answered HTTP %d: %s", status, detail[:200])
         raise Retryable(
-            _("The server is busy or unavailable (HTTP {status}); will retry.").format(
-                status=status
-            ),
+            _(
+                "The sync server is busy or has a fault (HTTP {status}). Sync will try again "
+                "by itself; nothing is lost."
+            ).format(status=status),
             detail,
             status,
             parse_retry_after(response.headers.get("Retry-After")),
         )
+    code = _code(response)
+    sentence = _REFUSALS.get(code)
+    if sentence is not None:
+        log.warning("the server refused (%s): %s", code, detail)
+        raise Refused(sentence(), detail, status, code)
     raise Refused(
-        _("The server refused the request: {detail}").format(detail=detail), detail, status
+        _("The server refused the request: {detail}").format(detail=detail), detail, status, code
     )
+
+
+def _code(response: Any) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    return str(body.get("code", "")) if isinstance(body, dict) else ""
+
+
+# What the server says in English, said in the UI's language (by its ``code``).
+_REFUSALS: dict[str, Callable[[], str]] = {
+    "unknown_code": lambda: _(
+        "The server does not know this enrollment code. Check it, or ask IT for a new one."
+    ),
+    "used_code": lambda: _(
+        "This enrollment code was already used. Ask IT for a new one (one code per workstation)."
+    ),
+    "expired_code": lambda: _("This enrollment code has expired. Ask IT for a new one."),
+}
 
 
 class SyncClient:
@@ -180,7 +318,9 @@ class SyncClient:
         timeout: float = 30.0,
         schema: int = SCHEMA_VERSION,
         transport: Any = None,
+        allow_insecure: bool = False,
     ) -> None:
+        check_server_url(base_url, allow_insecure=allow_insecure)
         import httpx  # ≈ 60 ms: only when this workstation talks to a server
 
         _fast_loads()  # imported now rather than in the first answer
@@ -206,12 +346,10 @@ class SyncClient:
         try:
             response = self._http.request(method, url, **kwargs)
         except self._httpx.TransportError as exc:
+            # The class and httpx's words are for IT, in the log; the clerk gets a sentence.
             log.warning("sync %s %s failed: %s: %s", method, url, type(exc).__name__, exc)
             raise Retryable(
-                _("Cannot reach the sync server ({error}); will retry.").format(
-                    error=type(exc).__name__
-                ),
-                str(exc),
+                transport_failure(exc, self._httpx), f"{type(exc).__name__}: {exc}"
             ) from exc
         _raise_for(response)
         try:
@@ -241,6 +379,10 @@ class SyncClient:
             headers={"Content-Type": "application/json"},
         )
         return answer
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        """POST a JSON body to one of the server's own endpoints (admin calls)."""
+        return self._send("POST", path, json=body)
 
     def plugin_get(self, plugin: str, path: str, params: dict[str, Any] | None = None) -> Any:
         """GET one of a plugin's server endpoints (``/v1/plugins/<plugin>/<path>``)."""

@@ -68,7 +68,7 @@ from typing import Any
 from core import credentials
 from core.i18n import _
 from core.models import utcnow
-from core.outbox import Outbox, OutboxState
+from core.outbox import Outbox, OutboxState, RecordRejected
 from core.sync import apply
 from core.sync.client import (
     NotEnrolled,
@@ -78,6 +78,7 @@ from core.sync.client import (
     SyncError,
     Unauthorized,
     UpgradeRequired,
+    check_server_url,
 )
 from core.sync.models import Blocked, ParkedChange, SyncSeen, SyncState
 
@@ -179,6 +180,16 @@ def rejected_mutations(limit: int = 500) -> list[Outbox]:
     )
 
 
+def refused_changes(limit: int = 500) -> list[ParkedChange]:
+    """Pulled changes a plugin refused (``RecordRejected``), kept with the reason."""
+    return list(
+        ParkedChange.select()
+        .where(ParkedChange.reason != "")
+        .order_by(ParkedChange.seq)
+        .limit(limit)
+    )
+
+
 def connect(runtime: Any, *, timeout: float = 15.0) -> SyncClient:
     """A client for this workstation's central server, with its token, for a plugin's
     own requests (``SyncClient.plugin_get``); the caller closes it. Reads the store
@@ -252,8 +263,16 @@ def install_cached_policy(runtime: Any) -> bool:
 
 def _plugin_dispatch(runtime: Any, only: str | None = None) -> apply.PluginDispatch:
     def dispatch(kind: str, change_id: str, op: str, data: Any) -> bool:
+        # RecordRejected (the change fails the plugin's checks) reaches apply.py,
+        # which parks the change with its reason; the plugin stays on.
         answers = runtime.host.call(
-            "sihao_apply_change", only=only, kind=kind, id=change_id, op=op, data=data
+            "sihao_apply_change",
+            only=only,
+            passthrough=(RecordRejected,),
+            kind=kind,
+            id=change_id,
+            op=op,
+            data=data,
         )
         return any(result is True for _name, result in answers)
 
@@ -357,9 +376,12 @@ class Syncer:
 
     # -- plumbing ------------------------------------------------------------------
     def _new_client(self, base_url: str, token: str | None) -> SyncClient:
+        # Checked here too: a test's or a tool's factory gets no token over plain http.
+        allow = self.runtime.config.allow_insecure_http
+        check_server_url(base_url, allow_insecure=allow)
         if self._client_factory is not None:
             return self._client_factory(base_url, token)
-        return SyncClient(base_url, token, timeout=self.timeout)
+        return SyncClient(base_url, token, timeout=self.timeout, allow_insecure=allow)
 
     def _connected(self) -> SyncClient:
         state = sync_state()
@@ -412,12 +434,14 @@ class Syncer:
 
     def record_failure(self, exc: BaseException) -> None:
         """Record an unexpected local failure (a locked store, a bug) for the Sync screen."""
+        log.error("sync failed on this workstation: %s: %s", type(exc).__name__, exc)
         self._record_error(
             SyncError(
-                _("Sync failed on this workstation ({error}); will retry.").format(
-                    error=type(exc).__name__
+                _(
+                    "Sync stopped because of a problem on this workstation (the details are "
+                    "in its log). It will try again by itself; nothing is lost."
                 ),
-                str(exc),
+                f"{type(exc).__name__}: {exc}",
             )
         )
 
@@ -434,6 +458,8 @@ class Syncer:
         from core.config import save_site_config
 
         server_url = server_url.strip().rstrip("/")
+        # Before the keyring and the one-time code are touched: refused means nothing used.
+        check_server_url(server_url, allow_insecure=self.runtime.config.allow_insecure_http)
         credentials.get_token(self.data_dir)  # fail on a missing keyring before using the code
         client = self._new_client(server_url, None)
         try:

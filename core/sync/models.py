@@ -14,7 +14,9 @@ without ever leaving the store empty between pages.
 (the plugin is off here, or switched on by a policy in the same pull), only the
 newest per (kind, id), in arrival order (``seq``: pages come in the server's order).
 They are written with their page, and handed to the plugins again whenever the
-loaded plugins change (``core.sync.engine.apply_parked``).
+loaded plugins change (``core.sync.engine.apply_parked``). A change a plugin
+refused (``RecordRejected``: it fails the plugin's checks) is parked the same way,
+with the plugin's ``reason``, shown on the sync screen.
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ class ParkedChange(BaseModel):
     op = peewee.CharField()
     data = peewee.TextField(null=True)  # JSON; null for a delete
     parked_at = peewee.DateTimeField()
+    # Why a plugin refused it (``RecordRejected``); empty while no plugin handles it.
+    reason = peewee.TextField(default="")
 
     class Meta:
         indexes = ((("kind", "entity_id"), True),)

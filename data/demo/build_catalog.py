@@ -2488,6 +2488,36 @@ def service_points(c: dict[str, str]) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------------
+# Glossary: the plain words (白话) a printed guide uses for terms of the catalog.
+# Material forms and sources are printed as what to do; the other terms get their
+# plain words in the guide's "words explained" list when the guide uses them.
+# ---------------------------------------------------------------------------
+
+GLOSSARY: list[tuple[str, str]] = [
+    ("原件", "带原件"),
+    ("复印件", "带复印件"),
+    ("电子", "电子版即可，可在网上提交"),
+    ("部门共享", "不用带，窗口调取"),
+    ("申请人", "自己准备"),
+    ("即办件", "材料齐全的，当场办好"),
+    ("当场办结", "当场办好"),
+    ("受理", "窗口收下您的材料，开始办理"),
+    ("不予受理", "窗口不收材料，并告诉您原因"),
+    ("审查", "工作人员核对材料是否齐全、是否符合要求"),
+    ("现场核查", "工作人员到您的场所实地查看"),
+    ("决定", "作出同意或不同意的决定"),
+    ("送达", "把证件或结果交给您（可邮寄）"),
+    ("告知承诺", "您书面承诺符合条件，就可以先办，事后核查"),
+    ("法定办结时限", "法律规定最多用多少个工作日办完"),
+    ("承诺办结时限", "本中心承诺多少个工作日办完"),
+    ("工作日", "周一到周五，法定节假日除外"),
+    ("授权委托书", "您委托别人来办时，写明委托谁办什么的一张纸"),
+    ("统一社会信用代码", "营业执照上的18位代码"),
+    ("法定代表人", "营业执照上写的负责人"),
+]
+
+
+# ---------------------------------------------------------------------------
 # Assemble
 # ---------------------------------------------------------------------------
 
@@ -2529,6 +2559,7 @@ def build() -> dict[str, Any]:
         "items": list(ITEMS),
         "bundles": bundles(codes),
         "service_points": service_points(codes),
+        "glossary": [{"code": term, "plain": plain} for term, plain in GLOSSARY],
         "words": [{"code": word, "means": means} for word, means in WORDS],
     }
 

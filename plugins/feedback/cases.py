@@ -8,15 +8,26 @@ States (domain words, Chinese in both UI languages)::
                   └→ 申诉复核 → 已复核  (appeal upheld: wrong or malicious review)
                              └→ 整改中 (appeal rejected: rectify after all)
 
-A state change is a new ``CaseEvent`` row, never an edit; the latest event is the
-current state. Each row goes to the audit chain and the outbox in the transaction
-that writes it.
+Who may make each move and what it needs is one table, ``case_rules.STEPS``; this
+module applies it to the store: ``transition()`` for a step taken here,
+``apply_remote_case/event()`` for one pulled from the server (checked again:
+a change that breaks the rules raises ``RecordRejected`` and is parked with its
+reason, never written, never a crash).
+
+A state change is a new ``CaseEvent`` row, never an edit; the event with the highest
+``step`` is the current state (steps are given here, in the order events were
+accepted, so no workstation's clock decides it). Each row goes to the audit chain
+and the outbox in the transaction that writes it.
 
 Deadlines are working days from the day the case is opened, read from the site's
 settings (callback within N, rectify within M; defaults 1 and 5, Shandong practice,
 see DOMAIN.md "Ratings"), counted by ``runtime.calendar`` so 调休 make-up Saturdays
 count and National Day does not. A year without an official table is counted on
 weekends only and the case says so (``due_estimate``).
+
+Rows written before these checks existed may hold anything (a date "never", a state
+nobody knows): reading them never raises; such an event is left out of a case's
+state and such a date shows as unknown.
 """
 
 from __future__ import annotations
@@ -24,7 +35,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 import peewee
@@ -32,8 +42,10 @@ import peewee
 from core import audit, outbox
 from core.db import atomic
 from core.i18n import _
-from core.roles import Role
+from core.outbox import RecordRejected
 from core.workdays import WorkingCalendar
+from plugins.feedback import case_rules
+from plugins.feedback.case_rules import TRANSITIONS, Actor, CaseFacts, CaseState, Move
 from plugins.feedback.models import Case, CaseEvent, row_data
 
 log = logging.getLogger(__name__)
@@ -42,51 +54,12 @@ CASE_KIND = "feedback.case"
 EVENT_KIND = "feedback.case_event"
 
 
-class CaseState(StrEnum):
-    PENDING_CALLBACK = "pending_callback"
-    CALLED_BACK = "called_back"
-    RECTIFYING = "rectifying"
-    RECTIFIED = "rectified"
-    FED_BACK = "fed_back"
-    REVIEWED = "reviewed"
-    EXPLAINED = "explained"
-    APPEALED = "appealed"
-
-    @property
-    def label(self) -> str:
-        return STATE_LABELS[self]
-
-
-STATE_LABELS = {
-    CaseState.PENDING_CALLBACK: "待回访",
-    CaseState.CALLED_BACK: "已回访",
-    CaseState.RECTIFYING: "整改中",
-    CaseState.RECTIFIED: "已整改",
-    CaseState.FED_BACK: "已反馈",
-    CaseState.REVIEWED: "已复核",
-    CaseState.EXPLAINED: "解释说明",
-    CaseState.APPEALED: "申诉复核",
-}
-
 S = CaseState
-TRANSITIONS: dict[CaseState, tuple[CaseState, ...]] = {
-    S.PENDING_CALLBACK: (S.CALLED_BACK,),
-    S.CALLED_BACK: (S.RECTIFYING, S.RECTIFIED, S.EXPLAINED, S.APPEALED),
-    S.RECTIFYING: (S.RECTIFIED,),
-    S.RECTIFIED: (S.FED_BACK,),
-    S.EXPLAINED: (S.FED_BACK,),
-    S.APPEALED: (S.REVIEWED, S.RECTIFYING),
-    S.FED_BACK: (S.REVIEWED,),
-    S.REVIEWED: (),
-}
-
 # States reached once the unit has called back / has dealt with the complaint.
 CALLED_BACK_STATES = frozenset(S) - {S.PENDING_CALLBACK}
 HANDLED_STATES = frozenset({S.RECTIFIED, S.FED_BACK, S.REVIEWED, S.EXPLAINED})
 # Still running against the rectification deadline.
 OPEN_STATES = frozenset({S.PENDING_CALLBACK, S.CALLED_BACK, S.RECTIFYING, S.APPEALED})
-NEEDS_NOTE = frozenset({S.EXPLAINED, S.APPEALED})
-REVIEW_ROLES = frozenset({Role.SUPERVISOR})
 
 DEFAULT_SETTINGS: dict[str, Any] = {
     "callback_within_working_days": 1,
@@ -104,6 +77,8 @@ class CaseView:
     state: CaseState
     overdue: bool
     overdue_what: str  # "callback" | "rectify" | ""
+    callback_due: dt.date | None  # None: the stored value is not a date
+    rectify_due: dt.date | None
 
 
 def _days(settings: dict[str, Any], key: str) -> int:
@@ -124,6 +99,9 @@ def deadlines(
     return callback.due, rectify.due, callback.is_estimate or rectify.is_estimate
 
 
+EVENT_PAYLOAD_VERSION = 2  # 2: role, site_code, evidence, called_at, step
+
+
 def _case_payload(case: Case) -> dict[str, Any]:
     return row_data(case)
 
@@ -134,6 +112,37 @@ def _event_payload(event: CaseEvent, case: Case) -> dict[str, Any]:
     data["unit_site"] = case.unit_site
     data["case_site"] = case.site_code
     return data
+
+
+def _as_date(value: Any) -> dt.date | None:
+    """A stored date, or None for what is not one (peewee hands back unparsable text)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+def facts(case: Case) -> CaseFacts:
+    return CaseFacts(
+        unit_site=str(case.unit_site),
+        opening_site=str(case.site_code),
+        window_no=str(case.window_no or ""),
+        staff_no=str(case.staff_no or ""),
+        opened_on=_as_date(case.opened_on) or dt.date.min,
+    )
+
+
+def staff_actor(staff_no: str, role: str, site_code: str | None = None) -> Actor:
+    """The signed-in person as the rules see them: their site and window from the
+    staff table (synced from the server)."""
+    from core.models import Staff, Window
+
+    staff = Staff.get_or_none(Staff.staff_no == staff_no) if staff_no else None
+    window = ""
+    if staff is not None and staff.window_id is not None:
+        row = Window.get_or_none(Window.id == staff.window_id)
+        window = str(row.number) if row is not None else ""
+    site = site_code or (str(staff.site_id) if staff is not None else "")
+    return Actor(staff_no=staff_no, role=role, site_code=site, window_no=window)
 
 
 def open_case(
@@ -154,6 +163,7 @@ def open_case(
     level: int | None = None,
     real_name: bool = False,
     rated_on: dt.date | None = None,
+    role: str = "",
 ) -> Case:
     """Open a case and its first event (待回访); the caller holds the transaction."""
     rated_on = rated_on or opened_on
@@ -185,69 +195,116 @@ def open_case(
         from_state="",
         to_state=S.PENDING_CALLBACK.value,
         actor=actor,
+        role=role or _role_of(actor),
+        site_code=site_code,
+        step=0,
         happened_on=opened_on,
     )
     audit.record(EVENT_KIND, actor=actor, row=event)
-    outbox.enqueue(EVENT_KIND, event.id, _event_payload(event, case))
+    outbox.enqueue(
+        EVENT_KIND,
+        event.id,
+        _event_payload(event, case),
+        payload_version=EVENT_PAYLOAD_VERSION,
+    )
     return case
+
+
+def _role_of(staff_no: str) -> str:
+    from core.models import Staff
+
+    staff = Staff.get_or_none(Staff.staff_no == staff_no) if staff_no else None
+    return str(staff.role) if staff is not None else ""
 
 
 def history(case_id: str) -> list[CaseEvent]:
     return list(
         CaseEvent.select()
         .where(CaseEvent.case_id == case_id)
-        .order_by(CaseEvent.created_at, CaseEvent.id)
+        .order_by(CaseEvent.step, CaseEvent.id)
     )
+
+
+def _latest(case_id: str) -> tuple[CaseState | None, int]:
+    """(current state, its step) of a case; (None, -1) before its first event. An event
+    naming no known state (an old bad row) is passed over."""
+    rows: Any = (
+        CaseEvent.select(CaseEvent.to_state, CaseEvent.step)
+        .where(CaseEvent.case_id == case_id)
+        .order_by(CaseEvent.step.desc())
+        .tuples()
+    )
+    top = -1
+    for to_state, step in rows:
+        top = max(top, int(step))
+        state = case_rules.parse_state(to_state)
+        if state is not None:
+            return state, top
+    return None, top
 
 
 def state_of(case_id: str) -> CaseState:
-    last = (
-        CaseEvent.select()
-        .where(CaseEvent.case_id == case_id)
-        .order_by(CaseEvent.created_at.desc(), CaseEvent.id.desc())
-        .first()
-    )
-    return CaseState(last.to_state) if last is not None else S.PENDING_CALLBACK
+    return _latest(case_id)[0] or S.PENDING_CALLBACK
+
+
+def recorders(case_id: str) -> dict[CaseState, str]:
+    """Whoever last moved the case into each state (four eyes)."""
+    found: dict[CaseState, str] = {}
+    for event in history(case_id):
+        state = case_rules.parse_state(event.to_state)
+        if state is not None:
+            found[state] = str(event.actor)
+    return found
+
+
+_KNOWN_STATES = [state.value for state in CaseState]
 
 
 def current_states(case_ids: list[str] | None = None) -> dict[str, CaseState]:
-    """The state of every case (or of ``case_ids``) in one query."""
-    latest = CaseEvent.select(
-        CaseEvent.case_id, peewee.fn.MAX(CaseEvent.created_at).alias("at")
-    ).group_by(CaseEvent.case_id)
+    """The state of every case (or of ``case_ids``) in one query: the highest step of
+    each case through the (case_id, step) index. Events naming no known state are left
+    out."""
+    valid = CaseEvent.to_state.in_(_KNOWN_STATES)
+    latest = (
+        CaseEvent.select(CaseEvent.case_id, peewee.fn.MAX(CaseEvent.step).alias("top"))
+        .where(valid)
+        .group_by(CaseEvent.case_id)
+    )
     if case_ids is not None:
         latest = latest.where(CaseEvent.case_id.in_(case_ids))
-    states: dict[str, tuple[str, str]] = {}
     query: Any = (
-        CaseEvent.select(CaseEvent.case_id, CaseEvent.to_state, CaseEvent.id)
+        CaseEvent.select(CaseEvent.case_id, CaseEvent.to_state)
         .join(
             latest,
-            on=((CaseEvent.case_id == latest.c.case_id) & (CaseEvent.created_at == latest.c.at)),
+            on=((CaseEvent.case_id == latest.c.case_id) & (CaseEvent.step == latest.c.top)),
         )
+        .where(valid)
         .tuples()
     )
-    for case_id, to_state, event_id in query:
-        # Two events in the same instant: the later time-ordered id wins.
-        if case_id not in states or event_id > states[case_id][1]:
-            states[case_id] = (to_state, event_id)
-    return {case_id: CaseState(state) for case_id, (state, _id) in states.items()}
+    return {case_id: CaseState(state) for case_id, state in query}
 
 
 def overdue_what(case: Case, state: CaseState, today: dt.date) -> str:
-    if state is S.PENDING_CALLBACK and today > case.callback_due:
+    callback_due, rectify_due = _as_date(case.callback_due), _as_date(case.rectify_due)
+    if state is S.PENDING_CALLBACK and callback_due is not None and today > callback_due:
         return "callback"
-    if state in OPEN_STATES and today > case.rectify_due:
+    if state in OPEN_STATES and rectify_due is not None and today > rectify_due:
         return "rectify"
     return ""
 
 
 def list_cases(
-    unit_site: str | None, today: dt.date, *, opened_here: bool = False
+    unit_site: str | None,
+    today: dt.date,
+    *,
+    opened_here: bool = False,
+    viewer: Actor | None = None,
 ) -> list[CaseView]:
     """Cases of a unit (all when None), overdue first, then by rectification deadline.
 
     ``opened_here`` adds the cases this site opened for other units (an inspection
-    of a town hall), to follow their progress.
+    of a town hall), to follow their progress. ``viewer`` keeps only the cases that
+    person sees (``case_rules.sees``: a clerk their window's, a supervisor the site's).
     """
     query = Case.select()
     if unit_site is not None:
@@ -256,15 +313,18 @@ def list_cases(
             where |= Case.site_code == unit_site
         query = query.where(where)
     cases = list(query)
-    # All states at once: one pass over the events' covering index, and no
-    # parameter list as long as the cases.
+    if viewer is not None:
+        cases = [case for case in cases if case_rules.sees(viewer, facts(case))]
+    # All states at once: one pass over the events' index, and no parameter list as
+    # long as the cases.
     states = current_states() if cases else {}
     views = []
     for case in cases:
         state = states.get(case.id, S.PENDING_CALLBACK)
         what = overdue_what(case, state, today)
-        views.append(CaseView(case, state, bool(what), what))
-    views.sort(key=lambda v: (not v.overdue, v.state is S.REVIEWED, v.case.rectify_due))
+        callback_due, rectify_due = _as_date(case.callback_due), _as_date(case.rectify_due)
+        views.append(CaseView(case, state, bool(what), what, callback_due, rectify_due))
+    views.sort(key=lambda v: (not v.overdue, v.state is S.REVIEWED, v.rectify_due or dt.date.max))
     return views
 
 
@@ -280,9 +340,11 @@ def unit_label(unit_site: str, here: str) -> str:
     return _("this site") if unit_site == here else _site_name(unit_site)
 
 
-def overdue_count(unit_site: str | None, today: dt.date) -> tuple[int, int]:
+def overdue_count(
+    unit_site: str | None, today: dt.date, viewer: Actor | None = None
+) -> tuple[int, int]:
     """(overdue, open) cases of a unit, for the home tile."""
-    views = list_cases(unit_site, today)
+    views = list_cases(unit_site, today, viewer=viewer)
     return sum(v.overdue for v in views), sum(v.state is not S.REVIEWED for v in views)
 
 
@@ -299,75 +361,223 @@ def transition(
     today: dt.date,
     note: str = "",
     site_code: str | None = None,
+    evidence: str = "",
+    called_at: dt.datetime | None = None,
 ) -> CaseEvent:
     """Move a case on: a new event row, audited and queued for the server.
 
-    ``site_code`` is the acting staff member's site: the responsible unit handles
-    its case (谁办理谁负责); the site that opened it for another unit may only review.
+    The rules (``case_rules.refusal``) decide: the role, the side (the responsible
+    unit handles its case, 谁办理谁负责; the site that opened it may review), the
+    clerk's window, four eyes, the note, evidence and callback time the step needs,
+    and sane dates. ``site_code`` is the acting person's site (default: theirs in
+    the staff table).
     """
     case = Case.get_or_none(Case.id == case_id)
     if case is None:
         raise CaseError(_("This case no longer exists; refresh the list."))
-    if site_code is not None and site_code != case.unit_site and to_state is not S.REVIEWED:
-        raise CaseError(
-            _("{unit} handles this case; this site can follow it and review it only.").format(
-                unit=_site_name(case.unit_site)
-            )
-        )
+    who = staff_actor(actor, role, site_code)
+    note, evidence = note.strip(), evidence.strip()
+    move = Move(to_state, today, note=note, evidence=evidence, called_at=called_at)
     with atomic():
-        current = state_of(case_id)
-        if to_state not in TRANSITIONS[current]:
-            allowed = "、".join(s.label for s in TRANSITIONS[current]) or _("none (closed)")
-            raise CaseError(
-                _(
-                    "A case in state {state} cannot move to {target}. Allowed next: {allowed}."
-                ).format(state=current.label, target=to_state.label, allowed=allowed)
-            )
-        if to_state is S.REVIEWED and Role(role) not in REVIEW_ROLES:
-            raise CaseError(_("Only a supervisor can review (复核) a case."))
-        note = note.strip()
-        if to_state in NEEDS_NOTE and not note:
-            raise CaseError(
-                _("Moving to {target} needs a note: write the reason in the note field.").format(
-                    target=to_state.label
-                )
-            )
+        current, top = _latest(case_id)
+        why = case_rules.refusal(
+            facts(case),
+            current or S.PENDING_CALLBACK,
+            move,
+            who,
+            recorders(case_id),
+            case_rules.local_now(),
+            unit_name=_site_name(case.unit_site),
+        )
+        if why is not None:
+            raise CaseError(why)
         event = CaseEvent.create(
             case_id=case_id,
-            from_state=current.value,
+            from_state=(current or S.PENDING_CALLBACK).value,
             to_state=to_state.value,
             note=note,
             actor=actor,
+            role=role,
+            site_code=who.site_code,
+            evidence=evidence,
+            called_at=called_at,
+            step=top + 1,
             happened_on=today,
         )
         audit.record(EVENT_KIND, actor=actor, row=event)
-        outbox.enqueue(EVENT_KIND, event.id, _event_payload(event, case))
-    log.info("case %s: %s -> %s by %s", case_id, current.value, to_state.value, actor)
+        outbox.enqueue(
+            EVENT_KIND,
+            event.id,
+            _event_payload(event, case),
+            payload_version=EVENT_PAYLOAD_VERSION,
+        )
+    log.info("case %s: %s -> %s by %s", case_id, event.from_state, to_state.value, actor)
     return event
 
 
-def _columns(model: type[peewee.Model], data: dict[str, Any]) -> dict[str, Any]:
-    """A pulled payload as column values: ISO texts back to dates and times, so they
-    sort with the rows made here."""
-    values: dict[str, Any] = {}
-    for name, column in model._meta.fields.items():
-        if name not in data:
-            continue
-        value = data[name]
-        if isinstance(value, str) and value:
-            if isinstance(column, peewee.DateTimeField):
-                value = dt.datetime.fromisoformat(value)
-            elif isinstance(column, peewee.DateField):
-                value = dt.date.fromisoformat(value)
-        values[name] = value
-    return values
+# -- pulled from the server ----------------------------------------------------------
+def _text(data: dict[str, Any], name: str, *, required: bool = False, limit: int = 200) -> str:
+    value = data.get(name)
+    if value is None or value == "":
+        if required:
+            raise RecordRejected(f"{name} is missing")
+        return ""
+    if not isinstance(value, str) or len(value) > limit:
+        raise RecordRejected(f"{name} is not a text of at most {limit} characters")
+    return value
+
+
+def _date(data: dict[str, Any], name: str, *, required: bool = True) -> dt.date | None:
+    value = data.get(name)
+    if value in (None, "") and not required:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise RecordRejected(f"{name} {str(value)[:40]!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _datetime(data: dict[str, Any], name: str) -> dt.datetime | None:
+    value = data.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        raise RecordRejected(f"{name} {str(value)[:40]!r} is not a date and time") from None
+    return (
+        parsed.replace(tzinfo=None)
+        if parsed.tzinfo is None
+        else parsed.astimezone(dt.UTC).replace(tzinfo=None)
+    )
+
+
+# A row's created_at is the recording workstation's UTC clock: a day ahead is a
+# clock set wrong or a forged row.
+CREATED_AT_SKEW = dt.timedelta(days=1)
+
+
+def created_at_refusal(created_at: dt.datetime | None, now_utc: dt.datetime) -> str | None:
+    if created_at is not None and created_at > now_utc + CREATED_AT_SKEW:
+        return f"created_at {created_at.isoformat()} is in the future"
+    return None
 
 
 def apply_remote_case(data: dict[str, Any]) -> None:
     """A case routed here by the server (opened elsewhere, or at another workstation
-    of this site): keep it if new. Rows are never edited, so a copy is final."""
-    Case.insert(**_columns(Case, data)).on_conflict_ignore().execute()
+    of this site): keep it if new. Rows are never edited, so a copy is final. A case
+    whose fields are not what a case holds raises ``RecordRejected`` (parked)."""
+    from core.models import utcnow
+
+    case_id = _text(data, "id", required=True)
+    if Case.get_or_none(Case.id == case_id) is not None:
+        return
+    for name in ("site_code", "unit_site", "source", "source_id"):
+        _text(data, name, required=True)
+    for name in ("window_no", "staff_no", "item_code", "department", "actor", "rating_month"):
+        _text(data, name)
+    opened_on = _date(data, "opened_on")
+    callback_due, rectify_due = _date(data, "callback_due"), _date(data, "rectify_due")
+    rated_on = _date(data, "rated_on", required=False)
+    assert opened_on is not None and callback_due is not None and rectify_due is not None
+    if callback_due < opened_on or rectify_due < opened_on:
+        raise RecordRejected("a deadline is before the case was opened")
+    if opened_on > (case_rules.local_now() + case_rules.CLOCK_SKEW).date():
+        raise RecordRejected(f"opened_on {opened_on.isoformat()} is in the future")
+    created_at = _datetime(data, "created_at")
+    why = created_at_refusal(created_at, utcnow())
+    if why:
+        raise RecordRejected(why)
+    level = data.get("level")
+    if level is not None and (not isinstance(level, int) or isinstance(level, bool)):
+        raise RecordRejected("level is not a whole number")
+    values = {name: data[name] for name in Case._meta.fields if name in data}
+    values.update(
+        opened_on=opened_on,
+        callback_due=callback_due,
+        rectify_due=rectify_due,
+        rated_on=rated_on,
+        created_at=created_at or utcnow(),
+        summary=str(data.get("summary") or "")[:2000],
+        real_name=bool(data.get("real_name")),
+        due_estimate=bool(data.get("due_estimate")),
+    )
+    Case.insert(**values).on_conflict_ignore().execute()
 
 
 def apply_remote_event(data: dict[str, Any]) -> None:
-    CaseEvent.insert(**_columns(CaseEvent, data)).on_conflict_ignore().execute()
+    """A state change pulled from the server, checked again here against the case as
+    this workstation holds it: the case must be here, the change must follow its
+    current state, and the rules (role, side, four eyes, what the step needs, dates)
+    must allow it. Anything else raises ``RecordRejected``: the change is parked with
+    the reason and the rest of the page applies."""
+    from core.models import utcnow
+
+    event_id = _text(data, "id", required=True)
+    if CaseEvent.get_or_none(CaseEvent.id == event_id) is not None:
+        return  # ours coming back, or pulled before: rows are never edited
+    case_id = _text(data, "case_id", required=True)
+    target = case_rules.parse_state(data.get("to_state"))
+    if target is None:
+        raise RecordRejected(f"to_state {str(data.get('to_state'))[:40]!r} is not a case state")
+    happened_on = _date(data, "happened_on")
+    assert happened_on is not None
+    called_at = _datetime(data, "called_at")
+    created_at = _datetime(data, "created_at")
+    why = created_at_refusal(created_at, utcnow())
+    if why:
+        raise RecordRejected(why)
+    case = Case.get_or_none(Case.id == case_id)
+    if case is None:
+        raise RecordRejected(f"case {case_id[:40]} is not held here")
+    current, top = _latest(case_id)
+    source = str(data.get("from_state") or "")
+    if source != (current.value if current is not None else ""):
+        held = current.label if current is not None else _("none")
+        raise RecordRejected(
+            f"the change assumes state {source or 'none'!r}; the case here is in {held}"
+        )
+    note, evidence = _text(data, "note", limit=2000), _text(data, "evidence", limit=2000)
+    role = _text(data, "role")
+    site = _text(data, "site_code")
+    actor = _text(data, "actor")
+    move = Move(target, happened_on, note=note, evidence=evidence, called_at=called_at)
+    if role and site:
+        # The writer's window is not known here (staff of other sites are not synced):
+        # the server checked it against its staff table.
+        who = Actor(staff_no=actor, role=role, site_code=site, window_no=None)
+        why = case_rules.refusal(
+            facts(case),
+            current,
+            move,
+            who,
+            recorders(case_id),
+            case_rules.local_now(),
+            unit_name=_site_name(case.unit_site),
+        )
+    else:
+        # Recorded before events named their writer (payload version 1): the state
+        # machine and the dates still hold.
+        step = case_rules.step_for(current, target)
+        why = (
+            case_rules.date_refusal(facts(case), move, case_rules.local_now())
+            if step is not None
+            else f"{source or 'none'} cannot move to {target.value}"
+        )
+    if why is not None:
+        raise RecordRejected(why)
+    CaseEvent.insert(
+        id=event_id,
+        case_id=case_id,
+        from_state=source,
+        to_state=target.value,
+        note=note,
+        actor=actor,
+        role=role,
+        site_code=site,
+        evidence=evidence,
+        called_at=called_at,
+        step=top + 1,
+        happened_on=happened_on,
+        created_at=created_at or utcnow(),
+    ).on_conflict_ignore().execute()

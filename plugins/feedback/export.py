@@ -2,8 +2,9 @@
 
 A cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
 is run as a formula by Excel and WPS (CSV injection, OWASP); such text is written
-with a leading apostrophe, which the spreadsheet shows as plain text. Numbers stay
-numbers. Only aggregate figures are exported: no personal data leaves this way.
+with a leading apostrophe by the neutraliser every export shares
+(``core.safefiles.neutralise_cell``). Numbers stay numbers. Only aggregate figures
+are exported: no personal data leaves this way.
 """
 
 from __future__ import annotations
@@ -14,15 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from core.i18n import _
+from core.safefiles import neutralise_row
 from plugins.feedback.stats import DIMENSIONS, StatRow
-
-DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(DANGEROUS_START):
-        return "'" + value
-    return value
 
 
 def dimension_label(name: str) -> str:
@@ -87,7 +81,7 @@ def to_csv(path: Path, lines: list[list[Any]]) -> Path:
     with Path(path).open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         for line in lines:
-            writer.writerow([safe_cell(v) for v in line])
+            writer.writerow(neutralise_row(line))
     return Path(path)
 
 
@@ -99,7 +93,7 @@ def to_xlsx(path: Path, lines: list[list[Any]], title: str = "好差评统计") 
     sheet = book.active
     sheet.title = title[:31]
     for line in lines:
-        sheet.append([safe_cell(v) for v in line])
+        sheet.append(neutralise_row(line))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     book.save(path)

@@ -191,6 +191,7 @@ def log_inspection(
             audit.record(INSPECTION_KIND + ".step", actor=actor, row=step)
             payload["steps"].append(row_data(step))
         unit = site_code if draft.target_kind != "site" else ref
+        findings = []
         for finding_draft in draft.findings:
             finding = Finding.create(
                 inspection_id=inspection.id,
@@ -201,6 +202,11 @@ def log_inspection(
             )
             audit.record(INSPECTION_KIND + ".finding", actor=actor, row=finding)
             payload["findings"].append(row_data(finding))
+            findings.append(finding)
+        # The inspection travels before the cases its findings open: the server
+        # accepts a case for another site only after the inspection naming that site.
+        outbox.enqueue(INSPECTION_KIND, inspection.id, payload)
+        for finding in findings:
             cases.open_case(
                 source="finding",
                 source_id=finding.id,
@@ -213,8 +219,8 @@ def log_inspection(
                 summary=f"【{indicators.severity_name(finding.severity)}】{finding.description}",
                 window_no=ref if draft.target_kind == "window" else "",
                 item_code=ref if draft.target_kind == "item" else "",
+                role=role,
             )
-        outbox.enqueue(INSPECTION_KIND, inspection.id, payload)
     log.info("inspection %s logged by %s", inspection.id, actor)
     return inspection
 

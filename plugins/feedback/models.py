@@ -93,7 +93,9 @@ class Case(BaseModel):
 
 
 class CaseEvent(BaseModel):
-    """A state change of a case; the latest (by time-ordered id) is the current state."""
+    """A state change of a case. ``step`` is its place in the case's chain (0: opened),
+    given at this workstation in the order the changes were accepted here, so the
+    latest state never depends on a workstation's clock (``created_at`` is data)."""
 
     id = peewee.CharField(primary_key=True, default=new_id)
     case_id = peewee.CharField(index=True)
@@ -101,13 +103,18 @@ class CaseEvent(BaseModel):
     to_state = peewee.CharField()
     note = peewee.TextField(default="")
     actor = peewee.CharField(default="")
+    role = peewee.CharField(default="")  # the actor's role when they recorded it
+    site_code = peewee.CharField(default="")  # the actor's site
+    evidence = peewee.TextField(default="")  # of the fix: photo, document number…
+    called_at = peewee.DateTimeField(null=True)  # when the callback happened
+    step = peewee.IntegerField(default=0)
     happened_on = peewee.DateField()
     created_at = peewee.DateTimeField(default=utcnow)
 
     class Meta:
         table_name = "rectification_event"
-        # Covers "the latest event of a case" (statistics, case lists).
-        indexes = ((("case_id", "created_at", "id", "to_state"), False),)
+        # One event per place in a case's chain; covers "the latest event of a case".
+        indexes = ((("case_id", "step"), True),)
 
 
 class Inspection(BaseModel):

@@ -78,7 +78,13 @@ def _stats_screen(runtime: Any) -> Any:
 
 
 def cases_badge(runtime: Any) -> TileBadge | None:
-    overdue, open_ = cases.overdue_count(runtime.config.site_code, dt.date.today())
+    session = getattr(runtime, "session", None)
+    viewer = (
+        cases.staff_actor(session.staff_no, session.role, session.site_code)
+        if session is not None
+        else None
+    )
+    overdue, open_ = cases.overdue_count(runtime.config.site_code, dt.date.today(), viewer)
     if overdue:
         return TileBadge(_("{n} overdue").format(n=overdue), alert=True)
     if open_:
@@ -151,15 +157,57 @@ def sihao_item_actions(item: Any, context: Any) -> list[ItemAction]:
 
 @hookimpl
 def sihao_record_kinds(registry: Any) -> None:
-    registry.add(ratings.RATING_KIND, description="好差评 rating")
-    registry.add(cases.CASE_KIND, description="rectification case")
-    registry.add(cases.EVENT_KIND, description="rectification case state change")
-    registry.add("feedback.inspection", description="inspection with scores, findings, steps")
+    # The strict payload schemas and the server's checks (pydantic: imported here,
+    # never on the workstation's start-up path).
+    from plugins.feedback import checks, schemas
+
+    registry.add(
+        ratings.RATING_KIND,
+        description="好差评 rating",
+        schema=schemas.RatingPayload,
+        check=checks.check_rating,
+    )
+    registry.add(
+        cases.CASE_KIND,
+        description="rectification case",
+        schema=schemas.CasePayload,
+        check=_check_case,
+    )
+    registry.add(
+        cases.EVENT_KIND,
+        payload_version=cases.EVENT_PAYLOAD_VERSION,
+        description="rectification case state change",
+        schema=schemas.CaseEventPayloadV2,
+        schemas={1: schemas.CaseEventPayload},
+        check=_check_event,
+    )
+    registry.add(
+        checks.INSPECTION_KIND,
+        description="inspection with scores, findings, steps",
+        schema=schemas.InspectionPayload,
+        check=checks.check_inspection,
+    )
+
+
+def _check_case(payload: dict[str, Any], ctx: Any) -> None:
+    """Where the case may go (``checks``), then who opened it and its dates."""
+    from plugins.feedback import checks, server_checks  # server side only
+
+    checks.check_case(payload, ctx)
+    server_checks.check_case(payload, ctx)
+
+
+def _check_event(payload: dict[str, Any], ctx: Any) -> None:
+    from plugins.feedback import server_checks
+
+    server_checks.check_event(payload, ctx)
 
 
 @hookimpl
 def sihao_apply_change(kind: str, id: str, op: str, data: Any) -> bool | None:
-    """Cases routed here from another site, their events, and new reference sets."""
+    """Cases routed here from another site, their events, and new reference sets. A
+    case or event that fails the checks raises ``RecordRejected``: parked with its
+    reason by the sync client, the rest of the page applies."""
     if op != "upsert" or not isinstance(data, dict):
         return True if kind.startswith("feedback.") else None
     if kind == cases.CASE_KIND:
@@ -186,8 +234,15 @@ def sihao_server_record_applied(record: Any, emit: Any) -> None:
     server.record_applied(record, emit)
 
 
+_CASE_KINDS = (cases.CASE_KIND, cases.EVENT_KIND)
+
+
 @hookimpl
 def sihao_server_records_applied(records: Any, emit: Any) -> None:
+    if any(record.kind in _CASE_KINDS for record in records):
+        from plugins.feedback import server_checks
+
+        server_checks.update_states(records)
     if not any(record.kind == ratings.RATING_KIND for record in records):
         return  # most pushes hold no rating
     from plugins.feedback import server

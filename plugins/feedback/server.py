@@ -12,7 +12,7 @@ this module reacts to them:
   (IT: ``sihao server feedback publish tags|indicators FILE``, ``… references``);
 - ``GET /v1/plugins/feedback/stats/ratings`` answers the statistics of a site and
   every site below it (city → district → town → village), from the stored
-  ratings, cases and events, with the same formulas as the workstation
+  ratings and cases (and each case's state, server_checks), with the same formulas as the workstation
   (``stats.fold_rating``, ``stats.fold_case_state``).
 
 The statistics group the stored ratings in SQL, reading the JSON payload with the
@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import peewee
 from starlette.requests import Request  # annotations are resolved in this module
 
 from plugins.feedback import reference, stats
@@ -132,11 +133,13 @@ def add_cli(group: Any) -> None:
     @click.pass_context
     def publish(ctx: click.Context, kind: str, file: Path) -> None:
         """Send a new tag or indicator set (JSON, like the shipped one) to every workstation."""
+        from core.safefiles import FileRefused, load_json
+
         try:
-            data = json.loads(file.read_text(encoding="utf-8"))
+            data = load_json(file.read_bytes(), name=file.name)
         except OSError as exc:
             raise Problem(f"cannot read {file}: {exc.strerror or exc}") from exc
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except FileRefused as exc:  # not UTF-8, not JSON, nested too deep
             raise Problem(f"{file} is not a JSON file (UTF-8): {exc}") from exc
         open_database(ctx)
         try:
@@ -188,12 +191,14 @@ def _sites_under(root: str | None) -> tuple[set[str] | None, dict[str, str]]:
 
 
 def _payloads(kind: str) -> Iterable[dict[str, Any]]:
+    import orjson  # strict: a payload stored with NaN or Infinity (never since) is skipped
+
     from server.models import Record
 
     query = Record.select(Record.payload).where(Record.kind == kind).tuples()
     for (payload,) in query.iterator():
         try:
-            data = json.loads(payload)
+            data = orjson.loads(payload)
         except ValueError:
             continue
         if isinstance(data, dict):
@@ -223,7 +228,14 @@ class _JsonSQL:
         return self.field(stats.DIMENSIONS[name])
 
     def level(self) -> str:
-        return f"CAST({self.field('level')} AS INTEGER)"
+        # Only the five levels are cast: a stored text that is no level (never since
+        # payloads are validated) is left out, where a failing CAST was a 500.
+        level = self.field("level")
+        # As text: SQLite's json_extract gives the integer 2, which is not '2'.
+        return (
+            f"CASE WHEN CAST({level} AS TEXT) IN ('1', '2', '3', '4', '5') "
+            f"THEN CAST({level} AS INTEGER) END"
+        )
 
     def real_name(self) -> str:
         true = "'true'" if self.postgres else "1"
@@ -281,8 +293,8 @@ def tally_ratings(records: Iterable[Any]) -> None:
         data = record.payload
         try:
             level = int(data.get("level"))
-        except (TypeError, ValueError):
-            continue  # not a rating the statistics can count (never stored by a workstation)
+        except (TypeError, ValueError, OverflowError):
+            continue  # not a rating the statistics can count (refused by the schema since)
         key = (
             *(str(data.get(name) or "") for name in _TALLY_KEY[:5]),
             level,
@@ -346,7 +358,7 @@ def city_stats(
         try:
             if int(data.get("level")) > 2:
                 continue
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             continue
         if sites is not None and data.get("unit_site") not in sites:
             continue
@@ -357,19 +369,15 @@ def city_stats(
             continue
         bad_keys[str(data.get("id"))] = key_of(_case_dimension(data, name) for name in by)
     if bad_keys:
-        latest: dict[str, tuple[str, str, str]] = {}  # case id -> (created_at, id, state)
-        for data in _payloads(EVENT_KIND):
-            case_id = str(data.get("case_id"))
-            if case_id not in bad_keys:
-                continue
-            mark = (str(data.get("created_at", "")), str(data.get("id", "")))
-            if case_id not in latest or mark > latest[case_id][:2]:
-                latest[case_id] = (*mark, str(data.get("to_state", "")))
+        # Each case's state as the server accepted its events (feedback_case_state),
+        # not the latest by a workstation's clock.
+        from plugins.feedback import server_checks
+
+        current = server_checks.states_of(bad_keys)
         for case_id, key in bad_keys.items():
             group = rows.get(key)
-            state = latest.get(case_id)
             if group is not None:
-                stats.fold_case_state(group, state[2] if state else None)
+                stats.fold_case_state(group, current.get(case_id) or None)
     return [stats.StatRow(key, **values) for key, values in sorted(rows.items())]
 
 
@@ -429,7 +437,45 @@ def _rating_counts(
         f"SELECT {', '.join([*columns, 'count(*)'])} FROM records WHERE {where} "
         f"GROUP BY {', '.join(columns)}"
     )
-    return list(sql.db.execute_sql(query, params).fetchall())
+    try:
+        return list(sql.db.execute_sql(query, params).fetchall())
+    except peewee.DatabaseError as exc:
+        if (
+            isinstance(exc, peewee.OperationalError)
+            and sql.postgres is False
+            and ("malformed JSON" not in str(exc))
+        ):
+            raise
+        # A stored payload the database cannot read as JSON (written before payloads
+        # were validated): count in Python, skipping what is unreadable, rather than
+        # answer 500 to every site.
+        log.warning("statistics counted in Python: the database refused the JSON: %s", exc)
+        return _rating_counts_python(by, sites, date_from, date_to)
+
+
+def _rating_counts_python(
+    by: tuple[str, ...], sites: set[str] | None, date_from: dt.date | None, date_to: dt.date | None
+) -> list[tuple[Any, ...]]:
+    counts: dict[tuple[Any, ...], int] = {}
+    for data in _payloads(RATING_KIND):
+        level = data.get("level")
+        if type(level) is not int or not 1 <= level <= 5:
+            continue
+        if sites is not None and data.get("unit_site") not in sites:
+            continue
+        rated_on = str(data.get("rated_on") or "")
+        if (date_from is not None and rated_on < date_from.isoformat()) or (
+            date_to is not None and rated_on > date_to.isoformat()
+        ):
+            continue
+        key = (
+            *(_case_dimension(data, name) for name in by),
+            level,
+            data.get("kind"),
+            bool(data.get("real_name")),
+        )
+        counts[key] = counts.get(key, 0) + 1
+    return [(*key, n) for key, n in counts.items()]
 
 
 def row_json(by: tuple[str, ...], row: stats.StatRow) -> dict[str, Any]:

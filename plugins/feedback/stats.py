@@ -143,10 +143,10 @@ def breakdown(
         level, kind, real_name, count = record[width:]
         fold_rating(counts, level, kind, bool(real_name), int(count), include_default)
     # The latest event of each real-name bad review's case: one index seek per case
-    # (covering index on case_id, created_at, id, to_state).
+    # (unique index on case_id, step: steps, not clocks, order a case's events).
     latest = (
         "(SELECT e.to_state FROM rectification_event e WHERE e.case_id = rectification_case.id "
-        "ORDER BY e.created_at DESC, e.id DESC LIMIT 1)"
+        "ORDER BY e.step DESC LIMIT 1)"
     )
     case_sql = _sql(
         "rectification_case",

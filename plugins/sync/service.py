@@ -152,6 +152,33 @@ def status_text(runtime: Any, *, short: bool = False) -> str:
     return text
 
 
+def rejection_text(reason: str) -> str:
+    """The server's reason for refusing a record, as a sentence for the clerk.
+
+    The server answers in English (docs/sync-protocol.md, "Push"); the kinds of
+    refusal it gives are told here in the workstation's language, with the server's
+    words (the field and what is wrong with it) kept for IT."""
+    if reason.startswith("payload refused: "):
+        return _("The server refused the record's contents ({detail}); ask IT.").format(
+            detail=reason.removeprefix("payload refused: ")
+        )
+    if reason.startswith("unknown record kind"):
+        return _("The server does not take this kind of record yet; ask IT. ({detail})").format(
+            detail=reason
+        )
+    if "names another site" in reason or "names another workstation" in reason:
+        return _(
+            "The record names another site than this workstation's; ask IT. ({detail})"
+        ).format(detail=reason)
+    if "does not know" in reason:
+        return _("The record names a site the server does not know; ask IT. ({detail})").format(
+            detail=reason
+        )
+    if "its log has the detail" in reason:
+        return _("The server could not take this record; IT finds why in the server's log.")
+    return reason
+
+
 def credentials_warning() -> str | None:
     try:
         return credentials.backend_warning()

@@ -17,10 +17,10 @@ def test_language_switch() -> None:
     import workstation  # noqa: F401  (registers the shell's catalog)
 
     set_language("zh_CN")
-    assert _("Staff number or PIN is wrong.") == "工号或密码错误。"
+    assert _("The current PIN is wrong.") == "当前密码不正确。"
     assert _("Sign in") == "登录"
     set_language("en")
-    assert _("Staff number or PIN is wrong.") == "Staff number or PIN is wrong."
+    assert _("The current PIN is wrong.") == "The current PIN is wrong."
     assert _("Sign in") == "Sign in"
 
 

@@ -11,11 +11,13 @@ and a plugin the server switches on while the app runs is started once.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from core.config import Paths, load_site_config, resolve_paths, save_site_config
 from core.i18n import set_language
@@ -36,6 +38,8 @@ from tests.workstation.helpers import (
     wait_for,
 )
 from workstation.app import SihaoApp
+from workstation.cli import main
+from workstation.screens.admin_pin import AdminPinScreen
 
 
 @pytest.fixture(autouse=True)
@@ -93,43 +97,99 @@ async def test_a_plugin_the_server_turned_off_is_never_loaded_at_start(
 
 
 @pytest.mark.parametrize(
-    ("language", "governs", "column", "yes", "no"),
+    ("language", "governs", "column", "yes", "no", "switched", "refused"),
     [
-        ("zh_CN", "的插件由中心服务器设定", "服务器策略", "是", "否"),
-        ("en", "are set on the central server", "Server policy", "yes", "no"),
+        (
+            "zh_CN",
+            "的插件由中心服务器设定",
+            "服务器策略",
+            "是",
+            "否",
+            "已在中心服务器",
+            "服务器拒绝",
+        ),
+        (
+            "en",
+            "are set on the central server",
+            "Server policy",
+            "yes",
+            "no",
+            "on the central server",
+            "The server refused",
+        ),
     ],
 )
-async def test_the_plugins_screen_says_the_server_decides_and_refuses_a_toggle(
-    server: Any, tmp_path: Path, language: str, governs: str, column: str, yes: str, no: str
+async def test_the_plugins_screen_switches_a_plugin_on_the_server_for_this_site(
+    server: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    governs: str,
+    column: str,
+    yes: str,
+    no: str,
+    switched: str,
+    refused: str,
 ) -> None:
     runtime = start(enrolled_workstation(server, tmp_path / "ws"))
     set_language(language)  # as `sihao --lang en` does
     site_toml = runtime.paths.site_config.read_bytes()
     app = SihaoApp(runtime, watch=False)
     async with app.run_test(size=(180, 40)) as pilot:
-        table = await open_plugins_screen(pilot, "alpha")
+        table = await open_plugins_screen(pilot, "queue_board")
         screen = app.screen
         said = str(screen.query_one("#plugin-policy").render())
         assert governs in said and DEMO_SITE in said
-        assert f"sihao server plugins enable|disable <name> --site {DEMO_SITE}" in said
         assert screen.has_class("server-policy")
         assert [str(c.label) for c in table.columns.values()][3] == column
         # As the server's policy has it, not as site.toml does.
         assert row_of(table, "alpha")[3] == no and row_of(table, "beta")[3] == yes
-        await pilot.press("space")  # alpha: refused, with the command that does it
+        on_before = "queue_board" in admin.get_policy(DEMO_SITE)["enabled_plugins"]
+        await pilot.press("space")  # asks for IT's own PIN, which the server checks
         await pilot.pause()
-        command = f"sihao server plugins enable alpha --site {DEMO_SITE}"
-        assert command in str(screen.query_one("#plugin-message").render())
-        assert any(command in n and governs in n for n in notifications(app))
-        assert "alpha" not in runtime.host.loaded() and not recorded.imported("alpha")
-        names = [table.get_row_at(i)[0] for i in range(table.row_count)]
-        table.move_cursor(row=names.index("beta"))
-        await pilot.press("space")
-        await pilot.pause()
-        assert any(
-            f"sihao server plugins disable beta --site {DEMO_SITE}" in n for n in notifications(app)
+        assert isinstance(app.screen, AdminPinScreen)
+        await pilot.press(*"123456", "enter")
+        message = screen.query_one("#plugin-message")
+        assert await wait_for(pilot, lambda: switched in str(message.render()), timeout=10)
+        assert ("queue_board" in admin.get_policy(DEMO_SITE)["enabled_plugins"]) != on_before
+        # The workstation follows by pull.
+        assert await wait_for(
+            pilot,
+            lambda: (
+                ("queue_board" in runtime.host.loaded()) != on_before
+                or service.retry_now(runtime)
+                and False
+            ),
+            timeout=15,
         )
-        assert "beta" in runtime.host.loaded() and row_of(table, "beta")[3] == yes
+        # A wrong PIN is refused by the server and forgotten; nothing changes.
+        app.admin_pin = "000000"
+        policy = admin.get_policy(DEMO_SITE)["enabled_plugins"]
+        await pilot.press("space")
+        assert await wait_for(pilot, lambda: refused in str(message.render()), timeout=10)
+        assert admin.get_policy(DEMO_SITE)["enabled_plugins"] == policy
+        assert app.admin_pin is None
+        # Offline: nothing pretended; the command shown works as printed.
+        monkeypatch.setenv("SIHAO_SERVER_DATABASE", server.database_url)
+        from core.sync.models import SyncState
+
+        SyncState.update(server_url="http://127.0.0.1:9").execute()
+        app.admin_pin = "123456"
+        names = [table.get_row_at(i)[0] for i in range(table.row_count)]
+        table.move_cursor(row=names.index("about"))
+        await pilot.press("space")
+        assert await wait_for(
+            pilot, lambda: "sihao server plugins" in str(message.render()), timeout=10
+        )
+        text = str(message.render())
+        command = text[text.index("sihao server plugins") :].split("\n")[0]
+        assert f"--database {server.database_url}" in command
+        assert "about" in admin.get_policy(DEMO_SITE)["enabled_plugins"]
+    monkeypatch.delenv("SIHAO_SERVER_DATABASE")
+    result = CliRunner().invoke(main, shlex.split(command)[1:])
+    assert result.exit_code == 0, result.output
+    assert "about" not in admin.get_policy(DEMO_SITE)["enabled_plugins"]
+    admin.set_policy(DEMO_SITE, enable=["about"], disable=["queue_board"])
     assert runtime.paths.site_config.read_bytes() == site_toml  # nothing written
 
 

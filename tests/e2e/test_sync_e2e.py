@@ -46,6 +46,8 @@ def test_enroll_pull_and_push_exactly_once(server: Any, tmp_path: Path) -> None:
         assert store.count_items() == len(demo_catalog()["items"])
         # The catalog's words (synonyms, fillers) travel with it: the lookup reads by them.
         assert store.words() == sorted(demo_catalog()["words"], key=lambda w: w["code"])
+        # The glossary travels with the catalog: printed guides read their words from it.
+        assert store.glossary() == {g["code"]: g["plain"] for g in demo_catalog()["glossary"]}
         assert Site.get_by_id(DEMO_SITE).name
         assert Staff.select().where(Staff.site == DEMO_SITE).count() > 0
         assert pulled.policy_changed
@@ -89,7 +91,15 @@ def test_rejected_mutations_stay_visible_and_can_be_sent_again(server: Any, tmp_
 
             @hookimpl
             def sihao_record_kinds(self, registry: Any) -> None:
-                registry.add("e2e.unknown", payload_version=1)
+                from core.records import SafeInt, StrictRecord, text
+
+                note_text = text(200)
+
+                class NotePayload(StrictRecord):  # what write_notes() writes
+                    text: note_text  # type: ignore[valid-type]
+                    n: SafeInt
+
+                registry.add("e2e.unknown", payload_version=1, schema=NotePayload)
 
         server.host.register_object("later", Later())
         try:

@@ -21,6 +21,7 @@ import pytest
 from fastapi import Request
 
 from core.plugins import PluginHost, hookimpl
+from core.records import KnownSite, SafeInt, StrictRecord, text
 from server import admin
 from server.changes import site_scope
 from server.testing import LiveServer, live_server, postgres_database
@@ -29,13 +30,37 @@ from tests.pg import require_postgres
 SCHEMA = {"X-Sihao-Schema": "1"}
 
 
+NoteText = text(2000)
+
+
+class NotePayload(StrictRecord):
+    text: NoteText = ""
+    n: SafeInt = 0
+
+
+class CasePayload(StrictRecord):
+    route_to: KnownSite
+    text: NoteText = ""
+
+
 class ServerTestPlugin:
     """Record kinds for the tests; ``test.case`` records are routed to another site."""
 
     @hookimpl
     def sihao_record_kinds(self, registry: Any) -> None:
-        registry.add("test.note", payload_version=2, description="a note")
-        registry.add("test.case", payload_version=1, description="a case routed elsewhere")
+        registry.add(
+            "test.note",
+            payload_version=2,
+            description="a note",
+            schema=NotePayload,
+            schemas={1: NotePayload},
+        )
+        registry.add(
+            "test.case",
+            payload_version=1,
+            description="a case routed elsewhere",
+            schema=CasePayload,
+        )
 
     @hookimpl
     def sihao_server_record_applied(self, record: Any, emit: Any) -> None:
@@ -88,6 +113,18 @@ def new_site(name: str = "测试站点") -> str:
     code = f"T{next(_counter):04d}-{uuid.uuid4().hex[:6].upper()}"
     admin.add_site(code, name, "town", region_code="370303001")
     return code
+
+
+def staff_of(site: str) -> str:
+    """The staff number of a site's clerk made by ``add_clerk``."""
+    return f"{site}-1"
+
+
+def add_clerk(site: str) -> str:
+    """A clerk of ``site`` (the server accepts a case only from the pushing site's
+    staff); no PIN to hash: nobody signs in with it."""
+    admin.add_staff(staff_of(site), "测试窗口人员", site, "clerk", pin_hash="-")
+    return site
 
 
 @dataclass

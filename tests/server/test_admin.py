@@ -62,6 +62,18 @@ def test_each_admin_change_writes_a_change_row(server: LiveServer, tmp_path: Pat
     }
 
 
+def test_a_hostile_holiday_file_is_refused_in_a_sentence(tmp_path: Path) -> None:
+    """IT's holiday file is checked like any imported file (core.safefiles)."""
+    deep = tmp_path / "2027.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(admin.AdminError, match="200"):
+        admin.parse_holidays(deep)
+    broken = tmp_path / "2028.json"
+    broken.write_text('{"year": 2028, "days": [', encoding="utf-8")
+    with pytest.raises(admin.AdminError, match="JSON"):
+        admin.parse_holidays(broken)
+
+
 def test_a_failed_admin_change_writes_nothing(server: LiveServer) -> None:
     before = Change.select().count()
     with pytest.raises(admin.AdminError):

@@ -18,7 +18,11 @@ from tests.pg import require_postgres
 
 def test_server_migrations_match_models_on_sqlite(tmp_path: Path) -> None:
     db = make_database(f"sqlite:///{tmp_path / 's.db'}")
-    assert migrate.run(db, "server", MIGRATIONS) == ["0001_initial", "0002_entity_owner"]
+    assert migrate.run(db, "server", MIGRATIONS) == [
+        "0001_initial",
+        "0002_entity_owner",
+        "0003_staff_desk",
+    ]
     assert migrate.run(db, "server", MIGRATIONS) == []
     assert not diff_models(db, MODELS)
     db.close()
@@ -28,7 +32,11 @@ def test_server_migrations_run_on_postgresql() -> None:
     require_postgres()
     with postgres_database() as url:
         db = make_database(url)
-        assert migrate.run(db, "server", MIGRATIONS) == ["0001_initial", "0002_entity_owner"]
+        assert migrate.run(db, "server", MIGRATIONS) == [
+            "0001_initial",
+            "0002_entity_owner",
+            "0003_staff_desk",
+        ]
         assert set(db.get_tables()) >= {m._meta.table_name for m in MODELS}
         db.close_all()
 
@@ -64,7 +72,7 @@ def _upgrade_fills_owners(db: Any) -> None:
     runner = Runner(db, str(MIGRATIONS), table_name="migrations_server")
     assert runner.up("0001_initial") == ["0001_initial"]
     _records_before_ownership(db)
-    assert migrate.run(db, "server", MIGRATIONS) == ["0002_entity_owner"]
+    assert migrate.run(db, "server", MIGRATIONS)[0] == "0002_entity_owner"
     owners = db.execute_sql("SELECT kind, entity_id, site FROM entity_owner").fetchall()
     assert {(kind, entity): site for kind, entity, site in owners} == OWNERS
 

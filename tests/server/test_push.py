@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import httpx
 
@@ -184,28 +185,64 @@ def test_a_record_hook_routes_a_case_to_another_site(server: LiveServer) -> None
     assert not [c for c in own if c["kind"] == "test.case"]
 
 
-def test_a_plugin_raising_in_the_record_hook_is_switched_off_and_records_kept(
+def test_a_plugin_raising_on_one_record_refuses_that_record_alone_and_stays_loaded(
+    server: LiveServer, ws: Workstation
+) -> None:
+    """Once, one malformed record made a hook raise and the server switched the
+    plugin off for every site until restart."""
+    from core.plugins import hookimpl
+
+    class Picky:
+        @hookimpl
+        def sihao_server_record_applied(self, record: Any, emit: Any) -> None:
+            emit("city", "picky.seen", record.entity_id, "upsert", {"n": record.payload["n"]})
+            if record.payload["n"] == 13:
+                raise RuntimeError("boom")
+
+    server.host.register_object("pickytest", Picky())
+    try:
+        before = ws.mutation(payload={"text": "前", "n": 1})
+        bad = ws.mutation(payload={"text": "坏", "n": 13})
+        after = ws.mutation(payload={"text": "后", "n": 2})
+        answer = ws.push([before, bad, after]).json()["results"]
+        assert [r["status"] for r in answer] == ["applied", "rejected", "applied"]
+        assert "pickytest" in answer[1]["reason"] and "boom" not in answer[1]["reason"]
+        assert server.host.plugins["pickytest"].loaded
+        assert not server.host.plugins["pickytest"].error
+        assert {r.entity_id for r in _stored(ws)} == {before["entity_id"], after["entity_id"]}
+        changes, _ = ws.pull_all()
+        seen = {c["id"] for c in changes if c["kind"] == "picky.seen"}
+        assert seen == {before["entity_id"], after["entity_id"]}  # the bad one's emit dropped
+        # The next push (any site's) still reaches the plugin.
+        assert ws.push([ws.mutation(payload={"n": 3})]).json()["results"][0]["status"] == "applied"
+    finally:
+        server.host.pm.unregister(name="pickytest")
+        server.host.plugins.pop("pickytest", None)
+
+
+def test_a_batch_hook_raising_on_one_record_refuses_that_record_alone(
     server: LiveServer, ws: Workstation
 ) -> None:
     from core.plugins import hookimpl
 
-    class Broken:
+    class Counting:
         @hookimpl
-        def sihao_server_record_applied(self, record: object, emit: object) -> None:
-            emit("city", "broken.half", "x", "upsert", {"written": "then rolled back"})
-            raise RuntimeError("boom")
+        def sihao_server_records_applied(self, records: Any, emit: Any) -> None:
+            for record in records:
+                1 / record.payload["n"]  # noqa: B018 - a plugin bug on n == 0
 
-    server.host.register_object("brokentest", Broken())
+    server.host.register_object("countingtest", Counting())
     try:
-        m = ws.mutation()
-        answer = ws.push([m])
-        assert answer.json()["results"][0]["status"] == "applied"
-        assert server.host.plugins["brokentest"].error == "RuntimeError: boom"
-        assert len(_stored(ws)) == 1
-        changes, _ = ws.pull_all()
-        assert not [c for c in changes if c["kind"] == "broken.half"]
+        good = ws.mutation(payload={"n": 5})
+        bad = ws.mutation(payload={"n": 0})
+        answer = ws.push([good, bad]).json()["results"]
+        assert [r["status"] for r in answer] == ["applied", "rejected"]
+        assert "countingtest" in answer[1]["reason"]
+        assert server.host.plugins["countingtest"].loaded
+        assert {r.entity_id for r in _stored(ws)} == {good["entity_id"]}
     finally:
-        server.host.plugins.pop("brokentest", None)
+        server.host.pm.unregister(name="countingtest")
+        server.host.plugins.pop("countingtest", None)
 
 
 def test_plugin_routes_know_the_calling_workstation(ws: Workstation) -> None:

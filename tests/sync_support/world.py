@@ -39,7 +39,17 @@ class NotesPlugin:
 
     @hookimpl
     def sihao_record_kinds(self, registry: Any) -> None:
-        registry.add(NOTE, payload_version=1, description="a note made at the counter")
+        from core.records import SafeInt, StrictRecord, text
+
+        note_text = text(20_000)
+
+        class NotePayload(StrictRecord):
+            text: note_text  # type: ignore[valid-type]
+            n: SafeInt
+
+        registry.add(
+            NOTE, payload_version=1, description="a note made at the counter", schema=NotePayload
+        )
 
     @hookimpl
     def sihao_apply_change(self, kind: str, id: str, op: str, data: Any) -> bool | None:

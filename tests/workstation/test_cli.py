@@ -109,3 +109,39 @@ def test_a_plugin_change_is_refused_where_the_central_server_decides(tmp_path: P
     listing = sihao(tmp_path, "--lang", "en", "plugins", "list").stdout
     assert listing.startswith("Plugins for site 370303-ZWFW are set on the central server")
     assert "queue_board" in listing and "feedback" in listing
+
+
+def test_staff_desk_at_a_standalone_site(tmp_path: Path) -> None:
+    """No central server: IT's changes are made in this workstation's store, audited."""
+    sihao(tmp_path, "demo", "seed")
+    added = sihao(tmp_path, "staff", "add", "5001", "新同事", "--role", "clerk", "--window", "A01")
+    assert added.returncode == 0, added.stderr
+    temporary = added.stdout.strip()
+    assert temporary.isdigit() and len(temporary) == 6 and "临时密码" in added.stderr
+    taken = sihao(tmp_path, "staff", "add", "5001", "重名", "--role", "clerk")
+    assert taken.returncode == 2 and "工号 5001 已被占用" in taken.stderr
+    listing = sihao(tmp_path, "staff", "list").stdout
+    assert "5001" in listing and "须改密码" in listing and "窗口工作人员" in listing
+
+    db = sqlite3.connect(tmp_path / "sihao.db")
+    db.execute("UPDATE staff SET locked_until = '2099-01-01 00:00:00' WHERE staff_no = '1002'")
+    db.commit()
+    assert "已锁定" in sihao(tmp_path, "staff", "list").stdout
+    assert "已解锁" in sihao(tmp_path, "staff", "unlock", "1002").stdout
+    locked = db.execute("SELECT locked_until FROM staff WHERE staff_no = '1002'").fetchone()
+    assert locked == (None,)
+
+    assert "不能再登录" in sihao(tmp_path, "staff", "deactivate", "1001").stdout
+    assert db.execute("SELECT active FROM staff WHERE staff_no = '1001'").fetchone() == (0,)
+    reset = sihao(tmp_path, "staff", "reset-pin", "1002")
+    assert reset.returncode == 0 and reset.stdout.strip().isdigit()
+    assert db.execute("SELECT must_change_pin FROM staff WHERE staff_no = '1002'").fetchone() == (
+        1,
+    )
+    missing = sihao(tmp_path, "staff", "unlock", "7777")
+    assert missing.returncode == 2 and "本站点没有工号 7777" in missing.stderr
+    kinds = [row[0] for row in db.execute("SELECT kind FROM audit_entry ORDER BY seq")]
+    assert {"staff.added", "staff.unlocked", "staff.deactivated", "staff.pin_reset"} <= set(kinds)
+    verified = sihao(tmp_path, "audit", "verify")
+    assert verified.returncode == 0, verified.stderr
+    db.close()

@@ -32,7 +32,7 @@ async def test_home_is_filtered_by_role(data_dir: Path) -> None:
         await pilot.press("escape")
         await pilot.press("f10")
         await sign_in(pilot, "9001")  # IT: no queue board, but the Plugins tile
-        assert tile_ids(app) == {"tile-about-site", "tile-shell-plugins"}
+        assert tile_ids(app) == {"tile-about-site", "tile-shell-plugins", "tile-shell-staff"}
     runtime.shutdown()
 
 

@@ -117,5 +117,6 @@ async def test_a_plugin_reaches_the_screen_from_the_sync_workers_thread(data_dir
         assert errors == []
         assert recorded.of("beta") == ["import", "migrations", "startup"]
         assert await wait_for(pilot, lambda: type(app.screen).__name__ == "SihaoScreen")
+        await pilot.pause()  # let the new screen finish mounting before the app closes
         assert any("已启用 beta" in str(n.message) for n in app._notifications)
     runtime.shutdown()

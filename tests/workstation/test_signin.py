@@ -36,10 +36,10 @@ async def test_wrong_pin_then_lockout(runtime: Runtime) -> None:
     runtime.config.security.max_pin_attempts = 3
     app = SihaoApp(runtime, watch=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        for remaining in (2, 1):
+        for _attempt in (1, 2):
             await sign_in(pilot, "1002", "000000")
             error = str(app.screen.query_one("#sign-in-error", Static).render())
-            assert f"再错 {remaining} 次" in error
+            assert "连续输错 3 次" in error
             assert app.screen.query_one("#pin", Input).value == ""
         await sign_in(pilot, "1002", "000000")
         assert "已锁定" in str(app.screen.query_one("#sign-in-error", Static).render())

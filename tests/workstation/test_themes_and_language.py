@@ -59,7 +59,7 @@ async def test_english_ui(runtime: Runtime) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         assert str(app.screen.query_one("#sign-in-button", Button).label) == "Sign in"
         await sign_in(pilot, "1001", "000000")
-        assert "attempts left" in str(app.screen.query_one("#sign-in-error", Static).render())
+        assert "wrong PINs in a row" in str(app.screen.query_one("#sign-in-error", Static).render())
         await sign_in(pilot, "1001")
         status = str(app.screen.query_one("#status-bar", Static).render())
         assert "Role: Window clerk" in status and "Sync: not enrolled" in status

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
@@ -22,7 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header
 
 from core.i18n import N_
-from workstation.localise import localise_bindings
+from workstation.localise import localise_bindings, localise_widget
 from workstation.widgets.status_bar import StatusBar
 
 
@@ -44,6 +45,16 @@ class SihaoScreen(Screen[Any]):
     def compose_body(self) -> Iterable[Widget]:
         return []
 
+    def unsaved_input(self) -> str | None:
+        """A short description of typed input this screen has not saved ("未保存的巡查
+        记录"), or None. The shell asks before signing out (F10) or closing while any
+        screen on the stack answers; Quit is refused. A form whose input is kept as a
+        draft still answers, so the person is told it waits as a draft."""
+        return None
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        localise_widget(event.widget)  # the keys panel shows the focused widget's keys
+
     def after_typed_keys(self, callback: Callable[[], object]) -> None:
         """Run ``callback`` once every field of this screen has handled the keys typed
         before now: a callback queued behind each one's pending keys, the last to
@@ -63,5 +74,16 @@ class SihaoScreen(Screen[Any]):
             callback()
 
     def action_back(self) -> None:
+        if close_keys_panel(self):
+            return
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
+
+
+def close_keys_panel(screen: Screen[Any]) -> bool:
+    """Esc closes the keys panel first, where one is open; True if it did."""
+    panels = screen.query("HelpPanel")
+    if not panels:
+        return False
+    panels.remove()
+    return True

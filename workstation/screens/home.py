@@ -15,6 +15,7 @@ from core.roles import Role
 from workstation.screens.base import SihaoScreen
 
 PLUGINS_TILE = "shell.plugins"
+STAFF_TILE = "shell.staff"
 
 
 class HomeScreen(SihaoScreen):
@@ -53,6 +54,13 @@ class HomeScreen(SihaoScreen):
                     classes="tile",
                 )
             )
+            widgets.append(
+                Button(
+                    _("Staff") + "\n" + _("Add, deactivate, reset a PIN, unlock an account"),
+                    id=self.tile_id(STAFF_TILE),
+                    classes="tile",
+                )
+            )
         return widgets
 
     def _show_empty_hint(self) -> None:
@@ -84,6 +92,9 @@ class HomeScreen(SihaoScreen):
         button_id = event.button.id or ""
         if button_id == self.tile_id(PLUGINS_TILE):
             self.app.open_plugins_screen()  # type: ignore[attr-defined]
+            return
+        if button_id == self.tile_id(STAFF_TILE):
+            self.app.open_staff_screen()  # type: ignore[attr-defined]
             return
         for spec in self.specs.values():
             if self.tile_id(spec.id) == button_id:

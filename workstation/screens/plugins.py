@@ -5,9 +5,11 @@ is written to the site config and applied at once (no restart): its tiles appear
 go, its commands join or leave the palette.
 
 At a site with a central server, the server's policy decides: the screen says so at
-the top, with the server command that changes a plugin, shows each plugin as that
-policy has it, and a toggle is refused with the same explanation (a change here
-would change nothing).
+the top and shows each plugin as that policy has it. A toggle is an admin call to
+the server for this site (``core.staff_desk.ServerDesk.set_plugin``: the IT
+administrator's own PIN, checked there), and the new policy comes back by pull.
+When the server cannot be reached, nothing changes and the screen says so, with the
+server command that makes the change (one that works as printed).
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from core.plugins import BUILTIN
 from core.roles import Role
 from core.runtime import ServerPolicyInForce
 from workstation.plugin_policy import policy_source_text, refused_text
+from workstation.screens.admin_call import ServerCalls
 from workstation.screens.base import SihaoScreen
 
 
-class PluginsScreen(SihaoScreen):
+class PluginsScreen(ServerCalls, SihaoScreen):
     BINDINGS = [
         Binding("space", "toggle", N_("Enable/disable"), id="sihao.plugins.toggle"),
         Binding("r", "retry", N_("Retry failed"), id="sihao.plugins.retry"),
@@ -95,10 +98,33 @@ class PluginsScreen(SihaoScreen):
             return
         enable = name not in self.runtime.enabled_plugins()
         if self.runtime.server_policy_in_force:
-            self.refuse(ServerPolicyInForce(self.runtime.config.site_code, name, enable))
+            self.switch_on_server(name, enable)
             return
         self.query_one("#plugin-message", Static).update("")
         self.app.set_plugin_enabled(name, enable)  # type: ignore[attr-defined]
+
+    def switch_on_server(self, name: str, enable: bool) -> None:
+        """Ask the central server to switch ``name`` for this site."""
+        site = self.runtime.config.site_code
+
+        def done(enabled: list[str]) -> None:
+            text = (
+                _("Plugin {name} is on for site {site} on the central server.")
+                if name in enabled
+                else _("Plugin {name} is off for site {site} on the central server.")
+            ).format(name=name, site=site)
+            self.say(text + " " + _("This workstation follows at its next sync."))
+
+        self.run_desk(lambda desk: desk.set_plugin(name, enable), done)
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        message = self.query_one("#plugin-message", Static)
+        if error:
+            site = self.runtime.config.site_code
+            enable = (self._selected() or "") not in self.runtime.enabled_plugins()
+            text += " " + refused_text(ServerPolicyInForce(site, self._selected() or "", enable))
+        message.update(text)
+        self.notify(text, title=_("Plugins"), severity="warning" if error else "information")
 
     def refuse(self, exc: ServerPolicyInForce) -> None:
         """Say why nothing changed, on the screen and as a notice."""

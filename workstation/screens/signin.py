@@ -1,9 +1,15 @@
-"""Sign-in with staff number and PIN; works offline (hashes are synced)."""
+"""Sign-in with staff number and PIN; works offline (hashes are synced).
+
+A PIN IT has reset signs in to the new-PIN screen first (``NewPinScreen``). In
+demo mode the demo accounts are listed beside the form, with short role names so
+the table fits beside it in 80 columns, in Chinese and in English.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,7 +22,7 @@ from core.demo import demo_accounts
 from core.i18n import _
 from core.models import Site
 from core.roles import Role
-from workstation.localise import localise_bindings
+from workstation.localise import localise_bindings, localise_widget
 from workstation.widgets.status_bar import StatusBar
 
 
@@ -24,7 +30,10 @@ class SignInScreen(Screen[Any]):
     # Enter moves from the staff number to the PIN, and signs in from the PIN, in the
     # order typed (a priority binding; the fields' own Submitted messages would be
     # handled after the keys typed behind Enter had landed in the staff number).
-    BINDINGS = [Binding("enter", "enter", show=False, priority=True)]
+    BINDINGS = [
+        Binding("enter", "enter", show=False, priority=True),
+        Binding("escape", "close_keys", show=False),
+    ]
 
     def __init__(self, runtime: Any) -> None:
         super().__init__(id="sign-in")
@@ -56,15 +65,35 @@ class SignInScreen(Screen[Any]):
     def on_mount(self) -> None:
         if self.runtime.config.demo:
             table = self.query_one("#demo-accounts", DataTable)
-            table.add_columns(_("Staff number"), _("Person's name"), _("Role"), _("PIN"))
+            table.add_columns(_("Number"), _("Full name"), _("Role"), _("PIN"))
             for account in demo_accounts():
                 table.add_row(
                     account["staff_no"],
                     account["name"],
-                    Role(account["role"]).label,
+                    Role(account["role"]).short_label,  # the table fits beside the form
                     account["pin"],
                 )
         self.query_one("#staff-no", Input).focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        localise_widget(event.widget)
+
+    def action_close_keys(self) -> None:
+        from workstation.screens.base import close_keys_panel
+
+        if not close_keys_panel(self):
+            raise SkipAction()
+        self.keys_panel_changed(False)
+
+    # Below this width the keys panel (30 columns at least) and the form leave no
+    # room beside them for the demo accounts: they go under the form.
+    STACK_BELOW = 100
+
+    def keys_panel_changed(self, shown: bool) -> None:
+        self.set_class(shown and self.size.width < self.STACK_BELOW, "-stacked")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.keys_panel_changed(bool(self.query("HelpPanel")))
 
     def action_enter(self) -> None:
         focused = self.focused
@@ -104,6 +133,12 @@ class SignInScreen(Screen[Any]):
             pin_input.value = ""
             pin_input.focus()
             return
+        current = pin_input.value
         pin_input.value = ""
         error.update("")
+        if session.must_change_pin:
+            from workstation.screens.new_pin import NewPinScreen
+
+            self.app.switch_screen(NewPinScreen(self.runtime, session, current))
+            return
         self.app.signed_in(session)  # type: ignore[attr-defined]

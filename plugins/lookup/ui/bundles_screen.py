@@ -3,7 +3,9 @@
 Materials shared by several items (the same ``key``) are listed once, with the
 items that need them; the copies asked for are the most any item asks. Whether the
 applicant brings a material comes right after its name, and long names are capped
-(``columns.py``), so that column shows on 80 and 120 columns alike.
+(``columns.py``), so that column shows on 80 and 120 columns alike. Under the
+list are the actions plugins offer on a bundle (``sihao_item_actions`` with the
+bundle target: print its guide…); each gets the bundle's catalog dict.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from textual.containers import Horizontal, Vertical
+from textual.events import Key
 from textual.widget import Widget
-from textual.widgets import DataTable, Static
+from textual.widgets import Button, DataTable, Static
 
 from core.catalog import store
 from core.i18n import _
+from core.registry import BUNDLE_TARGET, ItemAction
 from plugins.lookup import service
 from plugins.lookup.ui.columns import fit_column
 from workstation.screens.base import SihaoScreen
@@ -31,11 +35,15 @@ class BundlesScreen(SihaoScreen):
         self.bundles = store.bundles()
         self.initial = initial
         self.view: service.BundleView | None = None
+        self.current: dict[str, Any] | None = None
+        self.actions: list[ItemAction] = []
 
     def compose_body(self) -> Iterable[Widget]:
         yield Static(_("One-thing bundles"), classes="screen-title")
         with Horizontal(id="bundles-main"):
-            yield DataTable(id="bundle-list", cursor_type="row")
+            with Vertical(id="bundle-side"):
+                yield DataTable(id="bundle-list", cursor_type="row")
+                yield Vertical(id="bundle-actions")
             with Vertical(id="bundle-detail"):
                 yield Static("", id="bundle-title")
                 yield Static(_("Items, in the order they are done"), classes="side-title")
@@ -55,6 +63,7 @@ class BundlesScreen(SihaoScreen):
             _("Material"), _("Bring?"), _("Form"), _("Copies"), _("Needed for")
         )
         if self.bundles:
+            self._add_actions()
             codes = [b["code"] for b in self.bundles]
             row = codes.index(self.initial) if self.initial in codes else 0
             listing.move_cursor(row=row)
@@ -67,6 +76,7 @@ class BundlesScreen(SihaoScreen):
         bundle = store.get_bundle(code)
         if bundle is None:
             return
+        self.current = bundle
         view = self.view = service.bundle_view(bundle)
         title = f"[b]{view.name}[/b]  {view.description}\n" + service.bundle_days_text(view)
         if view.missing:
@@ -117,3 +127,38 @@ class BundlesScreen(SihaoScreen):
             from plugins.lookup.ui.item_screen import ItemScreen
 
             self.app.push_screen(ItemScreen(self.runtime, str(event.row_key.value)))
+
+    # -- actions on the bundle ---------------------------------------------------------
+    def _add_actions(self) -> None:
+        box = self.query_one("#bundle-actions", Vertical)
+        self.actions = self.runtime.item_actions(self.bundles[0], BUNDLE_TARGET)
+        for n, action in enumerate(self.actions):
+            label = action.label + (f" ({action.key})" if action.key else "")
+            box.mount(Button(label, id=f"bundle-action-{n}", classes="item-action"))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        button_id = event.button.id or ""
+        if button_id.startswith("bundle-action-"):
+            event.stop()
+            self.run_action(self.actions[int(button_id.rsplit("-", 1)[1])])
+
+    def on_key(self, event: Key) -> None:
+        for action in self.actions:
+            if action.key and event.key == action.key:
+                event.stop()
+                self.run_action(action)
+                return
+
+    def run_action(self, action: ItemAction) -> None:
+        if self.current is None:
+            return
+        try:
+            action.run(dict(self.current), self.runtime)
+        except Exception as exc:  # another plugin's action must not close the screen
+            self.runtime.host.fail(action.plugin, exc, f"bundle action {action.id}")
+            self.notify(
+                _("The action {label} failed and its plugin was switched off.").format(
+                    label=action.label
+                ),
+                severity="error",
+            )

@@ -78,4 +78,7 @@ class EnrollScreen(SihaoScreen):
         self._say(text)
 
     def _say(self, text: str) -> None:
-        self.query_one("#enroll-result", Static).update(text)
+        result = self.query_one("#enroll-result", Static)
+        result.update(text)
+        # At 80x24 the form fills the screen: bring the answer into view below it.
+        self.call_after_refresh(result.scroll_visible, animate=False)

@@ -2,6 +2,9 @@
 
 Rejected mutations are never dropped: they stay in the table with the server's
 reason until IT has fixed the cause (on the server, usually) and re-queues them.
+Changes pulled from the server that a plugin here refused (they fail its checks)
+are listed below them with the plugin's reason; they are offered again whenever
+the plugins change.
 "Retry now" wakes the worker instead of waiting for its timer.
 """
 
@@ -40,11 +43,15 @@ class SyncScreen(SihaoScreen):
             yield Static("", id="sync-warning")
             yield Static(_("Rejected by the server"), id="sync-rejected-title")
             yield DataTable(id="sync-rejected", cursor_type="row")
+            yield Static(_("Changes from the server refused here"), id="sync-refused-title")
+            yield DataTable(id="sync-refused", cursor_type="row")
             yield Static("", id="sync-message")
 
     def on_mount(self) -> None:
         table = self.query_one("#sync-rejected", DataTable)
         table.add_columns(_("No."), _("Kind"), _("Record"), _("Made at"), _("Reason"))
+        refused = self.query_one("#sync-refused", DataTable)
+        refused.add_columns(_("Kind"), _("Record"), _("Reason"))
         self.refresh_state()
         self.set_interval(2.0, self.refresh_state)
 
@@ -89,6 +96,17 @@ class SyncScreen(SihaoScreen):
         self.query_one("#sync-summary", Static).update("\n".join(lines))
         self.query_one("#sync-warning", Static).update(service.credentials_warning() or "")
         self._fill_rejected()
+        self._fill_refused()
+
+    def _fill_refused(self) -> None:
+        table = self.query_one("#sync-refused", DataTable)
+        rows = engine.refused_changes()
+        keys = [str(row.seq) for row in rows]
+        if keys == [str(key.value) for key in table.rows]:
+            return
+        table.clear()
+        for row in rows:
+            table.add_row(row.kind, row.entity_id, row.reason, key=str(row.seq))
 
     def _fill_rejected(self) -> None:
         table = self.query_one("#sync-rejected", DataTable)
@@ -104,7 +122,7 @@ class SyncScreen(SihaoScreen):
                 row.kind,
                 row.entity_id,
                 service.when_text(row.created_at),
-                row.last_error,
+                service.rejection_text(row.last_error),
                 key=str(row.client_seq),
             )
         if table.row_count:

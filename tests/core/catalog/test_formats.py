@@ -145,3 +145,37 @@ def test_words_the_lookup_could_not_use_are_refused(tmp_path: Path) -> None:
     assert "words[8]" in text and "code" in text
     # A file without any of these imports, words and all.
     assert len(load_catalog(SMALL_CATALOG).words) == 2
+
+
+def test_glossary_entries_a_guide_could_not_print_are_refused(tmp_path: Path) -> None:
+    raw = _raw()
+    raw["glossary"] += [
+        {"code": "受理", "plain": "又一次"},  # the same term twice
+        {"code": "告知承诺", "plain": "告知承诺"},
+        {"code": "材" * 21, "plain": "太长的术语"},
+        {"code": "送达"},
+        {"code": "审查", "plain": "核" * 61},
+    ]
+    with pytest.raises(CatalogImportError) as caught:
+        load_catalog(_write(tmp_path, raw))
+    text = "\n".join(str(p) for p in caught.value.problems)
+    assert "glossary[3]（受理），code 列：编码 受理 重复" in text
+    assert "glossary[4]（告知承诺），plain 列：与术语本身相同" in text
+    assert "code 列：超过 20 个字" in text
+    assert "glossary[6]（送达），plain 列：缺少此项" in text
+    assert "glossary[7]（审查），plain 列：超过 60 个字" in text
+    assert len(caught.value.problems) == 5
+
+
+def test_glossary_sheet_accepts_chinese_headings(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = dump_catalog(load_catalog(SMALL_CATALOG), tmp_path / "c.xlsx")
+    book = load_workbook(path)
+    sheet = book["glossary"]
+    sheet["A1"], sheet["B1"] = "术语", "白话"
+    sheet.append(["即办件", "当场办好"])
+    book.save(path)
+    again = load_catalog(path)
+    assert {"code": "即办件", "plain": "当场办好"} in again.glossary
+    assert len(again.glossary) == 3

@@ -15,7 +15,14 @@ from tests.core.catalog.conftest import SMALL_CATALOG
 def test_replace_then_export_gives_the_same_catalog(catalog_db: peewee.SqliteDatabase) -> None:
     doc = load_catalog(SMALL_CATALOG)
     counts = store_replace(doc)
-    assert counts == {"departments": 3, "items": 6, "bundles": 2, "service_points": 5, "words": 2}
+    assert counts == {
+        "departments": 3,
+        "items": 6,
+        "bundles": 2,
+        "service_points": 5,
+        "glossary": 2,
+        "words": 2,
+    }
     assert store.export_catalog().to_json() == _sorted(doc.to_json())
     row = Item.get_by_id("370300-SCJG-DJ-002-01")
     assert row.initials.startswith("yyzz") and row.pinyin.startswith("ying ye zhi zhao")

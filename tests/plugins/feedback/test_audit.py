@@ -12,7 +12,7 @@ from core.runtime import Runtime
 from plugins.feedback import cases
 from plugins.feedback.cases import CaseState
 from plugins.feedback.models import Case, CaseEvent
-from tests.plugins.feedback.helpers import rate
+from tests.plugins.feedback.helpers import advance, rate
 from workstation.cli import main
 
 
@@ -39,8 +39,10 @@ def test_deleted_case_event_is_reported(fb_runtime: Runtime, data_dir: Path) -> 
     rating = rate(fb_runtime, 2, on=dt.date(2026, 10, 12))
     case = Case.get(Case.source_id == rating.id)
     today = dt.date(2026, 10, 13)
-    cases.transition(case.id, CaseState.CALLED_BACK, actor="1001", role="clerk", today=today)
-    event = cases.transition(case.id, CaseState.RECTIFYING, actor="1001", role="clerk", today=today)
+    advance(case.id, CaseState.CALLED_BACK, today=today)
+    event = cases.transition(
+        case.id, CaseState.RECTIFYING, actor="1001", role="clerk", today=today, note="列入台账"
+    )
     assert audit.verify(fb_runtime.models()).ok
     # Deleting the latest step would make the case look untouched.
     fb_runtime.db.execute_sql("DELETE FROM rectification_event WHERE id = ?", (event.id,))
@@ -55,9 +57,7 @@ def test_state_changes_are_new_rows(fb_runtime: Runtime) -> None:
     rating = rate(fb_runtime, 2, on=dt.date(2026, 10, 12))
     case = Case.get(Case.source_id == rating.id)
     before = {e.id: e.__data__ for e in CaseEvent.select()}
-    cases.transition(
-        case.id, CaseState.CALLED_BACK, actor="1001", role="clerk", today=dt.date(2026, 10, 13)
-    )
+    advance(case.id, CaseState.CALLED_BACK, today=dt.date(2026, 10, 13))
     after = {e.id: e.__data__ for e in CaseEvent.select()}
     assert len(after) == len(before) + 1
     assert all(after[i] == row for i, row in before.items())  # earlier rows untouched

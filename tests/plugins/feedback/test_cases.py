@@ -13,7 +13,7 @@ from plugins.feedback import cases
 from plugins.feedback.cases import CaseError, CaseState
 from plugins.feedback.models import Case, CaseEvent
 from plugins.feedback.ui.cases_screen import CasesScreen
-from tests.plugins.feedback.helpers import rate
+from tests.plugins.feedback.helpers import advance, rate
 from tests.workstation.helpers import sign_in
 from workstation.app import SihaoApp
 from workstation.screens.home import HomeScreen
@@ -54,29 +54,73 @@ def test_a_year_without_a_calendar_is_flagged_as_an_estimate(fb_runtime: Runtime
     assert case.rectify_due == dt.date(2027, 3, 8)  # weekends only: Tue..Fri, Mon
 
 
+def _error(screen: CasesScreen) -> str:
+    return str(screen.query_one("#case-error", Static).render())
+
+
 async def test_walk_a_case_through_every_state_by_keys(fb_runtime: Runtime) -> None:
+    """The clerk of the window calls back, rectifies and reports back, each step with
+    what it needs; another person, a supervisor, reviews."""
     rating = rate(fb_runtime, 2, real_name=True, on=dt.date(2026, 9, 30))
     case = Case.get(Case.source_id == rating.id)
     app = SihaoApp(fb_runtime, watch=False)
     async with app.run_test(size=(150, 45)) as pilot:
-        await sign_in(pilot, "3001")  # supervisor: may also review (复核)
+        await sign_in(pilot, "1001")  # clerk of window A01, the window rated
         screen = CasesScreen(fb_runtime, today=dt.date(2026, 10, 9))
         await app.push_screen(screen)
         await pilot.pause()
         title = str(screen.query_one("#cases-title", Static).render())
         assert "逾期 1 件" in title  # callback was due Thu 10-08
         detail = str(screen.query_one("#case-detail", Static).render())
-        assert "[1] 已回访" in detail
-        await pilot.press("1")  # 待回访 → 已回访
-        await pilot.press("1")  # → 整改中
-        await pilot.press("1")  # → 已整改
+        assert "[1] 已回访（说明、回访时间）" in detail
+        await pilot.press("1")  # 已回访 without a note: refused, the note field marked
+        assert "需要说明" in _error(screen)
+        assert screen.query_one("#case-note", Input).has_class("-invalid")
+        await pilot.click("#case-note")
+        await pilot.press(*"已电话联系申请人", "enter")
+        # Fixing the field takes the complaint away.
+        assert _error(screen) == ""
+        assert not screen.query_one("#case-note", Input).has_class("-invalid")
+        await pilot.press("1")  # still no callback time
+        assert "回访时间" in _error(screen)
+        assert screen.query_one("#case-called-at", Input).has_class("-invalid")
+        await pilot.click("#case-called-at")
+        await pilot.press(*"9:3O", "enter", "1")
+        assert "回访时间格式不对" in _error(screen)
+        assert cases.state_of(case.id) is CaseState.PENDING_CALLBACK
+        screen.query_one("#case-called-at", Input).value = "09:30"
+        await pilot.press("1")
+        await pilot.pause()
+        assert cases.state_of(case.id) is CaseState.CALLED_BACK
+        assert "已转为“已回访”" in _error(screen)
+        # 整改中 needs a plan; 已整改 the evidence of the fix.
+        screen.query_one("#case-note", Input).value = "列入台账，十日内更换叫号机"
+        await pilot.press("1")
+        await pilot.press("1")
+        assert "整改证明" in _error(screen)
+        assert screen.query_one("#case-evidence", Input).has_class("-invalid")
+        screen.query_one("#case-evidence", Input).value = "维修单 2026-118"
+        await pilot.press("1")
+        screen.query_one("#case-note", Input).value = "已告知申请人整改结果"
         await pilot.press("1")  # → 已反馈
-        await pilot.press("1")  # → 已复核
+        await pilot.pause()
+        assert cases.state_of(case.id) is CaseState.FED_BACK
+        await pilot.press("1")  # a clerk never reviews
+        assert "只有督查人员" in _error(screen)
+        detail = str(screen.query_one("#case-detail", Static).render())
+        assert "维修单 2026-118" in detail and "10-09 09:30" in detail
+    app = SihaoApp(fb_runtime, watch=False)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await sign_in(pilot, "3001")  # the supervisor reviews
+        screen = CasesScreen(fb_runtime, today=dt.date(2026, 10, 9))
+        await app.push_screen(screen)
+        await pilot.pause()
+        await pilot.press("1")
         await pilot.pause()
         assert cases.state_of(case.id) is CaseState.REVIEWED
         assert "已办结" in str(screen.query_one("#case-detail", Static).render())
         await pilot.press("1")
-        assert "没有第 1 个下一步" in str(screen.query_one("#case-error", Static).render())
+        assert "没有第 1 个下一步" in _error(screen)
     events = cases.history(case.id)
     assert [e.to_state for e in events] == [
         "pending_callback",
@@ -87,25 +131,30 @@ async def test_walk_a_case_through_every_state_by_keys(fb_runtime: Runtime) -> N
         "reviewed",
     ]
     assert [e.from_state for e in events[1:]] == [e.to_state for e in events[:-1]]
-    assert all(e.actor == "3001" for e in events[1:])
+    assert [e.actor for e in events[1:]] == ["1001"] * 4 + ["3001"]
+    assert [e.role for e in events[1:]] == ["clerk"] * 4 + ["supervisor"]
+    assert events[1].called_at == dt.datetime(2026, 10, 9, 9, 30)
+    assert events[3].evidence == "维修单 2026-118"
     # One row per change, each queued for the server with the unit to route to.
     queued = Outbox.select().where(Outbox.kind == "feedback.case_event")
     assert queued.count() == 6
     assert all('"unit_site": "370303-ZWFW"' in row.payload for row in queued)
+    assert {row.payload_version for row in queued} == {2}
 
 
 async def test_explanation_needs_a_note_and_appeal_branches(fb_runtime: Runtime) -> None:
     first = Case.get(Case.source_id == rate(fb_runtime, 1, on=dt.date(2026, 10, 12)).id)
     app = SihaoApp(fb_runtime, watch=False)
     async with app.run_test(size=(150, 45)) as pilot:
-        await sign_in(pilot, "3001")
+        await sign_in(pilot, "3001")  # a supervisor handles cases too
         screen = CasesScreen(fb_runtime, today=dt.date(2026, 10, 12))
         await app.push_screen(screen)
         await pilot.pause()
+        screen.query_one("#case-note", Input).value = "已回访"
+        screen.query_one("#case-called-at", Input).value = "2026-10-12 10:05"
         await pilot.press("1")  # 已回访
         await pilot.press("3")  # 解释说明 without a note: refused
-        error = str(screen.query_one("#case-error", Static).render())
-        assert "需要说明" in error
+        assert "需要说明" in _error(screen)
         assert cases.state_of(first.id) is CaseState.CALLED_BACK
         await pilot.click("#case-note")
         await pilot.press(*"无法律依据", "enter")
@@ -117,26 +166,26 @@ async def test_explanation_needs_a_note_and_appeal_branches(fb_runtime: Runtime)
     # Appeal: rejected on review, so the unit rectifies after all.
     second = Case.get(Case.source_id == rate(fb_runtime, 2, on=dt.date(2026, 10, 12)).id)
     today = dt.date(2026, 10, 13)
-    cases.transition(second.id, CaseState.CALLED_BACK, actor="1001", role="clerk", today=today)
+    advance(second.id, CaseState.CALLED_BACK, today=today)
     with pytest.raises(CaseError):
         cases.transition(second.id, CaseState.APPEALED, actor="1001", role="clerk", today=today)
     cases.transition(
         second.id, CaseState.APPEALED, actor="1001", role="clerk", today=today, note="恶意差评"
     )
-    cases.transition(second.id, CaseState.RECTIFYING, actor="3001", role="supervisor", today=today)
-    cases.transition(second.id, CaseState.RECTIFIED, actor="1001", role="clerk", today=today)
-    cases.transition(second.id, CaseState.FED_BACK, actor="1001", role="clerk", today=today)
+    with pytest.raises(CaseError, match="只有督查人员"):
+        advance(second.id, CaseState.RECTIFYING, today=today)
+    advance(second.id, CaseState.RECTIFYING, actor="3001", role="supervisor", today=today)
+    advance(second.id, CaseState.RECTIFIED, CaseState.FED_BACK, today=today)
     # Only a supervisor reviews.
     with pytest.raises(CaseError, match="只有督查人员"):
         cases.transition(second.id, CaseState.REVIEWED, actor="1001", role="clerk", today=today)
     # 立行立改: fixed on the spot straight after the callback.
     third = Case.get(Case.source_id == rate(fb_runtime, 2, on=dt.date(2026, 10, 12)).id)
-    cases.transition(third.id, CaseState.CALLED_BACK, actor="1001", role="clerk", today=today)
-    cases.transition(third.id, CaseState.RECTIFIED, actor="1001", role="clerk", today=today)
+    advance(third.id, CaseState.CALLED_BACK, CaseState.RECTIFIED, today=today)
     # No skipping: a new case cannot jump to 已整改.
     fourth = Case.get(Case.source_id == rate(fb_runtime, 2, on=dt.date(2026, 10, 12)).id)
     with pytest.raises(CaseError, match="待回访"):
-        cases.transition(fourth.id, CaseState.RECTIFIED, actor="1001", role="clerk", today=today)
+        advance(fourth.id, CaseState.RECTIFIED, today=today)
     states = cases.current_states()
     assert states[second.id] is CaseState.FED_BACK
     assert states[third.id] is CaseState.RECTIFIED
@@ -189,28 +238,14 @@ def test_only_the_responsible_unit_moves_a_case(fb_runtime: Runtime) -> None:
     case = Case.get(Case.source == "finding")
     assert case.unit_site == "370303001-BM"
     with pytest.raises(CaseError, match="张店区车站街道便民服务中心负责办理"):
-        cases.transition(
-            case.id,
-            CaseState.CALLED_BACK,
-            actor="1001",
-            role="clerk",
-            today=today,
-            site_code="370303-ZWFW",
-        )
+        advance(case.id, CaseState.CALLED_BACK, today=today, site_code="370303-ZWFW")
     # The district follows it on its list, marked with the unit; the tile counts
     # only what the district itself must handle.
     views = cases.list_cases("370303-ZWFW", today, opened_here=True)
     assert [v.case.id for v in views] == [case.id]
     assert cases.unit_label(case.unit_site, "370303-ZWFW") == "张店区车站街道便民服务中心"
     assert cases.overdue_count("370303-ZWFW", dt.date(2026, 12, 1)) == (0, 0)
-    cases.transition(
-        case.id,
-        CaseState.CALLED_BACK,
-        actor="T1",
-        role="clerk",
-        today=today,
-        site_code=case.unit_site,
-    )
+    advance(case.id, CaseState.CALLED_BACK, actor="T1", today=today, site_code=case.unit_site)
     assert cases.state_of(case.id) is CaseState.CALLED_BACK
 
 

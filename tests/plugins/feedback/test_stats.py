@@ -11,12 +11,13 @@ from openpyxl import load_workbook
 from textual.widgets import DataTable, Static
 
 from core.runtime import Runtime
-from plugins.feedback import cases, export, stats
+from core.safefiles import neutralise_cell
+from plugins.feedback import export, stats
 from plugins.feedback.cases import CaseState
 from plugins.feedback.models import Case
 from plugins.feedback.ratings import Kind
 from plugins.feedback.ui.stats_screen import StatsScreen
-from tests.plugins.feedback.helpers import rate
+from tests.plugins.feedback.helpers import advance, rate
 from tests.workstation.helpers import open_as
 from workstation.app import SihaoApp
 
@@ -44,9 +45,8 @@ def fixture_ratings(fb_runtime: Runtime) -> Runtime:
     rate(rt, 5, window="A03", on=NOV)
     case4 = Case.get(Case.source_id == r4.id).id
     case5 = Case.get(Case.source_id == r5.id).id
-    for state in (CaseState.CALLED_BACK, CaseState.RECTIFYING, CaseState.RECTIFIED):
-        cases.transition(case4, state, actor="1001", role="clerk", today=DAY)
-    cases.transition(case5, CaseState.CALLED_BACK, actor="1001", role="clerk", today=DAY)
+    advance(case4, CaseState.CALLED_BACK, CaseState.RECTIFYING, CaseState.RECTIFIED, today=DAY)
+    advance(case5, CaseState.CALLED_BACK, today=DAY)
     return rt
 
 
@@ -110,8 +110,8 @@ def test_exports_escape_formulas(fb_runtime: Runtime, tmp_path: Path) -> None:
     assert sorted(c.value for c in cells) == keys
     # Figures stay numbers.
     assert sheet.cell(row=2, column=2).data_type == "n"
-    assert export.safe_cell("\tx") == "'\tx" and export.safe_cell("\rx") == "'\rx"
-    assert export.safe_cell(-3) == -3
+    assert neutralise_cell("\tx") == "'\tx" and neutralise_cell("\rx") == "'\rx"
+    assert neutralise_cell(-3) == -3
 
 
 async def test_statistics_screen_shows_rates_trend_and_exports(

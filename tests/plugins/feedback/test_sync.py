@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from uuid6 import uuid7
 
 from core import credentials
+from core.models import utcnow
 from core.outbox import Outbox, OutboxState
 from core.sync.engine import Syncer
 from plugins.feedback import cases, inspections, reference
@@ -29,7 +30,7 @@ from plugins.feedback.inspections import FindingDraft, InspectionDraft
 from plugins.feedback.models import Case
 from plugins.feedback.ratings import Kind
 from server import admin
-from tests.plugins.feedback.helpers import rate
+from tests.plugins.feedback.helpers import advance, rate
 from tests.sync_support.keyring_memory import MemoryKeyring, memory_keyring
 from tests.sync_support.world import DEMO_SITE, central_server, enroll, workstation
 from workstation.cli import main
@@ -119,6 +120,7 @@ def test_cases_route_to_the_unit_and_state_changes_come_back(server: Any, tmp_pa
         assert not [c for c in changes if c["kind"] == "feedback.rating"]
 
         # The town calls back (its workstation pushes the new state) …
+        admin.add_staff("T001", "刘芳", TOWN, "clerk", pin="123456")
         event_id = str(uuid7())
         answer = town.post(
             "/v1/sync/push",
@@ -130,7 +132,7 @@ def test_cases_route_to_the_unit_and_state_changes_come_back(server: Any, tmp_pa
                         "mutation_id": str(uuid7()),
                         "kind": "feedback.case_event",
                         "entity_id": event_id,
-                        "payload_version": 1,
+                        "payload_version": 2,
                         "created_at": "2026-10-13T09:30:00",
                         "payload": {
                             "id": event_id,
@@ -139,8 +141,14 @@ def test_cases_route_to_the_unit_and_state_changes_come_back(server: Any, tmp_pa
                             "to_state": "called_back",
                             "note": "已联系体验官，自助机已报修",
                             "actor": "T001",
+                            "role": "clerk",
+                            "site_code": TOWN,
+                            "evidence": "",
+                            "called_at": "2026-10-13T09:20:00",
+                            "step": 1,
                             "happened_on": "2026-10-13",
-                            "created_at": "2099-10-13T09:30:00",
+                            # After the case's first event (now), never in the future.
+                            "created_at": utcnow().isoformat(),
                             "unit_site": TOWN,
                             "case_site": DEMO_SITE,
                         },
@@ -153,6 +161,12 @@ def test_cases_route_to_the_unit_and_state_changes_come_back(server: Any, tmp_pa
         syncer.sync_once()
         assert cases.state_of(town_case.id) is CaseState.CALLED_BACK
         assert [e.note for e in cases.history(town_case.id)][-1] == "已联系体验官，自助机已报修"
+
+        # The district calls back its own real-name bad review: the server counts the
+        # case's state as it accepted the events.
+        own_case = Case.get((Case.source == "rating") & Case.real_name)
+        advance(own_case.id, CaseState.CALLED_BACK, today=today)
+        assert syncer.sync_once()[0].rejected == 0
 
         # Statistics of a site and everything below it: the district's own by default.
         token = credentials.get_token(runtime.paths.data_dir)
@@ -175,7 +189,8 @@ def test_cases_route_to_the_unit_and_state_changes_come_back(server: Any, tmp_pa
             # 4 ratings: satisfied 5, 4, 3 = 3 of 4; bad 1; real-name bad 1, not called back.
             assert (total["total"], total["satisfied"], total["bad"]) == (4, 3, 1)
             assert total["satisfaction_rate"] == 0.75 and total["bad_rate"] == 0.25
-            assert total["real_name_bad"] == 1 and total["callback_rate"] == 0.0
+            assert total["real_name_bad"] == 1 and total["callback_rate"] == 1.0
+            assert total["rectification_rate"] == 0.0
             assert total["active_rate"] == 0.75  # 3 active of 4 cases
             without = client.get(
                 url, params={"by": "month", "include_default": "false"}, headers=headers
@@ -282,6 +297,7 @@ async def test_the_statistics_screen_counts_this_site_and_below_on_the_server(
 
     march = dt.date(2025, 3, 12)  # a month no other test rates in
     admin.add_window(TOWN, "A01", "综合窗口")
+    admin.add_staff("T002", "张华", TOWN, "clerk", pin="123456", window="A01")
     town = workstation(tmp_path / "town")
     try:
         town.set_plugin_enabled("feedback", True)
@@ -289,8 +305,10 @@ async def test_the_statistics_screen_counts_this_site_and_below_on_the_server(
         town_sync = Syncer(town)
         town_sync.sync_once()
         for level in (5, 1, 1):
-            rate(town, level, on=march)
-        assert town_sync.sync_once()[0].rejected == 0  # ratings, and cases of the bad ones
+            rate(town, level, on=march, actor="T002")
+        pushed = town_sync.sync_once()[0]
+        refused = [o.last_error for o in Outbox.select().where(Outbox.state == "rejected")]
+        assert pushed.rejected == 0, refused  # ratings, and cases of the bad ones
     finally:
         town.shutdown()
 
@@ -360,7 +378,9 @@ def test_the_server_tally_counts_what_the_stored_ratings_say(server: Any, tmp_pa
         ]
         for level, kind, real, window, on in cards:
             rate(runtime, level, kind=kind, real_name=real, window=window, on=on)
-        assert syncer.sync_once()[0].rejected == 0
+        pushed = syncer.sync_once()[0]
+        refused = [o.last_error for o in Outbox.select().where(Outbox.state == "rejected")]
+        assert pushed.rejected == 0, refused
     finally:
         runtime.shutdown()
 

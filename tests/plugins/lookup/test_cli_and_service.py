@@ -77,6 +77,30 @@ def test_bad_import_reports_every_row_and_changes_nothing(site: Path, tmp_path: 
         rt.shutdown()
 
 
+def test_hostile_files_are_refused_with_a_sentence_and_change_nothing(
+    site: Path, tmp_path: Path
+) -> None:
+    """100,000 levels of nesting ended in a RecursionError traceback; a zip bomb took a
+    minute and gigabytes. Both are refused at once, in a sentence, the catalog kept."""
+    from tests.core.test_safefiles import zip_bomb_workbook
+
+    assert _cli(site, "catalog", "import", str(SMALL))[0] == 0
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"items": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    bomb = zip_bomb_workbook(tmp_path)
+    for path, words in ((deep, "嵌套超过 200 层"), (bomb, "解压后的数据量远超正常工作簿")):
+        result = CliRunner().invoke(main, ["--data-dir", str(site), "catalog", "import", str(path)])
+        assert result.exit_code == 2, result.output
+        assert isinstance(result.exception, SystemExit)  # not a RecursionError
+        assert f"{path.name} 已被拒收" in result.output and words in result.output
+        assert "未导入" in result.output and "Traceback" not in result.output
+    rt = make_runtime(site, plugins=["lookup"])
+    try:
+        assert store.count_items() == 6
+    finally:
+        rt.shutdown()
+
+
 def test_bundle_view_lists_shared_materials_once(lookup_runtime: Runtime) -> None:
     lookup_runtime.startup()
     bundle = store.get_bundle("yjs-kbqy")

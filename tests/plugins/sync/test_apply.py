@@ -9,6 +9,7 @@ from typing import Any
 from core.catalog import store
 from core.config import save_site_config
 from core.models import Site, Staff, Window
+from core.outbox import RecordRejected
 from core.plugins import hookimpl
 from core.runtime import Runtime
 from core.sync import engine
@@ -325,3 +326,45 @@ def test_acknowledged_rows_are_pruned_after_a_while_and_numbers_never_reused(
     with atomic():
         newest = outbox.enqueue("test.note", new_id(), {"n": 9})
     assert newest.client_seq > rows[3].client_seq
+
+
+class _Checking:
+    """A plugin that refuses a pulled case closed before it was opened (its own check)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, Any] = {}
+
+    @hookimpl
+    def sihao_apply_change(self, kind: str, id: str, op: str, data: Any) -> bool | None:
+        if kind != "test.case":
+            return None
+        if data.get("closed_on", "") and data["closed_on"] < data["opened_on"]:
+            raise RecordRejected("the case is closed before it was opened")
+        self.kept[id] = data
+        return True
+
+
+def test_a_change_a_plugin_refuses_is_parked_with_its_reason_and_the_page_applies(
+    runtime: Runtime,
+) -> None:
+    checking = _Checking()
+    runtime.host.register_object("checking", checking)
+    changes = [
+        _change(1, "test.case", "good", {"opened_on": "2026-11-02"}),
+        _change(2, "test.case", "forged", {"opened_on": "2026-11-02", "closed_on": "2026-01-01"}),
+        _change(3, "test.case", "after", {"opened_on": "2026-11-03"}),
+    ]
+    outcome = Syncer(runtime)._apply_page(_page(changes, nxt=3), "370303-ZWFW")
+    assert set(checking.kept) == {"good", "after"}
+    assert outcome.refused == [("test.case", "forged", "the case is closed before it was opened")]
+    assert "checking" in runtime.host.loaded()  # refusing is an answer, not a fault
+    [parked] = engine.refused_changes()
+    assert (parked.entity_id, parked.reason) == (
+        "forged",
+        "the case is closed before it was opened",
+    )
+    assert SyncState.get_by_id(1).cursor == 3
+    # Offered again when the plugins change: still refused, still kept with the reason.
+    again = engine.apply_parked(runtime)
+    assert again.refused == 1 and again.applied == 0
+    assert [p.entity_id for p in engine.refused_changes()] == ["forged"]

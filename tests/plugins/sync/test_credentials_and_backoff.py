@@ -115,3 +115,36 @@ def test_retry_after_in_seconds_or_as_a_date() -> None:
     assert parse_retry_after("Sat, 28 Nov 2026 09:00:30 GMT", now=now) == 30.0
     assert parse_retry_after("Sat, 28 Nov 2026 08:00:00 GMT", now=now) == 0.0
     assert parse_retry_after("soon") == 0.0 and parse_retry_after(None) == 0.0
+
+
+def test_the_demo_keeps_its_token_inside_its_directory(tmp_path: Path) -> None:
+    """`make run` chooses the demo keyring file in .demo/, and nothing lands in the
+    user's own data directory."""
+    demo = tmp_path / ".demo"
+    home = tmp_path / "home"
+    home.mkdir()
+    recipe = subprocess.run(
+        ["make", "-n", "run", f"DEMO_DIR={demo}"], cwd=ROOT, capture_output=True, text=True
+    ).stdout
+    assert "PYTHON_KEYRING_BACKEND:-core.demo_keyring.DemoPlaintextKeyring" in recipe
+    assert f'SIHAO_KEYRING_FILE="{demo}/keyring.cfg"' in recipe
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "PYTHON_KEYRING_BACKEND": "core.demo_keyring.DemoPlaintextKeyring",
+        "SIHAO_KEYRING_FILE": str(demo / "keyring.cfg"),
+    }
+    script = (
+        "from pathlib import Path; from core import credentials; "
+        f"credentials.set_token(Path({str(demo)!r}), 'demo-token'); "
+        f"print(credentials.get_token(Path({str(demo)!r}))); "
+        "print(credentials.backend_warning())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    token, warning = result.stdout.splitlines()[:2]
+    assert token == "demo-token" and "plain file" in warning
+    assert "ZGVtby10b2tlbg==" in (demo / "keyring.cfg").read_text(encoding="utf-8")  # base64
+    assert list(home.rglob("*")) == []

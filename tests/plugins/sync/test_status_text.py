@@ -114,3 +114,37 @@ async def test_an_80_column_status_bar_still_shows_who_and_the_sync_state(
             assert not any(u in text for u in unwanted), (width, text)
             assert cell_len(text) <= width - 2
         runtime.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("lang", "reason", "expected"),
+    [
+        (
+            "zh_CN",
+            "payload refused: level: Input should be less than or equal to 5",
+            "服务器拒收了这条记录的内容（level: Input should be less than or equal to 5），请联系 IT。",
+        ),
+        (
+            "en",
+            "payload refused: text: must not contain NUL characters",
+            "The server refused the record's contents (text: must not contain NUL characters); "
+            "ask IT.",
+        ),
+        (
+            "zh_CN",
+            "the server's feedback plugin could not take this record: its log has the detail",
+            "服务器未能接收这条记录，IT 可在服务器日志中查明原因。",
+        ),
+        ("zh_CN", "entity x belongs to another site", "entity x belongs to another site"),
+    ],
+)
+def test_a_servers_refusal_reads_as_a_sentence_in_the_clerks_language(
+    runtime: Runtime, lang: str, reason: str, expected: str
+) -> None:
+    from core.i18n import set_language
+
+    set_language(lang)
+    try:
+        assert service.rejection_text(reason) == expected
+    finally:
+        set_language("zh_CN")

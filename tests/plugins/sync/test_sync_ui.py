@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from textual.widgets import Button, DataTable, Input, Static
 
+from core.outbox import RecordRejected
+from core.plugins import hookimpl
 from core.sync import engine
 from core.sync.engine import Syncer
 from plugins.sync import service
@@ -126,7 +128,11 @@ async def test_it_enrolls_from_the_enroll_screen(server: Any, tmp_path: Path) ->
         app.screen.query_one("#enroll-code", Input).value = "WRONG-CODE"
         await pilot.click("#enroll-submit")
         result = app.screen.query_one("#enroll-result", Static)
-        assert await wait_for(pilot, lambda: "服务器拒绝了请求" in str(result.render()), timeout=20)
+        # The server's reason, in Chinese: never its English words.
+        assert await wait_for(
+            pilot, lambda: "服务器不认识这个注册码" in str(result.render()), timeout=20
+        )
+        assert "enrollment code" not in str(result.render())
         assert not engine.status().enrolled
 
         app.screen.query_one("#enroll-code", Input).value = admin.issue_enroll_code(DEMO_SITE)
@@ -151,7 +157,7 @@ def test_cli_enroll_and_sync(server: Any, tmp_path: Path) -> None:
     refused = runner.invoke(
         main, ["--data-dir", data, "enroll", "--server", server.url, "--code", "NOPE-NOPE"]
     )
-    assert refused.exit_code == 2 and "服务器拒绝了请求" in refused.output
+    assert refused.exit_code == 2 and "服务器不认识这个注册码" in refused.output
     code = admin.issue_enroll_code(DEMO_SITE)
     enrolled = runner.invoke(
         main, ["--data-dir", data, "enroll", "--server", server.url, "--code", code]
@@ -167,3 +173,87 @@ def test_cli_enroll_and_sync(server: Any, tmp_path: Path) -> None:
     watched = runner.invoke(main, ["--data-dir", data, "sync", "--watch", "--interval", "0.1"])
     assert watched.exit_code == 1
     assert "吊销" in watched.output
+
+
+class _Refusing:
+    """A workstation plugin whose check refuses one pulled change."""
+
+    @hookimpl
+    def sihao_apply_change(self, kind: str, id: str, op: str, data: Any) -> bool | None:
+        if kind != "e2e.checked":
+            return None
+        if data.get("forged"):
+            raise RecordRejected("办件状态不能从已办结退回")
+        return True
+
+
+async def test_a_record_the_server_refuses_and_a_change_refused_here_show_their_reasons(
+    server: Any, tmp_path: Path
+) -> None:
+    from core import outbox
+    from core.db import atomic, new_id
+    from server import changes
+    from server import db as server_db
+
+    runtime = workstation(tmp_path / "ws")
+    enroll(runtime, server)
+    runtime.host.register_object("refusing", _Refusing())
+    admin.set_policy(DEMO_SITE, enable=["refusing"])  # on at this site, as IT set it
+    with server_db.transaction():
+        for entity, data in (("ok-1", {"forged": False}), ("forged-1", {"forged": True})):
+            changes.emit(changes.site_scope(DEMO_SITE), "e2e.checked", entity, "upsert", data)
+    write_notes(2)
+    with atomic():  # an integer JavaScript and jsonb cannot hold exactly
+        outbox.enqueue("e2e.note", new_id(), {"text": "超大", "n": 2**60})
+    pushed, _pulled = Syncer(runtime).sync_once()
+    assert pushed.applied == 2 and pushed.rejected == 1
+    assert "refusing" in runtime.host.loaded()
+
+    app = SihaoApp(runtime, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        service.stop_worker(runtime)
+        await settle(pilot)
+        await sign_in(pilot, "9001")
+        await pilot.click("#tile-sync-status")
+        await pilot.pause()
+        rejected = app.screen.query_one("#sync-rejected", DataTable)
+        assert await wait_for(pilot, lambda: rejected.row_count == 1, timeout=20)
+        row = rejected.get_row_at(0)
+        # In the clerk's language, with the server's words on the field for IT.
+        assert row[1] == "e2e.note" and str(row[4]).startswith("服务器拒收了这条记录的内容（n:")
+        refused = app.screen.query_one("#sync-refused", DataTable)
+        assert await wait_for(pilot, lambda: refused.row_count == 1, timeout=20)
+        assert refused.get_row_at(0) == ["e2e.checked", "forged-1", "办件状态不能从已办结退回"]
+        assert "服务器发来、本机拒收的变更" in str(
+            app.screen.query_one("#sync-refused-title", Static).render()
+        )
+        await settle(pilot)
+    service.stop_worker(runtime)
+    admin.set_policy(DEMO_SITE, disable=["refusing"])
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_enroll_screen_refuses_plain_http_in_view(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """The refusal names the fix, and at 80x24 the form scrolls so the answer is seen."""
+    runtime = workstation(tmp_path / "ws", seed=True)
+    app = SihaoApp(runtime, watch=False)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "9001")
+        await pilot.click("#tile-sync-enroll")
+        await pilot.pause()
+        app.screen.query_one("#enroll-server", Input).value = "http://10.20.30.40:8765"
+        app.screen.query_one("#enroll-code", Input).value = "ABC123"
+        await pilot.click("#enroll-submit")
+        result = app.screen.query_one("#enroll-result", Static)
+        assert await wait_for(pilot, lambda: "未加密" in str(result.render()), timeout=20)
+        assert "allow_insecure_http" in str(result.render())
+        await pilot.pause(0.2)
+        form = app.screen.query_one("#enroll-form")
+        assert result.region.height >= 2  # the whole sentence, wrapped
+        assert form.region.contains_region(result.region), (result.region, form.region)
+        assert result.region.bottom <= size[1] - 2  # above the status bar and footer
+        assert not engine.status().enrolled
+        await settle(pilot)
