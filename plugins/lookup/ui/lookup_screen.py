@@ -182,11 +182,13 @@ class LookupScreen(SihaoScreen):
                 text = _("{n} item(s) shown. Enter opens the highlighted item.").format(
                     n=len(self.hits)
                 )
-            elif found.approximate or query.strip():
+            elif query.strip():
                 text = _(
                     "No item relates to any word of this. Try one word of it, pinyin"
                     " initials (yyzz) or an everyday word (开饭店)."
                 )
+            else:
+                text = _("No item fits these filters.")
         # A bundle the words name comes first: it is what the applicant is about.
         bundles = service.bundles_named(found.bundles) or service.bundles_for(query)
         self.bundle_codes = [b["code"] for b in bundles]
