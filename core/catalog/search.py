@@ -63,7 +63,7 @@ PREFIX_MAX = 4  # prefix posting lists for the first 1..4 characters
 USED_MAX = 2000  # the most-used items considered for the usage boost
 MULTI_TERM_POOL = 2000  # candidates of the longest word checked for the others
 BUNDLE_RANK = 50  # a bundle's words rank after an item's own keywords
-PHRASE_POOL = 50  # candidates taken per word of a phrase, best first
+PHRASE_POOL = 30  # candidates taken per word of a phrase, best first
 SOUND_WEIGHT = 0.75  # a part found by its sound counts less than one found as typed
 KNOWN_CACHE = 50_000  # known-run lengths remembered (a clerk repeats phrases)
 
