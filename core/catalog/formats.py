@@ -27,7 +27,7 @@ from typing import Any
 
 from core import safefiles
 from core.catalog import schema
-from core.catalog.schema import BUNDLE, DEPARTMENT, ITEM, SERVICE_POINT, TERM, Problem
+from core.catalog.schema import BUNDLE, DEPARTMENT, ITEM, SERVICE_POINT, TERM, WORD, Problem
 from core.i18n import _
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ SECTIONS: dict[str, str] = {
     BUNDLE: "bundles",
     SERVICE_POINT: "service_points",
     TERM: "glossary",
+    WORD: "words",
 }
 
 # Item parts that get a sheet of their own in Excel: sheet -> (item key, fields).
@@ -130,6 +131,10 @@ HEADER_ALIASES: dict[str, str] = {
     "可办理": "handles",
     "术语": "code",
     "白话": "plain",
+    "说法": "code",
+    "群众说法": "code",
+    "意思": "means",
+    "对应词": "means",
 }
 
 
@@ -142,6 +147,7 @@ class CatalogDocument:
     bundles: list[dict[str, Any]] = field(default_factory=list)
     service_points: list[dict[str, Any]] = field(default_factory=list)
     glossary: list[dict[str, Any]] = field(default_factory=list)
+    words: list[dict[str, Any]] = field(default_factory=list)
     version: int = FORMAT_VERSION
 
     def entities(self, kind: str) -> list[dict[str, Any]]:
@@ -228,6 +234,7 @@ def validate_document(raw: Any, *, where: Any = None) -> CatalogDocument:
             doc.entities(kind).append(entity)
     problems.extend(_reference_problems(doc, locate))
     problems.extend(_glossary_problems(doc, locate))
+    problems.extend(_word_problems(doc, locate))
     if problems:
         raise CatalogImportError(problems)
     return doc
@@ -300,6 +307,85 @@ def _glossary_problems(doc: CatalogDocument, locate: Any) -> list[Problem]:
         elif len(plain) > PLAIN_MAX:
             problems.append(
                 Problem(place, "plain", _("is longer than {n} characters").format(n=PLAIN_MAX))
+            )
+    return problems
+
+
+WORD_MAX = 12  # characters: the longest run the lookup reads as one word
+
+
+def _word_problems(doc: CatalogDocument, locate: Any) -> list[Problem]:
+    """Synonyms and fillers the lookup could not use, or that would hide an item.
+
+    A filler that is an item's everyday word or a bundle's word would be dropped
+    from every phrase that says it; a synonym must lead to a word some item name,
+    everyday word or bundle word holds, and to that word directly (no chains).
+    """
+    from core.catalog.search import normalise  # the lookup's own folding
+
+    problems: list[Problem] = []
+    spoken: dict[str, str] = {}  # everyday and bundle words -> whose (for the message)
+    for item in doc.items:
+        for word in item.get("keywords", []):
+            spoken.setdefault(normalise(word), item.get("name", ""))
+    for bundle in doc.bundles:
+        for word in [bundle.get("name", ""), *bundle.get("keywords", [])]:
+            spoken.setdefault(normalise(word), bundle.get("name", ""))
+    # One text to look meanings up in: C's substring search over it is fast even
+    # at 100,000 items, where a loop over names would not be.
+    texts = "\n".join(
+        [
+            *(normalise(i.get("name", "")) for i in doc.items),
+            *(normalise(i.get("main_name", "")) for i in doc.items),
+            *spoken,
+        ]
+    )
+    meaning_of = {normalise(w.get("code", "")): normalise(w.get("means", "")) for w in doc.words}
+    for index, word in enumerate(doc.words):
+        place = locate(WORD, index, word)
+        said = normalise(word.get("code", ""))
+        means = normalise(word.get("means", ""))
+        if not word.get("code"):
+            continue  # the schema check already names the missing code
+        if not said:
+            problems.append(Problem(place, "code", _("must hold hanzi, letters or digits")))
+        elif len(said) > WORD_MAX:
+            problems.append(
+                Problem(place, "code", _("is longer than {n} characters").format(n=WORD_MAX))
+            )
+        elif means and means == said:
+            problems.append(Problem(place, "means", _("is the same as the word itself")))
+        elif means and meaning_of.get(means):
+            problems.append(
+                Problem(
+                    place,
+                    "means",
+                    _("{means} is itself a synonym (of {other}): give the word it leads to").format(
+                        means=word["means"], other=meaning_of[means]
+                    ),
+                )
+            )
+        elif means and means not in texts:
+            problems.append(
+                Problem(
+                    place,
+                    "means",
+                    _(
+                        "{means} is in no item name, everyday word or bundle word:"
+                        " the lookup would find nothing by it"
+                    ).format(means=word["means"]),
+                )
+            )
+        elif not means and said in spoken:
+            problems.append(
+                Problem(
+                    place,
+                    "code",
+                    _(
+                        "is an everyday word of {owner}: as a filler it would be dropped"
+                        " from every phrase that says it"
+                    ).format(owner=spoken[said]),
+                )
             )
     return problems
 

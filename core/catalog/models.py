@@ -122,6 +122,15 @@ class ServicePoint(BaseModel):
     updated_at = peewee.DateTimeField(default=utcnow)
 
 
+class Word(BaseModel):
+    """How people say things: a synonym the lookup reads as ``means``, or a filler
+    (``means`` empty) it drops from a phrase."""
+
+    code = peewee.CharField(primary_key=True)
+    means = peewee.CharField(default="")
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+
 class Term(BaseModel):
     """A glossary entry: a term of the guides and the plain words printed for it."""
 
@@ -141,4 +150,4 @@ class ItemUsage(BaseModel):
     last_at = peewee.DateTimeField(default=utcnow)
 
 
-MODELS: list[type[BaseModel]] = [Department, Item, Bundle, ServicePoint, Term, ItemUsage]
+MODELS: list[type[BaseModel]] = [Department, Item, Bundle, ServicePoint, Term, Word, ItemUsage]

@@ -25,7 +25,8 @@ SERVICE_POINT = "catalog.service_point"
 # A glossary entry: a term of the guides (受理, 原件, 部门共享…) and its plain words,
 # so a bureau improves the wording of printed guides without a release.
 TERM = "catalog.term"
-KINDS = (DEPARTMENT, ITEM, BUNDLE, SERVICE_POINT, TERM)
+WORD = "catalog.word"  # how people say things: a synonym (饭馆 → 饭店) or a filler (我想)
+KINDS = (DEPARTMENT, ITEM, BUNDLE, SERVICE_POINT, TERM, WORD)
 
 HANDLING_TYPES = ("新设", "变更", "延续", "注销", "")
 ITEM_TYPES = (
@@ -301,6 +302,9 @@ FIELDS: dict[str, list[tuple[str, Check]]] = {
         ("phone", text),
         ("handles", text_list),
     ],
+    # ``code`` is the word as people say it; ``means`` the catalog's word for it, or
+    # empty for a filler the lookup drops from a phrase (docs/catalog-format.md).
+    WORD: [("code", required_text), ("means", text)],
     # ``code`` is the term as the catalog writes it; ``plain`` what a citizen reads
     # instead (docs/catalog-format.md, "Glossary").
     TERM: [("code", required_text), ("plain", required_text)],
@@ -312,6 +316,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     ITEM: ("code", "name", "item_type", "department", "exercise_level"),
     BUNDLE: ("code", "name", "items"),
     SERVICE_POINT: ("code", "name", "level"),
+    WORD: ("code",),
     TERM: ("code", "plain"),
 }
 

@@ -37,9 +37,10 @@ from core.catalog.models import (
     JSONTextField,
     ServicePoint,
     Term,
+    Word,
 )
 from core.catalog.pinyin import DERIVED_KEYS, derived_pinyin, fits
-from core.catalog.schema import BUNDLE, DEPARTMENT, ITEM, SERVICE_POINT, TERM, Problem
+from core.catalog.schema import BUNDLE, DEPARTMENT, ITEM, SERVICE_POINT, TERM, WORD, Problem
 from core.db import atomic, database
 from core.models import utcnow
 
@@ -51,6 +52,7 @@ MODEL_OF: dict[str, type[peewee.Model]] = {
     BUNDLE: Bundle,
     SERVICE_POINT: ServicePoint,
     TERM: Term,
+    WORD: Word,
 }
 
 Listener = Callable[[str, str | None], None]  # (kind or "*", code or None)
@@ -352,6 +354,11 @@ def get_point(code: str) -> dict[str, Any] | None:
     return to_dict(SERVICE_POINT, row) if row is not None else None
 
 
+def words() -> list[dict[str, Any]]:
+    """The catalog's synonyms and fillers (``catalog.word``), as the lookup reads them."""
+    return [to_dict(WORD, r) for r in Word.select().order_by(Word.code)]
+
+
 def glossary() -> dict[str, str]:
     """The catalog's glossary (``catalog.term``): term -> the plain words printed for it."""
     return {str(row.code): str(row.plain) for row in Term.select().order_by(Term.code)}
@@ -363,7 +370,7 @@ def catalog_version() -> str:
     Empty while the catalog is empty."""
     latest = [
         model.select(peewee.fn.MAX(model.updated_at)).scalar()
-        for model in (Item, Bundle, Department, ServicePoint, Term)
+        for model in (Item, Bundle, Department, ServicePoint, Term, Word)
     ]
     stamps = [_as_datetime(v) for v in latest if v]
     if not stamps:

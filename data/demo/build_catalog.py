@@ -2522,6 +2522,25 @@ GLOSSARY: list[tuple[str, str]] = [
 # ---------------------------------------------------------------------------
 
 
+# How people say things (docs/catalog-format.md, "words"): a synonym the lookup
+# reads as the catalog's word, or a filler (no meaning) it drops from a phrase, on
+# top of the fillers it knows already (我想, 怎么, 办理, 了, 吗…).
+WORDS: list[tuple[str, str]] = [
+    ("饭馆", "饭店"),
+    ("餐厅", "饭店"),
+    ("娃", "孩子"),
+    ("房本", "房产证"),
+    ("退休金", "养老金"),
+    ("啥", ""),
+    ("咋整", ""),
+    ("俺", ""),
+    ("俺想", ""),
+    ("麻烦", ""),
+    ("问一下", ""),
+    ("打听", ""),
+]
+
+
 def build() -> dict[str, Any]:
     ITEMS.clear()
     _main_seq.clear()
@@ -2541,6 +2560,7 @@ def build() -> dict[str, Any]:
         "bundles": bundles(codes),
         "service_points": service_points(codes),
         "glossary": [{"code": term, "plain": plain} for term, plain in GLOSSARY],
+        "words": [{"code": word, "means": means} for word, means in WORDS],
     }
 
 

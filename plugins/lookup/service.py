@@ -8,6 +8,7 @@ shared instance lives in ``runtime.extras["catalog.search"]`` for every plugin.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -147,6 +148,20 @@ class BundleView:
         return sum(int(i.get("promised_days", 0)) for i in self.items)
 
 
+def bundle_days_text(view: BundleView) -> str:
+    """How long the bundle takes: items done on the spot add no working days, and a
+    bundle of only those is said to be done on the spot, not "0 working days"."""
+    spot = sum(1 for i in view.items if i.get("on_the_spot"))
+    if view.items and spot == len(view.items):
+        return _("{n} items, all done on the spot").format(n=len(view.items))
+    text = _("{n} items; promised working days added up: {days}").format(
+        n=len(view.items), days=view.promised_days
+    )
+    if spot:
+        text += _(" ({spot} of them done on the spot)").format(spot=spot)
+    return text
+
+
 def bundle_view(bundle: dict[str, Any]) -> BundleView:
     """A bundle's items in order and one materials list: a shared key appears once."""
     items = store.get_items(bundle["items"])
@@ -187,6 +202,12 @@ def bundles_for(text: str) -> list[dict[str, Any]]:
         for b in store.bundles()
         if any(normalise(w).startswith(q) for w in [b["name"], *b["keywords"]])
     ]
+
+
+def bundles_named(codes: Iterable[str]) -> list[dict[str, Any]]:
+    """The bundles a phrase names (``Found.bundles``), in that order."""
+    found = [store.get_bundle(code) for code in codes]
+    return [b for b in found if b is not None]
 
 
 # -- the directory -------------------------------------------------------------------

@@ -44,6 +44,8 @@ def test_enroll_pull_and_push_exactly_once(server: Any, tmp_path: Path) -> None:
         pushed, pulled = syncer.sync_once()
         # Catalog, site, staff and policy came down.
         assert store.count_items() == len(demo_catalog()["items"])
+        # The catalog's words (synonyms, fillers) travel with it: the lookup reads by them.
+        assert store.words() == sorted(demo_catalog()["words"], key=lambda w: w["code"])
         # The glossary travels with the catalog: printed guides read their words from it.
         assert store.glossary() == {g["code"]: g["plain"] for g in demo_catalog()["glossary"]}
         assert Site.get_by_id(DEMO_SITE).name

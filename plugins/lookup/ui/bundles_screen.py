@@ -1,7 +1,9 @@
 """One-thing (一件事) bundles: pick one, see its items in order and one materials list.
 
 Materials shared by several items (the same ``key``) are listed once, with the
-items that need them; the copies asked for are the most any item asks. Under the
+items that need them; the copies asked for are the most any item asks. Whether the
+applicant brings a material comes right after its name, and long names are capped
+(``columns.py``), so that column shows on 80 and 120 columns alike. Under the
 list are the actions plugins offer on a bundle (``sihao_item_actions`` with the
 bundle target: print its guide…); each gets the bundle's catalog dict.
 """
@@ -20,11 +22,13 @@ from core.catalog import store
 from core.i18n import _
 from core.registry import BUNDLE_TARGET, ItemAction
 from plugins.lookup import service
+from plugins.lookup.ui.columns import fit_column
 from workstation.screens.base import SihaoScreen
 
 
 class BundlesScreen(SihaoScreen):
     CSS_PATH = "lookup.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(self, runtime: Any, initial: str = "") -> None:
         super().__init__(runtime, id="lookup-bundles")
@@ -56,7 +60,7 @@ class BundlesScreen(SihaoScreen):
             _("Order"), _("Item"), _("Department"), _("Promised days")
         )
         self.query_one("#bundle-materials", DataTable).add_columns(
-            _("Material"), _("Form"), _("Copies"), _("Bring?"), _("Needed for")
+            _("Material"), _("Bring?"), _("Form"), _("Copies"), _("Needed for")
         )
         if self.bundles:
             self._add_actions()
@@ -74,9 +78,7 @@ class BundlesScreen(SihaoScreen):
             return
         self.current = bundle
         view = self.view = service.bundle_view(bundle)
-        title = f"[b]{view.name}[/b]  {view.description}\n" + _(
-            "{n} items; promised working days added up: {days}"
-        ).format(n=len(view.items), days=view.promised_days)
+        title = f"[b]{view.name}[/b]  {view.description}\n" + service.bundle_days_text(view)
         if view.missing:
             title += "\n" + _("Not in the local catalog: {codes}").format(
                 codes="、".join(view.missing)
@@ -98,13 +100,23 @@ class BundlesScreen(SihaoScreen):
         for m in view.materials:
             materials.add_row(
                 m.name,
-                m.form,
-                str(m.copies),
                 (_("bring") if m.bring else _("no need to bring (shared)"))
                 + (_(" (in some situations)") if m.conditional else ""),
+                m.form,
+                str(m.copies),
                 "、".join(m.items),
                 key=m.key,
             )
+        self._fit()
+
+    def _fit(self) -> None:
+        narrow = self.app.size.width < 100
+        fit_column(self.query_one("#bundle-list", DataTable), show_through=1)
+        fit_column(self.query_one("#bundle-items", DataTable), show_through=3, column=1)
+        fit_column(self.query_one("#bundle-materials", DataTable), show_through=1 if narrow else 3)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "bundle-list" and event.row_key.value:

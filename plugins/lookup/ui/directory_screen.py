@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Input, Static
 from core.catalog import store
 from core.i18n import _
 from plugins.lookup import service
+from plugins.lookup.ui.query_input import QueryInput
 from workstation.screens.base import SihaoScreen
 
 INDENT = {"市": "", "区县": "  ", "镇街": "    ", "村社区": "      "}
@@ -33,8 +34,11 @@ class DirectoryScreen(SihaoScreen):
     def compose_body(self) -> Iterable[Widget]:
         yield Static(_("Service points"), classes="screen-title")
         with Horizontal(id="directory-inputs"):
-            yield Input(placeholder=_("Town, street, village or community…"), id="directory-query")
-            yield Input(
+            # Keys in the order typed, as in the lookup box (query_input.py).
+            yield QueryInput(
+                placeholder=_("Town, street, village or community…"), id="directory-query"
+            )
+            yield QueryInput(
                 placeholder=_("Optional: the item needed (name, pinyin or code)"),
                 id="directory-item",
             )

@@ -5,7 +5,13 @@ applicant needs; materials that departments share are listed as "no need to brin
 The buttons under the picker are the item actions every enabled plugin offers
 (``sihao_item_actions``): each gets the item dict with ``selected_situations``
 set to the codes ticked here. An action that returns text puts it on the
-clipboard (the lookup's own "Copy materials" does).
+clipboard (the lookup's own "Copy materials" does), and to a file as well when
+the terminal may not take it (``clipboard.py``).
+
+Below 100 columns the side panel narrows and the tab labels are short, so all
+seven tabs show on 80 columns without the strip scrolling ("基本信息" was cut to
+"本信息" when a later tab was chosen); the material name is capped so its form and
+copies show (the whole name is in the line under the table).
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ from core.catalog import store
 from core.i18n import _
 from core.registry import ItemAction
 from plugins.lookup import service
+from plugins.lookup.ui.clipboard import copy_text
+from plugins.lookup.ui.columns import fit_column
 from workstation.screens.base import SihaoScreen
 
 SELECTED_SITUATIONS = "selected_situations"
@@ -40,6 +48,7 @@ def _yes_no(value: bool) -> str:
 
 class ItemScreen(SihaoScreen):
     CSS_PATH = "lookup.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(self, runtime: Any, code: str) -> None:
         super().__init__(runtime, id="lookup-item")
@@ -76,14 +85,14 @@ class ItemScreen(SihaoScreen):
                     yield Static("", id="materials-note")
                     yield DataTable(id="item-materials", cursor_type="row", zebra_stripes=True)
                     yield Static("", id="material-detail")
-                with TabPane(_("Process"), id="tab-steps"):
+                with TabPane(_("Steps"), id="tab-steps"):
                     yield Static(service.days_text(item), id="item-days")
                     yield DataTable(id="item-steps", cursor_type="row")
-                with TabPane(_("Fees and result"), id="tab-fees"):
+                with TabPane(_("Fees"), id="tab-fees"):
                     yield VerticalScroll(Static(self._fees(), id="item-fees"))
-                with TabPane(_("Where and online"), id="tab-place"):
+                with TabPane(_("Where"), id="tab-place"):
                     yield VerticalScroll(Static(self._place(), id="item-place"))
-                with TabPane(_("FAQ"), id="tab-faq"):
+                with TabPane(_("Q&A"), id="tab-faq"):
                     yield VerticalScroll(Static(self._faq(), id="item-faq"))
 
     def _lines(self, rows: list[tuple[str, Any]]) -> str:
@@ -199,6 +208,7 @@ class ItemScreen(SihaoScreen):
                 "、".join(line.situations) or _("all"),
                 key=line.key,
             )
+        self._fit_materials()
         shared = sum(1 for line in found if not line.bring)
         note = _("{n} material(s) to bring, {shared} shared between departments.").format(
             n=len(found) - shared, shared=shared
@@ -206,6 +216,19 @@ class ItemScreen(SihaoScreen):
         if not self.chosen and item["situations"]:
             note += " " + _("Tick the applicant's situations to narrow the list.")
         self.query_one("#materials-note", Static).update(note)
+
+    def _fit_materials(self) -> None:
+        # Form and copies always; source and "bring?" too where there is room.
+        narrow = self.app.size.width < 100
+        fit_column(self.query_one("#item-materials", DataTable), show_through=2 if narrow else 4)
+
+    def on_resize(self) -> None:
+        if self.item:
+            self.call_after_refresh(self._fit_materials)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-materials":  # sized now that the table has a width
+            self.call_after_refresh(self._fit_materials)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id != "item-materials" or event.row_key.value is None:
@@ -255,5 +278,28 @@ class ItemScreen(SihaoScreen):
             )
             return
         if isinstance(result, str) and result:
-            self.app.copy_to_clipboard(result)
-            self.notify(_("Copied to the clipboard."), timeout=3)
+            name = f"{self.item['code']}-{action.id}.txt".replace("/", "-")
+            taken, saved = copy_text(self.app, result, self.runtime.paths.exports_dir / name)
+            if taken:
+                self.notify(_("Copied to the clipboard."), timeout=3)
+            elif saved is None:
+                self.notify(
+                    _("This terminal may not take clipboard text, and saving it failed."),
+                    severity="warning",
+                )
+            elif taken is None:
+                self.notify(
+                    _(
+                        "Sent to the terminal's clipboard. If pasting gives nothing, this"
+                        " terminal does not take it: the text is also in {path}"
+                    ).format(path=saved),
+                    timeout=8,
+                )
+            else:
+                self.notify(
+                    _("This terminal does not take clipboard text: saved in {path}").format(
+                        path=saved
+                    ),
+                    severity="warning",
+                    timeout=8,
+                )

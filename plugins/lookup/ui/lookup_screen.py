@@ -3,7 +3,13 @@
 Filters narrow by department, exercise level, region, service object and whether
 the item can be done online; with filters and no text the list shows every item
 that fits (most handled first). A search over 100,000 items takes well under a
-millisecond, so searching on each ``Input.Changed`` needs no debouncing.
+millisecond (a phrase read word by word, a few), so searching on each
+``Input.Changed`` needs no debouncing.
+
+When the words typed are not found as typed, the lookup reads them as a phrase
+(``core.catalog.phrases``); the line under the filters then says so and which
+words matched, so the clerk can trust or refine the list. A one-thing bundle the
+words name is offered first.
 """
 
 from __future__ import annotations
@@ -18,9 +24,11 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from core.catalog import store
 from core.catalog.schema import EXERCISE_LEVELS, SERVICE_OBJECTS
-from core.catalog.search import Filters, Hit
+from core.catalog.search import Filters, Found, Hit
 from core.i18n import N_, _
 from plugins.lookup import service
+from plugins.lookup.ui.columns import fit_column
+from plugins.lookup.ui.query_input import QueryInput
 from workstation.screens.base import SihaoScreen
 
 WHY = {
@@ -30,6 +38,8 @@ WHY = {
     "initials": N_("initials"),
     "keyword": N_("everyday word"),
     "filter": N_("filter"),
+    "phrase": N_("in part"),
+    "sound": N_("by sound"),
 }
 
 
@@ -52,36 +62,45 @@ class LookupScreen(SihaoScreen):
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(id="lookup-body"):
             yield Static(_("Item lookup"), classes="screen-title")
-            yield Input(
+            yield QueryInput(
                 placeholder=_("Type a name, pinyin (yyzz), code or everyday words (开饭店)…"),
                 id="lookup-query",
             )
             with Horizontal(id="lookup-filters"):
+                # Compact (one line, no border): five fit an 80-column terminal
+                # without their prompts wrapping (全部部 / 门), and leave the rows
+                # of a 24-line one to the results.
                 yield Select(
                     [(name, code) for code, name in self.department_names.items()],
                     prompt=_("All departments"),
                     id="filter-department",
+                    compact=True,
                 )
                 yield Select(
                     [(level, level) for level in EXERCISE_LEVELS],
                     prompt=_("All levels"),
                     id="filter-level",
+                    compact=True,
                 )
                 yield Select(
                     self._regions(),
                     prompt=_("All regions"),
                     id="filter-region",
+                    compact=True,
                 )
                 yield Select(
                     [(o, o) for o in SERVICE_OBJECTS],
                     prompt=_("Anyone"),
                     id="filter-object",
+                    compact=True,
                 )
                 yield Select(
                     [(_("Online"), "yes"), (_("In person only"), "no")],
                     prompt=_("Online or not"),
                     id="filter-online",
+                    compact=True,
                 )
+            yield Static("", id="lookup-reading")
             yield Static("", id="lookup-status")
             yield DataTable(id="lookup-results", cursor_type="row", zebra_stripes=True)
 
@@ -95,10 +114,7 @@ class LookupScreen(SihaoScreen):
         return [(label, code) for code, label in regions.items()]
 
     def on_mount(self) -> None:
-        table = self.query_one("#lookup-results", DataTable)
-        table.add_columns(
-            _("Item"), _("Code"), _("Department"), _("Level"), _("Online"), _("Matched by")
-        )
+        self._add_columns()
         self.query_one("#lookup-query", Input).focus()
         # Build the index off the UI thread while the clerk starts typing (a synced
         # catalog of 20,000 items takes about a second); the first search waits for it.
@@ -123,9 +139,25 @@ class LookupScreen(SihaoScreen):
             online=None if not online else online == "yes",
         )
 
+    def _add_columns(self) -> None:
+        table = self.query_one("#lookup-results", DataTable)
+        # The code last: on 80 columns the whole name (（新设） or （注销）) matters more.
+        table.add_columns(
+            _("Item"), _("Department"), _("Level"), _("Online"), _("Matched by"), _("Code")
+        )
+
+    def _fit(self) -> None:
+        # The item name is capped so department … matched-by show on 80 columns (the
+        # whole name is in the item's own screen).
+        fit_column(self.query_one("#lookup-results", DataTable), show_through=4, minimum=14)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
     def refresh_results(self) -> None:
         query = self.query_one("#lookup-query", Input).value
-        self.hits = self.search.search(query, limit=self.limit, filters=self.filters())
+        found = self.search.lookup(query, limit=self.limit, filters=self.filters())
+        self.hits = found.hits
         table = self.query_one("#lookup-results", DataTable)
         table.clear()
         items = {i["code"]: i for i in store.get_items(h.code for h in self.hits)}
@@ -133,28 +165,39 @@ class LookupScreen(SihaoScreen):
             item = items.get(hit.code, {})
             table.add_row(
                 hit.name,
-                hit.code,
                 self.department_names.get(item.get("department", ""), item.get("department", "")),
                 item.get("exercise_level", ""),
                 _("yes") if item.get("online") else _("no"),
                 _(WHY.get(hit.why, hit.why)),
+                hit.code,
                 key=hit.code,
             )
-        status = self.query_one("#lookup-status", Static)
+        self._fit()
+        reading = self.query_one("#lookup-reading", Static)
+        reading.update(reading_text(found))
+        reading.display = found.approximate and bool(found.hits)
         text = ""
         if query.strip() or self.filters().active():
-            text = (
-                _("{n} item(s) shown. Enter opens the highlighted item.").format(n=len(self.hits))
-                if self.hits
-                else _("Nothing found. Try fewer characters, pinyin initials or an everyday word.")
-            )
-        bundles = service.bundles_for(query)
+            if self.hits:
+                text = _("{n} item(s) shown. Enter opens the highlighted item.").format(
+                    n=len(self.hits)
+                )
+            elif query.strip():
+                text = _(
+                    "No item relates to any word of this. Try one word of it, pinyin"
+                    " initials (yyzz) or an everyday word (开饭店)."
+                )
+            else:
+                text = _("No item fits these filters.")
+        # A bundle the words name comes first: it is what the applicant is about.
+        bundles = service.bundles_named(found.bundles) or service.bundles_for(query)
         self.bundle_codes = [b["code"] for b in bundles]
         if bundles:
-            text += "  " + _("One-thing bundle: {names} (Ctrl+B opens it)").format(
+            offer = _("One-thing bundle: {names} (Ctrl+B opens it)").format(
                 names="、".join(b["name"] for b in bundles)
             )
-        status.update(text)
+            text = f"{offer}  {text}".strip()
+        self.query_one("#lookup-status", Static).update(text)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "lookup-query":
@@ -190,3 +233,25 @@ class LookupScreen(SihaoScreen):
     def action_focus_results(self) -> None:
         if self.hits:
             self.query_one("#lookup-results", DataTable).focus()
+
+
+def _quoted(words: Iterable[str]) -> str:
+    return "".join(f"“{w}”" for w in words)
+
+
+def reading_text(found: Found) -> str:
+    """The line that says the results are approximate, and how the words were read."""
+    if not found.approximate or not found.hits:
+        return ""
+    parts = []
+    if found.matched:
+        parts.append(_("Approximate: matched by {words}").format(words=_quoted(found.matched)))
+    else:
+        parts.append(_("Approximate results"))
+    if found.by_sound:
+        parts.append(_("{words} by how it sounds").format(words=_quoted(found.by_sound)))
+    for said, means in found.read_as:
+        parts.append(_("{said} read as {means}").format(said=f"“{said}”", means=f"“{means}”"))
+    if found.dropped:
+        parts.append(_("left out {words}").format(words=_quoted(found.dropped)))
+    return _("; ").join(parts)

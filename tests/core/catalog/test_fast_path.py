@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from core.catalog import pinyin, schema, store
 from core.catalog.formats import CatalogImportError, load_catalog
-from core.catalog.schema import BUNDLE, DEPARTMENT, ITEM, KINDS, SERVICE_POINT, TERM
+from core.catalog.schema import BUNDLE, DEPARTMENT, ITEM, KINDS, SERVICE_POINT, TERM, WORD
 from data.generate_catalog import generate_catalog
 from tests.core.catalog.conftest import SMALL_CATALOG
 from tests.sync_support.data import demo_catalog
@@ -27,6 +27,7 @@ SECTION = {
     BUNDLE: "bundles",
     SERVICE_POINT: "service_points",
     TERM: "glossary",
+    WORD: "words",
 }
 
 

@@ -124,6 +124,29 @@ def test_excel_accepts_chinese_column_headings(tmp_path: Path) -> None:
     assert load_catalog(path).to_json() == load_catalog(SMALL_CATALOG).to_json()
 
 
+def test_words_the_lookup_could_not_use_are_refused(tmp_path: Path) -> None:
+    raw = _raw()
+    raw["words"] += [
+        {"code": "开饭店", "means": ""},  # an everyday word: as a filler it would hide items
+        {"code": "饭铺", "means": "饭庄"},  # leads nowhere: no item says 饭庄
+        {"code": "馆子", "means": "饭馆"},  # 饭馆 is itself a synonym (of 饭店)
+        {"code": "生娃", "means": "生娃"},  # itself
+        {"code": "！？", "means": ""},  # nothing a phrase could hold
+        {"means": "饭店"},  # no word at all
+    ]
+    with pytest.raises(CatalogImportError) as caught:
+        load_catalog(_write(tmp_path, raw))
+    problems = [str(p) for p in caught.value.problems]
+    text = "\n".join(problems)
+    assert len(problems) == 6, text
+    assert "words[3]（开饭店）" in text and "食品经营许可（新设）" in text
+    assert "饭庄" in text and "饭馆" in text and "生娃" in text
+    assert "words[7]（！？）" in text
+    assert "words[8]" in text and "code" in text
+    # A file without any of these imports, words and all.
+    assert len(load_catalog(SMALL_CATALOG).words) == 2
+
+
 def test_glossary_entries_a_guide_could_not_print_are_refused(tmp_path: Path) -> None:
     raw = _raw()
     raw["glossary"] += [

@@ -126,7 +126,11 @@ def test_words_separated_by_spaces_must_all_match(search: SearchService) -> None
     assert codes(search, "公司 变更") == [COMPANY_CHANGE]
     assert codes(search, "登记 gs") == [COMPANY_CHANGE, COMPANY, LICENCE]  # 个体工商户: gs too
     assert set(codes(search, "生孩子 户口")) == {HUKOU}
-    assert codes(search, "公司 结婚") == []
+    # No item has both: the exact tiers find nothing, and the phrase reading offers
+    # what has either, saying the results are approximate and which words matched.
+    assert search.index().exact("公司 结婚") == []
+    found = search.lookup("公司 结婚")
+    assert found.hits and found.approximate and "公司" in found.matched
 
 
 def test_index_follows_store_changes(search: SearchService) -> None:
@@ -135,7 +139,8 @@ def test_index_follows_store_changes(search: SearchService) -> None:
     store.upsert(ITEM, {**item, "name": "新生儿出生医学证明"})
     assert [h.name for h in search.search("新生儿出生")] == ["新生儿出生医学证明"]
     store.delete(ITEM, BIRTH_CERT)
-    assert codes(search, "出生医学") == []
+    assert BIRTH_CERT not in codes(search, "出生医学")
+    assert search.index().exact("出生医学") == []
 
 
 def test_large_synthetic_catalog_ranks_and_stops_early() -> None:
@@ -185,3 +190,66 @@ def test_large_catalog_is_rebuilt_in_the_background(catalog_db: peewee.SqliteDat
         assert [h.name for h in service.search("新生儿出生")] == ["新生儿出生医学证明"]
     finally:
         service.close()
+
+
+def test_a_bundles_name_is_found_by_its_pinyin_too(search: SearchService) -> None:
+    # 开办企业 is only a bundle's name: no item lists it as an everyday word.
+    assert codes(search, "开办企业") == [COMPANY]
+    assert codes(search, "kaibanqiye") == [COMPANY]
+    assert codes(search, "kbqy") == [COMPANY]
+    assert set(codes(search, "kaifandian")) == set(codes(search, "开饭店")) == {FOOD, LICENCE}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("我想开个饭店", FOOD),  # fillers around a known word, split by 个
+        ("开个饭店", FOOD),
+        ("想开饭店", FOOD),
+        ("孩子出生了要办什么", BIRTH_CERT),  # a sentence
+        ("營業執照", LICENCE),  # traditional characters
+        ("营业职照", LICENCE),  # a homophone slip
+        ("kai饭店", FOOD),  # pinyin and hanzi mixed
+        ("俺想开个饭馆", FOOD),  # the catalog's own filler (俺) and synonym (饭馆 → 饭店)
+    ],
+)
+def test_phrases_find_the_item_meant(search: SearchService, query: str, expected: str) -> None:
+    assert search.index().exact(query) == []  # the exact tiers alone find nothing
+    assert expected in codes(search, query)[:2]
+
+
+def test_a_phrase_says_what_it_matched_and_what_it_left_out(search: SearchService) -> None:
+    found = search.lookup("我想开个饭店")
+    assert found.approximate
+    assert found.matched == ("开", "饭店")
+    assert found.dropped == ("我想", "个")
+    assert found.bundles == ("yjs-kft",)  # the 开饭店 bundle is offered
+    # Items of that bundle first: both explain the whole phrase.
+    assert {h.code for h in found.hits[:2]} == {FOOD, LICENCE}
+
+    # Enough items explain the whole phrase: the same answer, the rest not searched.
+    first = search.lookup("我想开个饭店", limit=1)
+    assert first.approximate and first.matched == ("开", "饭店")
+    assert first.hits[0].code in {FOOD, LICENCE} and first.bundles == ("yjs-kft",)
+
+    slip = search.lookup("营业职照")
+    assert slip.by_sound == ("营业职照",) and slip.hits[0].why == "sound"
+
+    synonym = search.lookup("俺想开个饭馆")
+    assert ("饭馆", "饭店") in synonym.read_as and "俺" in synonym.dropped
+
+    # An exact match is not approximate and says nothing more.
+    plain = search.lookup("开饭店")
+    assert not plain.approximate and plain.matched == () and plain.hits
+
+
+def test_nothing_related_finds_nothing(search: SearchService) -> None:
+    for query in ("今天天气真好", "我想问一下", "qwzx"):
+        found = search.lookup(query)
+        assert found.hits == [], query
+
+
+def test_a_pasted_paragraph_still_finds_the_item(search: SearchService) -> None:
+    # Hundreds of characters: the first MAX_PHRASE are read.
+    found = search.lookup("请问我想开个饭店需要办理什么手续" * 40)
+    assert FOOD in [h.code for h in found.hits]

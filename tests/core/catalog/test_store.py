@@ -21,6 +21,7 @@ def test_replace_then_export_gives_the_same_catalog(catalog_db: peewee.SqliteDat
         "bundles": 2,
         "service_points": 5,
         "glossary": 2,
+        "words": 2,
     }
     assert store.export_catalog().to_json() == _sorted(doc.to_json())
     row = Item.get_by_id("370300-SCJG-DJ-002-01")
