@@ -161,6 +161,8 @@ def test_plugins_register_jobs_and_the_cli_runs_them(
     monkeypatch.setattr(server_plugins, "load_host", load_host)
     url = f"sqlite:///{tmp_path / 'server.db'}"
     runner = CliRunner()
+    made = runner.invoke(main, ["server", "--database", url, "migrate"])
+    assert made.exit_code == 0, made.output
     listed = runner.invoke(main, ["server", "--database", url, "worker", "list"])
     assert listed.exit_code == 0, listed.output
     assert "test.count" in listed.output and "counts to two" in listed.output
