@@ -98,3 +98,18 @@ def sihao_startup(context: Any) -> None:
 @hookspec
 def sihao_shutdown(context: Any) -> None:
     """Called when the workstation closes, and before a started plugin is switched off."""
+
+
+@hookspec(firstresult=True)
+def sihao_find_case(number: str, context: Any) -> Any:
+    """At the workstation: the ``core.cases.CaseRef`` of this site's case ``number``, or None."""
+
+
+@hookspec(firstresult=True)
+def sihao_rating_link(case: Any, context: Any) -> str | None:
+    """At the workstation: the address a QR code for rating ``case`` (a ``CaseRef``) carries, or None."""
+
+
+@hookspec
+def sihao_server_licences_issued(licences: Any) -> None:
+    """On the server, inside the push transaction: licences (``core.cases.IssuedLicence``) cases issued."""
