@@ -145,3 +145,22 @@ async def test_the_form_keeps_its_draft(intake_runtime: Runtime) -> None:
         form = app.screen
         assert form.query_one("#intake-name", Input).value == "李梅"
         assert form.chosen_situations() == ["S1"]  # type: ignore[attr-defined]
+
+
+async def test_a_bundle_intake_picks_one_of_its_items(intake_runtime: Runtime) -> None:
+    app = SihaoApp(intake_runtime, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "1001")
+        app.open_screen("lookup.bundles")
+        await pilot.pause()
+        await pilot.press("ctrl+t")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))
+        form = app.screen
+        assert isinstance(form, IntakeScreen) and form.bundle is not None
+        items = list(form.bundle["items"])
+        picker = form.query_one("#intake-item", Select)
+        assert picker.value == items[0]
+        picker.value = items[1]
+        await pilot.pause()
+        assert form.item_code == items[1]
+        assert str(form.item["code"]) == items[1]
