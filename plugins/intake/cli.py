@@ -136,6 +136,41 @@ def add_commands(group: click.Group) -> None:
             raise click.exceptions.Exit(2) from None
         click.echo(f"{case.case_no}\t{service.CaseState(step.to_state).label}")
 
+    @intake.command("stats")
+    @click.option("--local", is_flag=True, help="This workstation's own cases only.")
+    @click.pass_context
+    def stats_command(ctx: click.Context, local: bool) -> None:
+        """Cases per site, item and month (the central server's, where there is one)."""
+        from core.sync.client import SyncError
+        from plugins.intake import stats
+
+        runtime = _runtime(ctx)
+        rows = []
+        if runtime.config.server_url and not local:
+            from core.sync import engine
+
+            try:
+                client = engine.connect(runtime)
+                try:
+                    rows = stats.server_counts(client)
+                finally:
+                    client.close()
+            except SyncError as exc:
+                click.echo(
+                    _("The central server could not answer ({reason}).").format(reason=exc),
+                    err=True,
+                )
+                raise click.exceptions.Exit(2) from None
+        else:
+            rows = stats.local_counts(runtime.config.site_code)
+        for row in rows:
+            click.echo(
+                "\t".join(
+                    str(row[k])
+                    for k in ("month", "site", "item_code", "item_name", "cases", "accepted")
+                )
+            )
+
     @intake.command("retag")
     @click.pass_context
     def retag(ctx: click.Context) -> None:

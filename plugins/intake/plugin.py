@@ -49,6 +49,12 @@ def _cases_screen(runtime: Any) -> Any:
     return CasesScreen(runtime)
 
 
+def _stats_screen(runtime: Any) -> Any:
+    from plugins.intake.ui.stats_screen import CaseStatsScreen
+
+    return CaseStatsScreen(runtime)
+
+
 def cases_badge(runtime: Any) -> TileBadge | None:
     from plugins.intake import service
 
@@ -71,6 +77,14 @@ def sihao_screens(registry: Any) -> None:
         description=lambda: _("Applications taken here: their states, the next step, overdue"),
         order=250,
         badge=cases_badge,
+    )
+    registry.add(
+        "intake.stats",
+        lambda: _("Case statistics"),
+        _stats_screen,
+        roles=(Role.SUPERVISOR, Role.OFFICER, Role.IT_ADMIN),
+        description=lambda: _("Cases taken per site, item and month"),
+        order=345,
     )
 
 

@@ -36,6 +36,11 @@ def test_cases_paper_and_next_step_from_the_command_line(
     wrong = sihao(data_dir, "intake", "cases", "--state", "done")
     assert wrong.returncode != 0 and "没有状态 done" in wrong.stderr
 
+    counted = sihao(data_dir, "intake", "stats")
+    assert counted.returncode == 0, counted.stderr
+    [row] = [line.split("\t") for line in counted.stdout.splitlines() if FOOD in line]
+    assert row[0] == "2026-09" and row[4:] == ["2", "1"]  # two cases, one accepted
+
     out = tmp_path / "notice.pdf"
     written = sihao(data_dir, "intake", "paper", notified.case_no, "--out", str(out))
     assert written.returncode == 0, written.stderr

@@ -164,3 +164,17 @@ async def test_a_bundle_intake_picks_one_of_its_items(intake_runtime: Runtime) -
         await pilot.pause()
         assert form.item_code == items[1]
         assert str(form.item["code"]) == items[1]
+
+
+async def test_case_statistics_at_a_standalone_site(intake_runtime: Runtime) -> None:
+    take(intake_runtime)
+    take(intake_runtime, outcome=service.Outcome.REFUSED, reason="不符合条件")
+    app = SihaoApp(intake_runtime, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "3001")
+        app.open_screen("intake.stats")
+        await pilot.pause()
+        table = app.screen.query_one("#cases-table", DataTable)
+        assert table.row_count == 1
+        assert [str(c) for c in table.get_row_at(0)] == ["2026-09", "370303-ZWFW", FOOD, "2", "1"]
+        assert "独立站点" in str(app.screen.query_one("#stats-note").render())
