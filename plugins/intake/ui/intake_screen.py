@@ -99,6 +99,9 @@ class IntakeScreen(DraftForm, SihaoScreen):
     BINDINGS = [
         Binding("ctrl+s", "take", N_("Take the case"), id="intake.take", priority=True),
         Binding("ctrl+d", "discard", N_("Discard"), id="intake.discard", show=False),
+        # Reaches the screen only where the focused widget leaves Space alone (the
+        # materials table): an Input types it, the situations list ticks with it.
+        Binding("space", "cycle", N_("Material status"), id="intake.cycle"),
     ]
 
     def __init__(
@@ -178,7 +181,7 @@ class IntakeScreen(DraftForm, SihaoScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#intake-materials", DataTable)
-        table.add_columns(_("Material"), _("Status"))
+        table.add_columns(_("Status"), _("Material"))  # status first: names are long
         self._load_item(self.preset_situations)
         self._kind_changed()
         self.query_one("#intake-name", Input).focus()
@@ -219,11 +222,11 @@ class IntakeScreen(DraftForm, SihaoScreen):
             status = self.marks.get(mark.key, mark.status)
             flags = "" if mark.required else _(" (if applicable)")
             table.add_row(
-                Text(mark.name + flags),
                 Text(
                     status_label(status),
                     style="bold red" if status is MaterialStatus.MISSING else "",
                 ),
+                Text(mark.name + flags),
                 key=mark.key,
             )
         if table.row_count:
@@ -247,11 +250,9 @@ class IntakeScreen(DraftForm, SihaoScreen):
         self._show_checks()
         self.draft_changed()
 
-    def on_key(self, event: Any) -> None:
+    def action_cycle(self) -> None:
         table = self.query_one("#intake-materials", DataTable)
-        if event.key == "space" and table.has_focus and table.row_count:
-            event.stop()
-            event.prevent_default()
+        if table.has_focus and table.row_count:
             self.cycle_material(table.cursor_row)
 
     def cycle_material(self, row: int) -> None:

@@ -178,3 +178,34 @@ async def test_case_statistics_at_a_standalone_site(intake_runtime: Runtime) -> 
         assert table.row_count == 1
         assert [str(c) for c in table.get_row_at(0)] == ["2026-09", "370303-ZWFW", FOOD, "2", "1"]
         assert "独立站点" in str(app.screen.query_one("#stats-note").render())
+
+
+async def test_space_on_the_materials_goes_round_what_the_catalog_allows(
+    intake_runtime: Runtime,
+) -> None:
+    app = SihaoApp(intake_runtime, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "1001")
+        await app.push_screen(
+            IntakeScreen(intake_runtime, "370303-SCJG-XK-001-01", situations=["S2"])
+        )
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, IntakeScreen)
+        keys = [m.key for m in form.checklist()]
+        table = form.query_one("#intake-materials", DataTable)
+        table.focus()
+        table.move_cursor(row=keys.index("food_rules"))  # 容缺 allowed
+        seen = []
+        for _n in range(3):
+            await pilot.press("space")
+            seen.append(form.marks["food_rules"].value)
+        assert seen == ["missing", "pending", "received"]
+        table.move_cursor(row=keys.index("premises"))  # the applicant brings it
+        await pilot.press("space", "space")
+        assert form.marks["premises"].value == "received"  # missing, then back
+        table.move_cursor(row=keys.index("business_licence"))  # 部门共享
+        await pilot.press("space")
+        assert form.marks["business_licence"].value == "received"
+        await pilot.press("space")
+        assert form.marks["business_licence"].value == "missing"
