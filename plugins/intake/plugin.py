@@ -192,6 +192,29 @@ def sihao_server_records_applied(records: Any, emit: Any) -> None:
 
 
 @hookimpl
+def sihao_server_record_applied(record: Any, emit: Any) -> None:
+    """Every workstation of the taking site pulls the site's cases and their steps."""
+    if record.kind in ("intake.case", "intake.case_step"):
+        emit(f"site:{record.site_code}", record.kind, record.entity_id, "upsert", record.payload)
+
+
+@hookimpl
+def sihao_apply_change(kind: str, id: str, op: str, data: Any) -> bool | None:
+    """A case or step of this site from another workstation (``remote``)."""
+    if kind not in ("intake.case", "intake.case_step"):
+        return None
+    if op != "upsert":
+        return True  # cases are never deleted; a tombstone changes nothing here
+    from core.sync.models import SyncState
+    from plugins.intake import remote
+
+    # Pulled changes reach only an enrolled workstation: its site is the enrolment's.
+    state = SyncState.get_or_none(SyncState.id == 1)
+    remote.apply(kind, data, str(state.site_code) if state is not None else "")
+    return True
+
+
+@hookimpl
 def sihao_server_migrations() -> Path:
     return Path(__file__).parent / "server_migrations"
 
