@@ -58,12 +58,11 @@ def _stats_screen(runtime: Any) -> Any:
 def cases_badge(runtime: Any) -> TileBadge | None:
     from plugins.intake import service
 
-    views = service.list_cases(runtime.config.site_code, states=service.OPEN_STATES)
-    overdue = sum(1 for view in views if view.overdue)
+    overdue, open_ = service.open_counts(runtime.config.site_code)
     if overdue:
         return TileBadge(_("{n} overdue").format(n=overdue), alert=True)
-    if views:
-        return TileBadge(_("{n} open").format(n=len(views)))
+    if open_:
+        return TileBadge(_("{n} open").format(n=open_))
     return None
 
 
