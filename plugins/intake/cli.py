@@ -70,29 +70,50 @@ def add_commands(group: click.Group) -> None:
 
     @intake.command("paper")
     @click.argument("case_no")
-    @click.option("--out", "out", required=True, type=click.Path(dir_okay=False))
+    @click.option("--out", "out", default=None, type=click.Path(dir_okay=False))
+    @click.option(
+        "--printer", default=None, help="Print on this CUPS printer (empty: the last one used)."
+    )
     @click.pass_context
-    def paper(ctx: click.Context, case_no: str, out: str) -> None:
-        """Write a case's receipt or notice to a PDF."""
+    def paper(ctx: click.Context, case_no: str, out: str | None, printer: str | None) -> None:
+        """Write a case's receipt or notice to a PDF, or print it."""
         from core.documents import DocumentError, write_atomic
         from plugins.intake import documents, service
 
         runtime = _runtime(ctx)
+        if out is None and printer is None:
+            click.echo(_("Say where the paper goes: --out FILE.pdf or --printer NAME."), err=True)
+            raise click.exceptions.Exit(2)
         case = service.find(case_no, runtime.config.site_code)
         if case is None:
             click.echo(_("No case {number} at this site.").format(number=case_no), err=True)
             raise click.exceptions.Exit(2)
         try:
             title, pdf = documents.paper_of(runtime, case)
-            write_atomic(Path(out), pdf)
+            if out is not None:
+                write_atomic(Path(out), pdf)
         except DocumentError as exc:
             click.echo(str(exc), err=True)
             raise click.exceptions.Exit(2) from None
-        click.echo(
-            _("{title} of case {number} written to {path}.").format(
-                title=title, number=case.case_no, path=out
+        if out is not None:
+            click.echo(
+                _("{title} of case {number} written to {path}.").format(
+                    title=title, number=case.case_no, path=out
+                )
             )
-        )
+        if printer is not None:
+            from core.printing import JobState, PrintRequestError, describe, print_pdf
+
+            try:
+                job = print_pdf(runtime, pdf, title=f"{title} {case.case_no}",
+                                printer=printer or None)  # fmt: skip
+            except PrintRequestError as exc:
+                click.echo(str(exc), err=True)
+                raise click.exceptions.Exit(2) from None
+            if job.state in (JobState.QUEUED, JobState.FAILED, JobState.HELD):
+                click.echo(describe(job.reason, job.printer), err=True)
+                raise click.exceptions.Exit(3)
+            click.echo(_("Sent to printer {printer}.").format(printer=job.printer))
 
     @intake.command("advance")
     @click.argument("case_no")

@@ -10,6 +10,7 @@ import pytest
 
 from core.runtime import Runtime
 from tests.conftest import make_runtime
+from tests.cups import cups_printer, cups_printers  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
