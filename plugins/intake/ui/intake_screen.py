@@ -281,6 +281,7 @@ class IntakeScreen(DraftForm, SihaoScreen):
             check = check_uscc(raw_id) if org else check_resident_id(raw_id)
             shown = mask_id(check.value)
             parts.append(f"{shown} ✓" if check.ok else f"{shown} ✗ {check.error}")
+            parts.extend(f"⚠ {warning}" for warning in check.warnings)
         raw_mobile = self.query_one("#intake-mobile", Input).value.strip()
         if raw_mobile:
             mobile = check_mobile(raw_mobile)
