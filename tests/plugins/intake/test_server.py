@@ -199,9 +199,23 @@ def test_cases_sync_are_checked_counted_and_rated_by_default_once(
         row = next(r for r in answer["rows"] if r["item_code"] == FOOD and r["site"] == site
                    and r["month"] == start.strftime("%Y-%m"))  # fmt: skip
         assert row["cases"] >= 4 and row["accepted"] >= 3
+        from core.sync.client import Refused
 
-        # Two workers at once, then a pass again: one default rating per unrated case.
+        with pytest.raises(Refused, match="not this workstation's site"):
+            _stats(runtime, server, site="370300-ZWFW")  # the city above: not ours to see
+        with pytest.raises(Refused, match="YYYY-MM"):
+            _stats(runtime, server, month_from="2026-13")
+        later = _stats(
+            runtime, server, month_from=(today + dt.timedelta(days=40)).strftime("%Y-%m")
+        )
+        assert later["rows"] == []
+
+        # The site's rating period decides when: 40 days is not over yet.
         host = current_host()
+        admin.set_policy(DEMO_SITE, settings={"intake": {"rating_period_days": 40}})
+        assert make_default_ratings(JobContext("early"), host) == 0
+        admin.set_policy(DEMO_SITE, settings={"intake": {"rating_period_days": 7}})
+        # Two workers at once, then a pass again: one default rating per unrated case.
         errors: list[BaseException] = []
 
         def work() -> None:
@@ -233,12 +247,12 @@ def test_cases_sync_are_checked_counted_and_rated_by_default_once(
         runtime.shutdown()
 
 
-def _stats(runtime: Runtime, server: Any) -> dict[str, Any]:
+def _stats(runtime: Runtime, server: Any, **params: str) -> dict[str, Any]:
     from core.sync.engine import connect
 
     client = connect(runtime)
     try:
-        answer: dict[str, Any] = client.plugin_get("intake", "/stats/cases")
+        answer: dict[str, Any] = client.plugin_get("intake", "/stats/cases", params or None)
     finally:
         client.close()
     return answer
