@@ -23,7 +23,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Label, Select, SelectionList, Static
+from textual.widgets import Checkbox, DataTable, Input, Label, Select, SelectionList, Static
 
 from core.catalog import store
 from core.i18n import N_, _
@@ -152,6 +152,10 @@ class IntakeScreen(DraftForm, SihaoScreen):
                     placeholder=_("Resident ID or unified social credit code"),
                     id="intake-id", compact=True,
                 )  # fmt: skip
+                # A real credit code with a wrong check character exists: accepted only
+                # on purpose, and logged with the staff number (DOMAIN.md, Identifiers).
+                yield Checkbox(_("Wrong check character: accept"), id="intake-override",
+                               compact=True)  # fmt: skip
             with Horizontal(classes="intake-row"):
                 yield Label(_("Legal rep."))
                 yield Input(placeholder=_("Legal representative"), id="intake-legal-rep",
@@ -246,6 +250,10 @@ class IntakeScreen(DraftForm, SihaoScreen):
             self._load_item([])
         self.draft_changed()
 
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self._show_checks()
+        self.draft_changed()
+
     def on_input_changed(self, event: Input.Changed) -> None:
         self._show_checks()
         self.draft_changed()
@@ -270,6 +278,9 @@ class IntakeScreen(DraftForm, SihaoScreen):
     def _kind_changed(self) -> None:
         org = self._select("#intake-kind") == "org"
         self.query_one("#intake-legal-rep", Input).disabled = not org
+        self.query_one("#intake-override", Checkbox).display = org
+        if not org:
+            self.query_one("#intake-override", Checkbox).value = False
         self._show_checks()
 
     def _show_checks(self) -> None:
@@ -278,6 +289,8 @@ class IntakeScreen(DraftForm, SihaoScreen):
         raw_id = self.query_one("#intake-id", Input).value.strip()
         if raw_id:
             org = self._select("#intake-kind") == "org"
+            # Checked here without the override: the override is logged when the case
+            # is taken, not at every key.
             check = check_uscc(raw_id) if org else check_resident_id(raw_id)
             shown = mask_id(check.value)
             parts.append(f"{shown} ✓" if check.ok else f"{shown} ✗ {check.error}")
@@ -338,6 +351,7 @@ class IntakeScreen(DraftForm, SihaoScreen):
             outcome=Outcome(self._select("#intake-outcome") or Outcome.ACCEPTED.value),
             reason=self._input("#intake-reason"),
             bundle_code=str((self.bundle or {}).get("code", "")),
+            allow_bad_check_digit=self.query_one("#intake-override", Checkbox).value,
         )
         return draft, problems
 

@@ -209,3 +209,40 @@ async def test_space_on_the_materials_goes_round_what_the_catalog_allows(
         assert form.marks["business_licence"].value == "received"
         await pilot.press("space")
         assert form.marks["business_licence"].value == "missing"
+
+
+async def test_a_credit_code_with_a_wrong_check_character_only_on_purpose(
+    intake_runtime: Runtime,
+) -> None:
+    from textual.widgets import Checkbox
+
+    from tests.plugins.intake.helpers import good_uscc
+
+    code = good_uscc()
+    wrong = code[:-1] + ("0" if code[-1] != "0" else "1")
+    app = SihaoApp(intake_runtime, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, "1001")
+        await app.push_screen(
+            IntakeScreen(intake_runtime, "370303-SCJG-XK-001-01", situations=["S1"])
+        )
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, IntakeScreen)
+        override = form.query_one("#intake-override", Checkbox)
+        assert not override.display  # a person: no credit code
+        form.query_one("#intake-kind", Select).value = "org"
+        await pilot.pause()
+        assert override.display
+        for selector, value in (
+            ("#intake-name", "淄博好味餐饮有限公司"), ("#intake-id", wrong),
+            ("#intake-legal-rep", "李四"), ("#intake-mobile", "13912345678"),
+        ):  # fmt: skip
+            form.query_one(selector, Input).value = value
+        await pilot.pause()
+        assert not form.take_case()
+        assert "统一社会信用代码" in str(form.query_one("#intake-error").render())
+        override.value = True
+        await pilot.pause()
+        assert form.take_case()
+    assert IntakeCase.get().applicant_id == wrong
