@@ -3,7 +3,6 @@ the item actions that start an intake, record kinds, the case hooks, the server 
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -240,10 +239,3 @@ def sihao_server_jobs(registry: Any) -> None:
         every=600,
         description="default rating (基本满意, 默认) of delivered cases nobody rated in time",
     )
-
-
-def _today() -> dt.date:
-    return dt.date.today()
-
-
-__all__ = ["PLUGIN", "INTAKE_ROLES", "_"]
