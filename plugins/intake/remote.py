@@ -23,6 +23,7 @@ from plugins.intake.models import CaseMaterial, CaseStep, IntakeCase
 from plugins.intake.service import (
     CASE_KIND,
     FIRST_STATE,
+    MATERIAL_KIND,
     STEP_KIND,
     TRANSITIONS,
     CaseState,
@@ -75,11 +76,12 @@ def apply_case(data: dict[str, Any], site_code: str) -> None:
     case = IntakeCase.create(**values)
     audit.record(CASE_KIND, actor=str(data["staff_no"]), row=case, detail={"pulled": True})
     for material in data["materials"]:
-        CaseMaterial.create(
+        row = CaseMaterial.create(
             id=material["id"], case_id=case.id, key=material["key"], name=material["name"],
             status=material["status"], promise=material["promise"],
             due_on=_day(material.get("due_on")),
         )  # fmt: skip
+        audit.record(MATERIAL_KIND, actor=str(data["staff_no"]), row=row, detail={"pulled": True})
     if data["outcome"] == Outcome.ACCEPTED.value:
         from core.catalog import store
 

@@ -190,3 +190,17 @@ def test_filters_find_old_cases_behind_many_new_ones(intake_runtime: Runtime) ->
     assert [(v.case.case_no, v.result) for v in decided] == [(done.case_no, "refused")]
     assert service.open_counts(site, today) == (1, 13)
     assert len(service.list_cases(site, today=today, limit=5)) == 5
+
+
+def test_a_material_changed_behind_the_applications_back_is_found(
+    intake_runtime: Runtime,
+) -> None:
+    from plugins.intake.models import CaseMaterial
+
+    case = take(intake_runtime, outcome=Outcome.NOTIFIED, premises=MaterialStatus.MISSING)
+    assert audit.verify(intake_runtime.models()).ok
+    CaseMaterial.update(status="received").where(
+        (CaseMaterial.case_id == case.id) & (CaseMaterial.key == "premises")
+    ).execute()
+    result = audit.verify(intake_runtime.models())
+    assert not result.ok and "intake_case_material" in result.reason
