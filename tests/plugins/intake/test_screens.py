@@ -246,3 +246,35 @@ async def test_a_credit_code_with_a_wrong_check_character_only_on_purpose(
         await pilot.pause()
         assert form.take_case()
     assert IntakeCase.get().applicant_id == wrong
+
+
+async def test_the_case_list_by_window_state_and_overdue(intake_runtime: Runtime) -> None:
+    import datetime as dt
+
+    mine = take(intake_runtime, window_no="A01", today=dt.date(2026, 9, 1))  # overdue
+    theirs = take(intake_runtime, window_no="A03", staff_no="1002", today=dt.date.today())
+    notice = take(intake_runtime, outcome=service.Outcome.NOTIFIED,
+                  premises=service.MaterialStatus.MISSING)  # fmt: skip
+    app = SihaoApp(intake_runtime, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "1001")  # a clerk at window A01
+        app.open_screen("intake.cases")
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#cases-table", DataTable)
+
+        def numbers() -> set[str]:
+            return {str(table.get_row_at(n)[0]) for n in range(table.row_count)}
+
+        assert numbers() == {mine.case_no, notice.case_no}  # this window's
+        assert str(table.get_row_at(0)[0]) == mine.case_no  # overdue first
+        await pilot.press("f2")  # the whole site
+        assert numbers() == {mine.case_no, theirs.case_no, notice.case_no}
+        await pilot.press("f4")  # overdue only
+        assert numbers() == {mine.case_no}
+        await pilot.press("f4", "f3")  # all again, then 受理 only
+        assert numbers() == {mine.case_no, theirs.case_no}
+        for _n in range(4):
+            await pilot.press("f3")  # 审查, 办结, 已送达, 一次性告知
+        assert numbers() == {notice.case_no}
+        assert "一次性告知" in str(screen.query_one("#cases-title").render())
