@@ -296,12 +296,11 @@ def _critical_path(
 
 def merge_materials(items: Iterable[PlannedItem]) -> list[Material]:
     """One line per material, naming every item that needs it, first-needed first."""
-    merged: dict[str, list[str]] = {}
+    # A dict per material as an ordered set: 营业执照 is needed by nearly every item.
+    merged: dict[str, dict[str, None]] = {}
     for item in sorted(items, key=lambda i: (i.stage, i.es)):
         for material in item.materials:
-            names = merged.setdefault(material, [])
-            if item.name not in names:
-                names.append(item.name)
+            merged.setdefault(material, {})[item.name] = None
     return [Material(name, tuple(names)) for name, names in merged.items()]
 
 
