@@ -112,7 +112,7 @@ def add_commands(group: click.Group) -> None:
             click.echo(
                 f"{project.id[:13]}  {project.name}  {project.enterprise}  "
                 + _("completion {day}").format(day=plan.completion.isoformat())
-                + (("  " + _("{n} overdue").format(n=overdue)) if overdue else "")
+                + (("  " + _("{n} items overdue").format(n=overdue)) if overdue else "")
             )
 
     @checklist.command("show")

@@ -50,7 +50,7 @@ def overdue_badge(runtime: Any) -> TileBadge | None:
         runtime.config.site_code, service.current_rules(), runtime.calendar, dt.date.today()
     )
     if overdue:
-        return TileBadge(_("{n} overdue").format(n=overdue), alert=True)
+        return TileBadge(_("{n} items overdue").format(n=overdue), alert=True)
     return TileBadge(_("{n} projects").format(n=len(projects)))
 
 

@@ -40,7 +40,7 @@ class ProjectScreen(SihaoScreen):
     CSS_PATH = "checklist.tcss"
     BINDINGS = [
         Binding("e", "edit", N_("Change")),
-        Binding("d", "done", N_("Done")),
+        Binding("d", "done", N_("Mark done")),
         Binding("l", "late", N_("Late")),
         Binding("c", "consult", N_("Difficulty")),
         Binding("o", "outcome", N_("Outcome")),
