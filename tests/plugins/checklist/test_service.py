@@ -187,3 +187,38 @@ def test_rules_are_imported_whole_or_refused_with_the_rule_named(
     result = runner.invoke(main, args)
     assert result.exit_code == 0, result.output
     assert service.current_rules().version == "2027.01-site"
+
+
+def test_the_audit_chain_holds_after_changes_made_here_and_pulled(cl_runtime: Runtime) -> None:
+    from core import audit
+    from core.db import atomic
+    from core.outbox import RecordRejected
+    from plugins.checklist.models import MODELS
+
+    project = _create(cl_runtime)
+    site = project.site_code
+    service.change_attributes(project, {"flood_zone": True}, actor="2001", site_code=site)
+    service.change_start(project, D(2026, 4, 1), actor="2001", site_code=site)
+    pulled = {
+        "id": "e-remote-1", "project_id": project.id, "kind": "attributes", "item_code": "",
+        "day": "", "attributes": {"civil_air_defence": True}, "actor": "2002", "site_code": site,
+        "created_at": "2026-03-05T10:00:00",
+    }  # fmt: skip
+    with atomic():
+        service.apply_remote_event(pulled)
+        service.apply_remote_event(pulled)  # the same page pulled twice: harmless
+    assert service.attributes_of(Project.get()) == {"civil_air_defence": True}
+    result = audit.verify(list(MODELS))
+    assert result.ok, result
+    # A pulled change that is not what it claims is refused before anything is written.
+    for bad in (
+        {**pulled, "id": "e-remote-2", "attributes": {"x": [1, 2]}},
+        {**pulled, "id": "e-remote-3", "kind": "stage_done", "day": "2026-03-05", "stage": 9},
+        {**pulled, "id": "e-remote-4", "project_id": "nobody"},
+        {**pulled, "id": "e-remote-5", "kind": "start", "day": "soon"},
+    ):
+        with pytest.raises(RecordRejected):
+            service.apply_remote_event(bad)
+    assert service.attributes_of(Project.get()) == {"civil_air_defence": True}
+    assert Project.get().planned_start == D(2026, 4, 1)
+    assert ProjectEvent.select().count() == 3
