@@ -157,3 +157,60 @@ def test_a_project_assigned_to_the_district_is_followed_there(server: Any, tmp_p
         runtime.shutdown()
         city.close()
         village.close()
+
+
+def _project(site: str, assigned: str = DEMO_SITE, **fields: Any) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()), "name": "华光路地下停车场", "enterprise": "淄博华光置业有限公司",
+        "credit_code": CREDIT_CODE, "project_type": "social", "attributes": {"land_area": 12000},
+        "planned_start": "2026-03-02", "site_code": site, "assigned_site": assigned,
+        "steward": "C01", "rules_version": "2026.12-demo", "promised": {"1": 20},
+        "created_at": utcnow().isoformat(), **fields,
+    }  # fmt: skip
+
+
+HOSTILE_PROJECTS = {
+    "an unknown field": {"owner_phone": "13805331234"},
+    "a nested attribute value": {"attributes": {"land_area": [1, 2]}},
+    "too many attributes": {"attributes": {f"a{i}": i for i in range(65)}},
+    "a negative area": {"attributes": {"land_area": -1.5}},
+    "a credit code with O": {"credit_code": "91370303MA3C4XQ12O"},
+    "a month 13": {"planned_start": "2026-13-01"},
+    "a stage 5 promise": {"promised": {"5": 10}},
+    "a NUL in the name": {"name": "停车场\x00"},
+    "a name too long": {"name": "长" * 201},
+    "an unknown assigned site": {"assigned_site": "999999-NONE"},
+    "a number as text": {"promised": {"1": "20"}},
+}
+
+
+def test_hostile_projects_and_events_are_refused_alone(server: Any) -> None:
+    city, headers = _client(server, CITY)
+    try:
+        seq = 100
+        for what, change in HOSTILE_PROJECTS.items():
+            seq += 1
+            answer = _push(city, headers, "checklist.project", _project(CITY, **change), seq)
+            assert answer["status"] == "rejected", what
+        good = _project(CITY)
+        seq += 1
+        assert _push(city, headers, "checklist.project", good, seq)["status"] == "applied"
+        hostile_events = {
+            "an unknown kind": {"kind": "delete"},
+            "a stage 7": {"kind": "stage_done", "stage": 7},
+            "a stage done without its stage": {"kind": "stage_done", "stage": 0},
+            "a done without its day": {"day": ""},
+            "a done without its item": {"item_code": ""},
+            "attributes missing": {"kind": "attributes", "attributes": None},
+            "a project nobody has": {"project_id": str(uuid.uuid4())},
+            "another writer site": {"site_code": DEMO_SITE},
+        }
+        for what, change in hostile_events.items():
+            seq += 1
+            answer = _push(city, headers, "checklist.event", _event(good, CITY, **change), seq)
+            assert answer["status"] == "rejected", what
+        seq += 1
+        fine = _push(city, headers, "checklist.event", _event(good, CITY), seq)
+        assert fine["status"] == "applied"
+    finally:
+        city.close()
