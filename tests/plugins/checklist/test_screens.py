@@ -4,6 +4,8 @@ sentence with everything typed kept, the project's checklist and Gantt chart."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
@@ -161,3 +163,58 @@ async def test_changing_an_attribute_and_marking_an_item_done_move_the_plan(
         assert await wait_for(pilot, lambda: app.screen is screen)
         after = screen.plan.completion  # type: ignore[attr-defined]
         assert cl_runtime.calendar.working_days_between(before, after) == 3
+
+
+async def test_the_checklist_prints_through_the_print_dialog(
+    cl_runtime: Runtime, tmp_path: Path
+) -> None:
+    import subprocess
+
+    from plugins.checklist import service
+    from workstation.widgets.print_dialog import PrintDialog
+
+    rules = service.current_rules()
+    checked = service.check(
+        service.ProjectForm(
+            name="张店东部热电联产", enterprise="淄博热力有限公司", credit_code=CREDIT_CODE,
+            project_type="government", attributes={"energy_use": "5000"}, planned_start="2026-03-02",
+        ),
+        rules, cl_runtime.calendar,
+    )  # fmt: skip
+    project = service.create_project(
+        checked, rules, actor="2001", site_code=cl_runtime.config.site_code
+    )
+    app = SihaoApp(cl_runtime, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "2001")
+        await app.push_screen(ProjectScreen(cl_runtime, project.id))
+        await pilot.pause()
+        await pilot.press("p")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PrintDialog), timeout=15)
+        target = tmp_path / "checklist.pdf"
+        app.screen.query_one("#print-path", Input).value = str(target)
+        await pilot.click("#print-save")
+        assert await wait_for(pilot, lambda: target.exists(), timeout=15)
+    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True).stdout
+    flat = "".join(text.split())
+    assert "张店东部热电联产批前清单" in flat
+    assert (
+        "项目建议书及可行性研究报告审批" in flat and "节能审查" in flat
+    )  # 政府投资, energy ≥ 1000
+    assert "企业投资项目备案" not in flat  # social investment only
+
+
+def test_english_sentences_with_lang_en(cl_runtime: Runtime) -> None:
+    from core.i18n import set_language
+    from plugins.checklist import service
+
+    set_language("en")
+    checked = service.check(
+        service.ProjectForm(name="x", enterprise="y", credit_code=CREDIT_CODE, project_type="social",
+                            attributes={"land_area": "一万"}, planned_start="2026-10-03"),
+        service.current_rules(), cl_runtime.calendar,
+    )  # fmt: skip
+    assert checked.problems == ["用地面积（平方米） must be a number (digits only), not “一万”."]
+    assert checked.notes == [
+        "2026-10-03 is not a working day: the plan starts on the next one, 2026-10-08."
+    ]
