@@ -51,6 +51,7 @@ class ProjectFormScreen(DraftForm, SihaoScreen):
         if project is not None:
             self.FORM_ID = f"checklist.project.{project.id}"
         self.checked: Checked | None = None
+        self._shown: dict[str, str] | None = None  # items of the last preview: what changed
         self.init_drafts()
 
     # -- layout --------------------------------------------------------------------
@@ -70,6 +71,9 @@ class ProjectFormScreen(DraftForm, SihaoScreen):
         here = self.runtime.config.site_code
         with VerticalScroll(id="form-body"):
             yield Static(title, classes="screen-title")
+            # The count and the completion at the top: what a changed attribute does to
+            # the checklist is seen at once, even at 80x24 where the table is below.
+            yield Static("", id="preview-summary")
             yield self._row(
                 _("Project name"), Input(id="name", max_length=200, compact=True, disabled=editing)
             )
@@ -100,7 +104,6 @@ class ProjectFormScreen(DraftForm, SihaoScreen):
                 yield self._attribute_row(attribute)
             yield Static("", id="form-note")
             yield Static("", id="form-error")
-            yield Static("", id="preview-summary")
             table: DataTable[str] = DataTable(
                 id="form-preview", cursor_type="row", zebra_stripes=True
             )
@@ -246,13 +249,22 @@ class ProjectFormScreen(DraftForm, SihaoScreen):
         plan = service.preview(checked, self.rules, self.runtime.calendar)
         summary = self.query_one("#preview-summary", Static)
         if plan is None:
+            self._shown = None
             summary.update(_("Choose the project type and the planned start to see the checklist."))
             return
-        summary.update(
-            _("{n} items; earliest completion {day} ({days} working days).").format(
-                n=len(plan.items), day=plan.completion.isoformat(), days=plan.total_days
-            )
+        text = _("{n} items; earliest completion {day} ({days} working days).").format(
+            n=len(plan.items), day=plan.completion.isoformat(), days=plan.total_days
         )
+        names = {i.code: i.name for i in plan.items}
+        if self._shown is not None:
+            added = [names[c] for c in names if c not in self._shown]
+            dropped = [n for c, n in self._shown.items() if c not in names]
+            if added:
+                text += "\n+ " + "、".join(added)
+            if dropped:
+                text += "\n− " + "、".join(dropped)
+        self._shown = names
+        summary.update(text)
         for item in plan.items:
             table.add_row(
                 str(item.stage), item.name, str(item.days), item.start.isoformat()[5:],

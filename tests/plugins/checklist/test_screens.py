@@ -51,7 +51,8 @@ async def test_a_steward_creates_a_project_and_items_follow_the_attributes(
         await pilot.press("space")
         assert await wait_for(pilot, lambda: "RFSJ" in _codes(preview))
         summary = str(form.query_one("#preview-summary", Static).render())
-        assert f"{preview.row_count}" in summary
+        assert f"共 {preview.row_count} 个事项" in summary
+        assert summary.endswith("+ 人防工程设计审查")  # said at the top of the form
 
         await pilot.press("ctrl+s")
         assert await wait_for(pilot, lambda: isinstance(app.screen, ProjectScreen))
