@@ -165,9 +165,7 @@ class Days:
 
                 return bisect.bisect_right(self._days, day) - 1
             return self.calendar.working_days_between(self.start, day)
-        return -self.calendar.working_days_between(day, self.start) - (
-            0 if self.calendar.is_workday(day) else 1
-        )
+        return -self.calendar.working_days_between(day, self.start)
 
     @property
     def fallback_years(self) -> tuple[int, ...]:

@@ -200,3 +200,19 @@ def test_a_synthetic_graph_of_ten_thousand_items(calendar: WorkingCalendar) -> N
         assert all(by_code[n].ef <= item.es for n in item.needs)
     assert plan.critical_path and all(by_code[c].slack == 0 for c in plan.critical_path)
     assert by_code[plan.critical_path[-1]].ef == plan.total_days
+
+
+def test_days_before_and_after_the_start_count_a_day_off_as_the_working_day_before(
+    calendar: WorkingCalendar,
+) -> None:
+    from plugins.checklist.schedule import Days
+
+    days = Days(calendar, D(2026, 10, 12))  # a Monday
+    assert days.offset(D(2026, 10, 10)) == -1  # the make-up Saturday is a working day
+    assert days.offset(D(2026, 10, 11)) == -1  # Sunday: as Saturday
+    assert days.offset(D(2026, 10, 9)) == -2
+    assert days.offset(D(2026, 10, 8)) == -3
+    assert days.offset(D(2026, 10, 5)) == -4  # National Day: as Wed 30 Sep, the day before it
+    assert days.date(-4) == D(2026, 9, 30)
+    assert days.offset(D(2026, 10, 17)) == 4  # Saturday after: as Fri 16 Oct
+    assert days.date(4) == D(2026, 10, 16)
