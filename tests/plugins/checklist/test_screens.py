@@ -4,10 +4,11 @@ sentence with everything typed kept, the project's checklist and Gantt chart."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
-from textual.widgets import Checkbox, DataTable, Input, Select, Static
+from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
 
 from core.drafts import load
 from core.runtime import Runtime
@@ -136,9 +137,12 @@ async def test_changing_an_attribute_and_marking_an_item_done_move_the_plan(
     app = SihaoApp(cl_runtime, watch=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot, "2001")
-        assert "tile-checklist-projects" in tile_ids(app) or any(
-            "checklist" in t for t in tile_ids(app)
-        )
+        assert "tile-checklist-projects" in tile_ids(app)
+        # Started in March 2026 and nothing marked done: every item is overdue by now.
+        tile = app.screen.query_one("#tile-checklist-projects", Button)
+        plan = service.plan_for(project, rules, cl_runtime.calendar)
+        overdue = len(plan.overdue(dt.date.today()))
+        assert overdue and f"{overdue} 项逾期" in str(tile.label) and tile.has_class("alert")
         await app.push_screen(ProjectScreen(cl_runtime, project.id))
         await pilot.pause()
         screen = app.screen
