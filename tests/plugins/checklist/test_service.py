@@ -222,3 +222,23 @@ def test_the_audit_chain_holds_after_changes_made_here_and_pulled(cl_runtime: Ru
     assert service.attributes_of(Project.get()) == {"civil_air_defence": True}
     assert Project.get().planned_start == D(2026, 4, 1)
     assert ProjectEvent.select().count() == 3
+
+
+def test_list_and_show_from_the_command_line(cl_runtime: Runtime) -> None:
+    project = _create(cl_runtime)
+    plan = service.plan_for(project, service.current_rules(), cl_runtime.calendar)
+    runner = CliRunner()
+    base = ["--data-dir", str(cl_runtime.paths.data_dir), "checklist"]
+    listed = runner.invoke(main, [*base, "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "齐鲁新材料产业园一期" in listed.output
+    assert f"最早完成 {plan.completion.isoformat()}" in listed.output
+    shown = runner.invoke(main, [*base, "show", project.id[:13]])
+    assert shown.exit_code == 0, shown.output
+    assert "用地预审与选址意见书" in shown.output and "环境影响评价（报告表）审批" in shown.output
+    assert (
+        f"最早可完成日期：{plan.completion.isoformat()}（共 {plan.total_days} 个工作日）"
+        in shown.output
+    )
+    unknown = runner.invoke(main, [*base, "show", "nothing-like-it"])
+    assert unknown.exit_code == 2 and "没有编号为 nothing-like-it 的唯一项目" in unknown.output

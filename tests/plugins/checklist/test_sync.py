@@ -145,6 +145,9 @@ def test_a_project_assigned_to_the_district_is_followed_there(server: Any, tmp_p
             assert first == {"stage": 1, "projects": 1, "average_actual_days": 6.0,
                              "average_promised_days": 20.0, "over_promise": 0}  # fmt: skip
             assert body["stages"][1]["projects"] == 0
+            small = client.get("/v1/plugins/checklist/stages", params={"type": "small"},
+                               headers=headers).json()  # fmt: skip
+            assert small["projects"] == 0 and small["stages"][0]["projects"] == 0
             above = client.get(
                 "/v1/plugins/checklist/stages", params={"site": CITY}, headers=headers
             )
