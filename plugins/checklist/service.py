@@ -244,7 +244,13 @@ def _event_payload(event: ProjectEvent, project: Project) -> dict[str, Any]:
     }
 
 
-def create_project(checked: Checked, rules: Rules, *, actor: str, site_code: str) -> Project:
+def create_project(
+    checked: Checked, rules: Rules, *, actor: str, site_code: str, role: str
+) -> Project:
+    """Save a checked project; only a project steward opens one (the screen is theirs
+    too, and the service refuses anyone else as well)."""
+    if role != "steward":
+        raise ProjectError(_("Only a project steward opens a project."))
     if not checked.ok or checked.planned_start is None:
         raise ProjectError(
             checked.problems[0] if checked.problems else _("The project is not complete.")

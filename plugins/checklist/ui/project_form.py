@@ -288,7 +288,10 @@ class ProjectFormScreen(DraftForm, SihaoScreen):
         site = self.runtime.config.site_code
         try:
             if self.project is None:
-                project = service.create_project(checked, self.rules, actor=actor, site_code=site)
+                project = service.create_project(
+                    checked, self.rules, actor=actor, site_code=site,
+                    role=session.role if session is not None else "",
+                )  # fmt: skip
             else:
                 project = self.project
                 assert checked.planned_start is not None

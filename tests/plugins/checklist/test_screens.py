@@ -132,7 +132,7 @@ async def test_changing_an_attribute_and_marking_an_item_done_move_the_plan(
         rules, cl_runtime.calendar,
     )  # fmt: skip
     project = service.create_project(
-        checked, rules, actor="2001", site_code=cl_runtime.config.site_code
+        checked, rules, actor="2001", site_code=cl_runtime.config.site_code, role="steward"
     )
     app = SihaoApp(cl_runtime, watch=False)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -187,7 +187,7 @@ async def test_the_checklist_prints_through_the_print_dialog(
         rules, cl_runtime.calendar,
     )  # fmt: skip
     project = service.create_project(
-        checked, rules, actor="2001", site_code=cl_runtime.config.site_code
+        checked, rules, actor="2001", site_code=cl_runtime.config.site_code, role="steward"
     )
     app = SihaoApp(cl_runtime, watch=False)
     async with app.run_test(size=(80, 24)) as pilot:

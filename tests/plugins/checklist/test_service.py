@@ -41,7 +41,9 @@ def _create(runtime: Runtime, **changes: object) -> Project:
     rules = service.current_rules()
     checked = service.check(_form(**changes), rules, runtime.calendar)
     assert checked.ok, checked.problems
-    return service.create_project(checked, rules, actor="2001", site_code=runtime.config.site_code)
+    return service.create_project(
+        checked, rules, actor="2001", site_code=runtime.config.site_code, role="steward"
+    )
 
 
 def test_a_project_and_its_events_go_to_the_outbox_as_the_server_accepts_them(
@@ -84,7 +86,8 @@ def test_bad_input_is_one_sentence_and_nothing_is_saved(
     assert not checked.ok
     assert any(sentence in p for p in checked.problems), checked.problems
     with pytest.raises(service.ProjectError):
-        service.create_project(checked, service.current_rules(), actor="2001", site_code="x")
+        service.create_project(checked, service.current_rules(), actor="2001", site_code="x",
+                               role="steward")  # fmt: skip
     assert Project.select().count() == 0 and Outbox.select().count() == 0
 
 
@@ -242,3 +245,12 @@ def test_list_and_show_from_the_command_line(cl_runtime: Runtime) -> None:
     )
     unknown = runner.invoke(main, [*base, "show", "nothing-like-it"])
     assert unknown.exit_code == 2 and "没有编号为 nothing-like-it 的唯一项目" in unknown.output
+
+
+def test_only_a_steward_opens_a_project(cl_runtime: Runtime) -> None:
+    checked = service.check(_form(), service.current_rules(), cl_runtime.calendar)
+    assert checked.ok
+    with pytest.raises(service.ProjectError, match="只有项目管家可以新建项目"):
+        service.create_project(checked, service.current_rules(), actor="1001",
+                               site_code=cl_runtime.config.site_code, role="clerk")  # fmt: skip
+    assert Project.select().count() == 0
