@@ -39,6 +39,16 @@ def _value(select: Select[str]) -> str:
     return "" if value is Select.NULL or value is Select.BLANK else str(value)
 
 
+def _meaningful(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields without attributes left empty or unticked (the form has a widget for
+    every attribute, a saved project only the values it holds)."""
+    attributes = fields.get("attributes") or {}
+    return {
+        **fields,
+        "attributes": {k: v for k, v in attributes.items() if v not in ("", False, None)},
+    }
+
+
 class ProjectFormScreen(DraftForm, SihaoScreen):
     CSS_PATH = "checklist.tcss"
     FORM_ID = "checklist.project"
@@ -209,8 +219,8 @@ class ProjectFormScreen(DraftForm, SihaoScreen):
                 widget.value = str(value)
 
     def draft_is_blank(self, fields: dict[str, Any]) -> bool:
-        if self.project is not None:
-            return fields == self._project_fields(self.project)
+        if self.project is not None:  # nothing changed from the project as saved
+            return _meaningful(fields) == _meaningful(self._project_fields(self.project))
         typed = [fields.get(k) for k in ("name", "enterprise", "credit_code", "planned_start")]
         attributes = fields.get("attributes") or {}
         return not any(typed) and not any(v for v in attributes.values())

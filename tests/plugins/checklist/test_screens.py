@@ -223,3 +223,36 @@ def test_english_sentences_with_lang_en(cl_runtime: Runtime) -> None:
     assert checked.notes == [
         "2026-10-03 is not a working day: the plan starts on the next one, 2026-10-08."
     ]
+
+
+async def test_the_change_form_asks_before_sign_out_only_when_something_changed(
+    cl_runtime: Runtime,
+) -> None:
+    from plugins.checklist import service
+
+    rules = service.current_rules()
+    checked = service.check(
+        service.ProjectForm(name="周村古商城改造", enterprise="淄博周村文旅有限公司",
+                            credit_code=CREDIT_CODE, project_type="small",
+                            attributes={"land_area": "800", "flood_zone": True},
+                            planned_start="2026-03-02"),
+        rules, cl_runtime.calendar,
+    )  # fmt: skip
+    project = service.create_project(
+        checked, rules, actor="2001", site_code=cl_runtime.config.site_code, role="steward"
+    )
+    app = SihaoApp(cl_runtime, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "2001")
+        await app.push_screen(ProjectScreen(cl_runtime, project.id))
+        await pilot.pause()
+        await pilot.press("e")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ProjectFormScreen))
+        form = app.screen
+        await pilot.pause(0.3)
+        assert form.query_one("#attr-land_area", Input).value == "800"
+        assert form.query_one("#attr-flood_zone", Checkbox).value is True
+        assert form.unsaved_input() is None
+        form.query_one("#attr-land_area", Input).value = "900"
+        await pilot.pause()
+        assert form.unsaved_input() == "未保存的项目表单（已存为草稿）"
