@@ -34,7 +34,7 @@ from starlette.requests import ClientDisconnect
 
 from core import migrate
 from core.plugins import PluginHost
-from server import changes, db, sync, validation
+from server import changes, db, integrity, sync, validation
 from server.models import utcnow
 from server.plugins import RecordKinds, load_host
 
@@ -90,8 +90,18 @@ class Mutation(BaseModel):
     created_at: Annotated[dt.datetime | None, AfterValidator(_naive_utc)] = None
 
 
+class AuditHeadIn(BaseModel):
+    """The head of the workstation's audit chain (server.integrity)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seq: Annotated[int, Field(ge=0, le=2**53)]
+    hash: Annotated[str, Field(pattern="^([0-9a-f]{64})?$")]
+
+
 class PushIn(BaseModel):
     mutations: list[Mutation] = Field(max_length=500)
+    audit_head: AuditHeadIn | None = None
 
 
 _MUTATIONS = TypeAdapter(list[Mutation])
@@ -109,6 +119,15 @@ class PushOut(BaseModel):
     results: list[MutationResult]
     last_client_seq: int
     server_time: str
+    audit_head: AuditHeadIn | None = Field(
+        None, description="the audit chain head the server keeps for this workstation"
+    )
+
+
+class AuditAnchorOut(BaseModel):
+    seq: int
+    hash: str
+    at: str | None = None
 
 
 class ChangeOut(BaseModel):
@@ -448,14 +467,27 @@ def create_app(
         try:
             data = validation.parse_push(body)
             mutations = _MUTATIONS.validate_python(data["mutations"])
+            audit_head = integrity.parse_audit_head(data.get("audit_head"))
         except validation.BodyRefused as exc:
             raise HTTPException(exc.status, detail=str(exc)) from exc
         except ValidationError as exc:
             raise HTTPException(422, detail=_errors_detail(exc.errors(), "mutations")) from exc
-        with db.request_connection():
-            # The validated fields as they are (model_dump would copy every payload).
-            answer = sync.push(
-                caller, [m.__dict__ for m in mutations], kinds.registry(), plugin_host
+        except ValueError as exc:
+            raise HTTPException(422, detail=str(exc)) from exc
+        try:
+            with db.request_connection():
+                # The validated fields as they are (model_dump would copy every payload).
+                answer = sync.push(
+                    caller,
+                    [m.__dict__ for m in mutations],
+                    kinds.registry(),
+                    plugin_host,
+                    audit_head,
+                )
+        except integrity.CloneSuspected as exc:
+            return JSONResponse(
+                {"detail": integrity.refusal(str(exc)), "code": integrity.CLONED_TOKEN},
+                status_code=409,
             )
         # Returned as is: the results are built to the schema, and validating 500 of
         # them again per request is time the next request waits for.
@@ -501,6 +533,15 @@ def create_app(
             return Response(
                 changes.pull_json(caller.site_code, since, limit), media_type="application/json"
             )
+
+    @app.get(
+        "/v1/sync/audit-anchor", response_model=AuditAnchorOut, responses=ERRORS, tags=["sync"]
+    )
+    def audit_anchor(credentials: Credentials, x_sihao_schema: SchemaHeader = None) -> Any:
+        """The head of this workstation's audit chain as the server acknowledged it."""
+        with db.request_connection():
+            caller = _authenticate(credentials, x_sihao_schema)
+            return integrity.anchor_of(caller.workstation_id)
 
     _document_push_body(app)
 
