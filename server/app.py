@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1  # the sync protocol schema this server speaks; it also takes the one before
 MIN_SCHEMA = SCHEMA_VERSION - 1
 MAX_BODY_BYTES = 8 * 1024 * 1024
+FIRST_PULL_DAYS = 90  # a new workstation's first pull: settled work older than this stays out
 MIGRATIONS = Path(__file__).parent / "migrations"
 _MIGRATE_LOCK_KEY = 7_369_020_002
 
@@ -379,14 +380,31 @@ def create_app(
     max_body_bytes: int = MAX_BODY_BYTES,
     pool_size: int | None = None,
     max_in_flight: int | None = None,
+    first_pull_days: int | None = None,
 ) -> FastAPI:
-    """The server app on ``database_url`` (``sqlite:///file`` or ``postgresql://…``)."""
+    """The server app on ``database_url`` (``sqlite:///file`` or ``postgresql://…``).
+
+    ``first_pull_days`` (``SIHAO_FIRST_PULL_DAYS``, 90 by default): a new
+    workstation's first pull leaves out what plugins say was settled before then."""
     pool = pool_size or int(os.environ.get("SIHAO_SERVER_POOL", "32"))
     db.bind(db.make_database(database_url, max_connections=pool))
     plugin_host = host if host is not None else load_host()
     if run_migrations:
         migrate_database(plugin_host)
     kinds = RecordKinds(plugin_host)
+    days = first_pull_days
+    if days is None:
+        days = int(os.environ.get("SIHAO_FIRST_PULL_DAYS", str(FIRST_PULL_DAYS)))
+
+    def settled(kind: str, found: list[tuple[str, Any]], before: dt.datetime) -> set[str]:
+        ids: set[str] = set()
+        for _name, answer in plugin_host.call(
+            "sihao_server_settled", kind=kind, changes=found, settled_before=before
+        ):
+            ids.update(str(i) for i in answer)
+        return ids
+
+    first_pull = changes.FirstPull(days, settled)
 
     threads = int(os.environ.get("SIHAO_SERVER_THREADS", "8"))
 
@@ -525,13 +543,18 @@ def create_app(
         x_sihao_schema: SchemaHeader = None,
         since: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
         limit: Annotated[int, Query(ge=1, le=changes.MAX_PULL)] = 500,
+        first: bool = False,
     ) -> Any:
-        """Changes in this workstation's scope after ``since`` (city-wide and its site)."""
+        """Changes in this workstation's scope after ``since`` (city-wide and its site).
+
+        ``first``: the workstation is catching up for the first time: what plugins
+        say was settled before the recent window is left out."""
         with db.request_connection():
             caller = _authenticate(credentials, x_sihao_schema)
             sync.touch(caller)
             return Response(
-                changes.pull_json(caller.site_code, since, limit), media_type="application/json"
+                changes.pull_json(caller.site_code, since, limit, first_pull if first else None),
+                media_type="application/json",
             )
 
     @app.get(

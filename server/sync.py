@@ -430,11 +430,14 @@ def _apply(
                 )
             else:
                 kept.append(row)
-        duplicates = [r["record_key"] for r in kept if r["mutation_id"] not in inserted]
+        duplicates = [r for r in kept if r["mutation_id"] not in inserted]
         existing: dict[tuple[str, str], int] = {}
         if duplicates:
+            # Every column of the unique index constrained: an index lookup per key.
             query = Record.select(Record.kind, Record.record_key, Record.server_seq).where(
-                (Record.site == caller.site_code) & Record.record_key.in_(duplicates)
+                (Record.site == caller.site_code)
+                & Record.kind.in_(sorted({r["kind"] for r in duplicates}))
+                & Record.record_key.in_([r["record_key"] for r in duplicates])
             )
             existing = {(k, key): int(seq) for k, key, seq in query.tuples()}  # type: ignore[misc,has-type]
         for row in kept:

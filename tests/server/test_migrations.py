@@ -110,7 +110,9 @@ def test_the_push_statement_never_scans_the_records_table() -> None:
         try:
             columns = {
                 f"c{i}": [value] * 3
-                for i, value in enumerate(["k", "e", "m", 1, "{}", 1, "e", dt.datetime(2026, 11, 1)])
+                for i, value in enumerate(
+                    ["k", "e", "m", 1, "{}", 1, "e", dt.datetime(2026, 11, 1)]
+                )
             }
             columns["c1"] = ["e1", "e2", "e3"]
             columns["c2"] = ["m1", "m2", "m3"]
