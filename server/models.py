@@ -6,7 +6,7 @@ changes are what workstations pull (docs/sync-protocol.md). Catalog entities are
 kept as the JSON of the catalog format (docs/catalog-format.md), keyed by kind and
 code: the server distributes them and never queries inside them.
 
-Uniqueness lives in the database (``UNIQUE(workstation, mutation_id)``, unique
+Uniqueness lives in the database (``UNIQUE(site, kind, record_key)``, unique
 token hashes) and sequences come from the database, so several server processes on
 one PostgreSQL never need to agree among themselves.
 """

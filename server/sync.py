@@ -4,8 +4,9 @@ Push is the hot path (200 workstations at once must reach 5,000 records/s), and
 under load a request waits on round trips to the database, not on work. So a push
 is the token lookup plus, on PostgreSQL, one statement for the whole batch: which
 entities belong to another site, ``INSERT … SELECT FROM unnest(…) ON CONFLICT DO
-NOTHING RETURNING`` (the unique index on (workstation, mutation_id) decides what
-is new, so concurrent retries of the same batch cannot both apply), and the
+NOTHING RETURNING`` (the unique index on (site, kind, record_key) decides what
+is new, so concurrent retries of the same batch cannot both apply, nor a record
+resent after a re-enrollment), and the
 workstation's cursor. In autocommit when no plugin reacts to records; otherwise
 BEGIN rides on that statement (server.db) and COMMIT follows the plugins' rows.
 """
