@@ -270,9 +270,9 @@ def check_row(
             if person.ok:
                 holder_id, kind = person.value, "person"
             else:
-                faults.append(
-                    ("holder_id", f"is neither a credit code nor a resident ID: {org.error}")
-                )
+                # Say what is wrong with what it looks like: digits only, a resident ID.
+                error = person.error if org.value[:17].isdigit() else org.error
+                faults.append(("holder_id", f"is neither a credit code nor a resident ID: {error}"))
     mobile = text("mobile")
     if not mobile:
         faults.append(("mobile", "is empty: without a mobile no reminder can be sent"))
