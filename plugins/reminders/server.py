@@ -20,6 +20,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from starlette.requests import Request  # route annotations are resolved in this module
+
 from plugins.reminders import register, rules, worker
 from plugins.reminders.server_models import FAILED, Licence, OptOut, Sms
 
@@ -214,7 +216,7 @@ def site_view(site_code: str, days: int, now: dt.datetime) -> dict[str, Any]:
 
 
 def add_routes(router: Any) -> None:
-    from fastapi import Query, Request
+    from fastapi import Query
 
     from server import db
     from server.models import utcnow

@@ -21,7 +21,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.i18n import _
+from core.i18n import N_, _
 from core.models import utcnow
 from plugins.reminders.models import ResendRequest, SiteReminders
 
@@ -35,12 +35,12 @@ MAX_REASON = 200
 
 # Outbox states on the server, as the clerk reads them.
 STATE_LABELS = {
-    "queued": "waiting to send",
-    "sending": "sending",
-    "sent": "sent",
-    "delivered": "delivered",
-    "undelivered": "not delivered",
-    "failed": "failed",
+    "queued": N_("waiting to send"),
+    "sending": N_("sending"),
+    "sent": N_("sent"),
+    "delivered": N_("delivered"),
+    "undelivered": N_("not delivered"),
+    "failed": N_("failed"),
 }
 FAILURE_STATES = ("failed", "undelivered")
 
