@@ -10,8 +10,8 @@ answered with the same message id and delivers nothing more. Knobs:
   answers only after ``slow_seconds`` (longer than the client's timeout: the
   client sees a timeout although the message went out);
 - ``down``: every call answers 503;
-- ``hold_after_accept``: an ``Event``; while set... the next accepted call waits
-  (before answering) until ``release`` is set: a test kills the worker then.
+- ``hold``: set it and the next accepted call waits before answering (``held``
+  is set meanwhile) until ``release`` is set: a test kills the worker then.
 
 ``deliveries`` lists what reached phones, in order; ``calls`` counts requests.
 Run alone: ``python -m data.sms_fake --port 8790`` (demo).
@@ -99,16 +99,25 @@ class FakeProvider:
 
     # -- what the tests read --------------------------------------------------------
     def sent_twice(self) -> int:
-        """Messages that reached a phone more than once (same number and text)."""
-        seen: dict[tuple[str, str], int] = {}
+        """Messages that reached a phone more than once: a key delivered twice, or
+        the same reminder under two keys (same number, same text)."""
+        keys: dict[str, int] = {}
+        texts: dict[tuple[str, str], int] = {}
         for d in self.deliveries:
-            seen[(d.to, d.text)] = seen.get((d.to, d.text), 0) + 1
-        return sum(1 for n in seen.values() if n > 1)
+            keys[d.key] = keys.get(d.key, 0) + 1
+            texts[(d.to, d.text)] = texts.get((d.to, d.text), 0) + 1
+        return sum(1 for n in keys.values() if n > 1) + sum(1 for n in texts.values() if n > 1)
+
+    def repeated_calls(self) -> int:
+        """Calls for a key already accepted (a retry after a timeout or a kill): each
+        would have been a second SMS without the idempotency key."""
+        return self.accepted_calls - len(self.deliveries)
 
 
 def _handler(provider: FakeProvider) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms stall
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

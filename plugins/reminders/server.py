@@ -346,6 +346,27 @@ def add_cli(group: Any) -> None:
 
         ctx.invoke(worker_run, once=once, only=JOBS)
 
+    @reminders.command("demo")
+    @click.option("--site", "site_code", default="370303-ZWFW", show_default=True)
+    @database_option
+    @click.pass_context
+    def demo(ctx: click.Context, site_code: str) -> None:
+        """Demo licences of SITE expiring over the coming months, and a demo rule."""
+        from server import db
+        from server.models import Site, utcnow
+
+        open_database(ctx)
+        if Site.get_or_none(Site.code == site_code) is None:
+            raise Problem(f"no site {site_code}: run 'sihao server demo seed' first")
+        today = rules.china_today(utcnow())
+        with db.transaction():
+            kept = register.upsert(demo_licences(site_code, today))
+            if not register.load_rules().rules:
+                register.save_rules(rules.parse_rules(DEMO_RULES))
+        click.echo(
+            f"{kept} demo licence(s) for {site_code}; run 'sihao server reminders run --once'"
+        )
+
     @reminders.command("status")
     @click.option("--json", "as_json", is_flag=True)
     @database_option
@@ -372,3 +393,54 @@ def add_cli(group: Any) -> None:
 
 def _quiet(ruleset: rules.RuleSet) -> str:
     return f"{ruleset.quiet.start:%H:%M}-{ruleset.quiet.end:%H:%M}"
+
+
+DEMO_RULES: dict[str, Any] = {
+    "quiet_hours": {"start": "21:00", "end": "08:00"},
+    "rules": [
+        {
+            "licence_type": "食品经营许可证",
+            "lead_days": [60, 30, 7],
+            "renewal_item": "370303-SCJG-XK-001-03",
+        },
+        {
+            "licence_type": "公共场所卫生许可证",
+            "lead_days": [30],
+            "renewal_item": "370303-WJ-XK-001-03",
+            "mask_holder": True,
+        },
+    ],
+}
+
+
+def demo_licences(site_code: str, today: dt.date) -> list[dict[str, Any]]:
+    """A handful of licences for the demo site, expiring from next week to next year."""
+    made = [
+        ("食品经营许可证", "JY13703030000101", "淄博鲁味轩餐饮有限公司", "91370303MA3C0001X0", "王建国", "13805330101", 7),
+        ("食品经营许可证", "JY13703030000102", "张店区老街坊小吃店", "92370303MA3C0002X1", "刘芳", "13905330102", 30),
+        ("食品经营许可证", "JY13703030000103", "淄博齐盛食品商行", "91370303MA3C0003X2", "赵强", "", 20),
+        ("公共场所卫生许可证", "WS370303000201", "张店区悦颜美发店", "370303198803150021", "孙丽", "13605330201", 25),
+        ("食品经营许可证", "JY13703030000104", "淄博周村烧饼专卖店", "91370303MA3C0004X3", "周明", "13705330104", 55),
+        ("食品经营许可证", "JY13703030000105", "淄博博山菜馆有限公司", "91370303MA3C0005X4", "陈海", "13505330105", 200),
+    ]  # fmt: skip
+    rows = []
+    for licence_type, number, holder, holder_id, rep, mobile, days in made:
+        until = today + dt.timedelta(days=days)
+        rows.append(
+            {
+                "licence_type": licence_type,
+                "licence_no": number,
+                "item_code": "",
+                "holder_kind": "person" if holder_id[:17].isdigit() else "org",
+                "holder_name": holder,
+                "holder_id": holder_id,
+                "legal_rep": rep,
+                "mobile": mobile,
+                "valid_until": until,
+                "issued_on": until - dt.timedelta(days=5 * 365),
+                "site_code": site_code,
+                "case_no": "",
+                "source": "import",
+            }
+        )
+    return rows

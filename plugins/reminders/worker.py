@@ -252,11 +252,21 @@ def _claim(context: Any, now: dt.datetime, timing: Timing, batch: int) -> list[S
     return claimed
 
 
-def _mark(row_id: int, **values: Any) -> None:
+def _mark(marks: list[tuple[int, dict[str, Any]]]) -> None:
+    """What became of a batch's rows, in one transaction (one commit, not one a row).
+
+    A row is marked only while it is still ``sending``. A worker killed before this
+    leaves its batch ``sending``: claimed again after the lease and sent again with
+    the same keys, which the provider answers without sending (module docstring).
+    """
     from server import db
 
+    if not marks:
+        return
     with db.transaction():
-        Sms.update(**values).where((Sms.id == row_id) & (Sms.state == SENDING)).execute()
+        for row_id, values in marks:
+            Sms.update(**values).where((Sms.id == row_id) & (Sms.state == SENDING)).execute()
+    marks.clear()
 
 
 def send_pass(
@@ -282,8 +292,10 @@ def send_pass(
     paused = paused_until()
     if paused is not None and paused > now:
         return 0
+    pauses_before = _setting(PAUSES_KEY) not in (None, "0")
     sent = 0
     failed_in_a_row: list[int] = []
+    marks: list[tuple[int, dict[str, Any]]] = []
     stopping = getattr(context, "stopping", None)
     while stopping is None or not stopping.is_set():
         now = now_of()
@@ -295,34 +307,36 @@ def send_pass(
         for index, row in enumerate(claimed):
             now = now_of()
             if row.kind == DUE and _as_date(row.valid_until) < rules.china_today(now):
-                _mark(row.id, state=FAILED, error=EXPIRED)
+                marks.append((row.id, {"state": FAILED, "error": EXPIRED}))
                 continue
             try:
                 message_id = gateway.send(row.mobile, row.text, row.key)
             except gateways.Permanent as exc:
                 log.warning("SMS %s refused by the provider: %s", row.id, exc)
-                _mark(row.id, state=FAILED, error=f"{REFUSED}: {str(exc)[:300]}")
+                marks.append((row.id, {"state": FAILED, "error": f"{REFUSED}: {str(exc)[:300]}"}))
                 failed_in_a_row.clear()
                 continue
             except gateways.Transient as exc:
                 failed_in_a_row.append(row.id)
-                _mark(
-                    row.id,
-                    state=QUEUED,
-                    next_at=now + backoff(row.attempts + 1, timing),
-                    error=str(exc)[:300],
+                retry_at = now + backoff(row.attempts + 1, timing)  # attempts as claimed
+                marks.append(
+                    (row.id, {"state": QUEUED, "next_at": retry_at, "error": str(exc)[:300]})
                 )
                 if len(failed_in_a_row) >= DOWN_AFTER:
+                    _mark(marks)
                     _pause(now, timing, failed_in_a_row, [r.id for r in claimed[index + 1 :]])
                     return sent
                 continue
             failed_in_a_row.clear()
             sent += 1
-            _mark(row.id, state=SENT, gateway_id=message_id, sent_at=now, error="")
-        if not failed_in_a_row:
+            marks.append(
+                (row.id, {"state": SENT, "gateway_id": message_id, "sent_at": now, "error": ""})
+            )
+        _mark(marks)
+        if pauses_before and not failed_in_a_row:
             with db.transaction():
-                if _setting(PAUSES_KEY) not in (None, "0"):
-                    _put_setting(PAUSES_KEY, "0")
+                _put_setting(PAUSES_KEY, "0")  # the provider answers again: pauses start short
+            pauses_before = False
     return sent
 
 

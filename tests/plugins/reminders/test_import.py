@@ -123,3 +123,13 @@ def test_opt_out_and_status(clean: str) -> None:
     assert "resume" in _run(clean, "opt-in", code).output
     status = json.loads(_run(clean, "status", "--json").output)
     assert status["licences"] == 0 and status["gateway_paused_until"] is None
+
+
+def test_the_demo_licences_fall_due_over_the_coming_months(clean: str) -> None:
+    answer = _run(clean, "demo")
+    assert answer.exit_code == 0, answer.output
+    assert "6 demo licence(s) for 370303-ZWFW" in answer.output
+    assert Licence.select().count() == 6
+    assert register.load_rules().for_type("食品经营许可证").lead_days == (60, 30, 7)
+    assert _run(clean, "demo").exit_code == 0  # again: the same six, refreshed
+    assert Licence.select().count() == 6
