@@ -270,3 +270,32 @@ async def test_offline_the_screen_shows_what_it_last_pulled(runtime: Runtime) ->
         asof = str(screen.query_one("#rem-asof", Static).render())
         assert "12-01 10:00" in asof  # kept at 02:00 UTC, shown in China time
         assert "未刷新" in asof
+
+
+def test_the_cli_prints_what_was_last_pulled(runtime: Runtime, data_dir: Path) -> None:
+    from click.testing import CliRunner
+
+    from workstation.cli import main
+
+    runtime.config.enabled_plugins = ["reminders"]
+    from core.config import save_site_config
+
+    save_site_config(runtime.paths.site_config, runtime.config)
+    runtime.apply_policy()
+    service.keep(
+        runtime.config.site_code,
+        {
+            "upcoming": [{"licence_id": 1, "licence_type": "排污许可证", "licence_no": "PW-9",
+                          "holder": "淄博丁化工有限公司", "mobile": "137****1111",
+                          "valid_until": "2027-01-20"}],
+            "messages": [{"id": 5, "licence_no": "PW-9", "holder": "淄博丁化工有限公司",
+                          "state": "failed", "error": "no_mobile"}],
+        },  # fmt: skip
+    )
+    runtime.shutdown()
+    answer = CliRunner().invoke(main, ["--data-dir", str(data_dir), "reminders", "--refresh"])
+    assert answer.exit_code == 0, answer.output
+    assert "PW-9" in answer.output and "2027-01-20" in answer.output
+    assert "无法询问中心服务器" in answer.output  # not enrolled: said, and the kept data shown
+    failed = CliRunner().invoke(main, ["--data-dir", str(data_dir), "reminders", "--failures"])
+    assert "#5" in failed.output and "没有手机号" in failed.output
