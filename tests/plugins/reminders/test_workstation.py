@@ -299,3 +299,47 @@ def test_the_cli_prints_what_was_last_pulled(runtime: Runtime, data_dir: Path) -
     assert "无法询问中心服务器" in answer.output  # not enrolled: said, and the kept data shown
     failed = CliRunner().invoke(main, ["--data-dir", str(data_dir), "reminders", "--failures"])
     assert "#5" in failed.output and "没有手机号" in failed.output
+
+
+def test_hostile_resends_are_rejected_one_by_one(server: Any) -> None:
+    import uuid
+
+    import httpx
+
+    from server import admin
+
+    mine = next(row for row in sms_rows() if row.site_code == DEMO_SITE and row.kind == "due")
+    other = next(row for row in sms_rows() if row.site_code == "370300-ZWFW")
+    client = httpx.Client(base_url=server.url, timeout=30)
+    answer = client.post(
+        "/v1/enroll",
+        json={"code": admin.issue_enroll_code(DEMO_SITE), "name": "hostile", "schema": 1},
+    )
+    headers = {"Authorization": f"Bearer {answer.json()['token']}", "X-Sihao-Schema": "1"}
+    good = {"sms_id": mine.id, "reason": "再发一次", "staff_no": "1001",
+            "requested_at": "2026-12-01T09:00:00"}  # fmt: skip
+    cases = {
+        "no reason": {**good, "reason": ""},
+        "a string id": {**good, "sms_id": str(mine.id)},
+        "another site's": {**good, "sms_id": other.id},
+        "an extra field": {**good, "mobile": "13800000000"},
+        "a NUL": {**good, "reason": "再发\x00一次"},
+        "another writer": {**good, "site_code": "370300-ZWFW"},
+        "fine": good,
+    }
+    mutations = []
+    for n, payload in enumerate(cases.values(), 1):
+        entity = str(uuid.uuid4())
+        mutations.append(
+            {"client_seq": n, "mutation_id": str(uuid.uuid4()), "kind": "reminders.resend",
+             "entity_id": entity, "payload_version": 1, "payload": {"id": entity, **payload},
+             "created_at": "2026-12-01T09:00:00"}
+        )  # fmt: skip
+    before = len(sms_rows())
+    result = client.post("/v1/sync/push", json={"mutations": mutations}, headers=headers).json()
+    states = [r["status"] for r in result["results"]]
+    assert states == ["rejected"] * 6 + ["applied"], result
+    assert "no reminder" in result["results"][2]["reason"]
+    after = sms_rows()
+    assert len(after) == before + 1 and after[-1].key == f"resend:{mutations[-1]['entity_id']}"
+    client.close()
