@@ -70,7 +70,7 @@ class RemindersScreen(SihaoScreen):
 
     def on_mount(self) -> None:
         self.query_one(f"#{UPCOMING}", DataTable).add_columns(
-            _("Expires"), _("Days"), _("Licence"), _("Holder"), _("Mobile"), _("Last reminder")
+            _("Expires"), _("Days"), _("Holder"), _("Mobile"), _("Last reminder"), _("Licence")
         )
         self.query_one(f"#{SENT}", DataTable).add_columns(
             _("Time"), _("Licence no."), _("Holder"), _("Mobile"), _("Ahead"), _("State")
@@ -160,14 +160,15 @@ class RemindersScreen(SihaoScreen):
             return
         for row in view.upcoming:
             upcoming.add_row(
+                # Who and whether reminded first: at 80 columns the licence scrolls.
                 str(row.get("valid_until", "")),
                 str(row.get("days_left", "")),
-                f"{row.get('licence_type', '')} {row.get('licence_no', '')}",
                 str(row.get("holder", "")),
                 str(row.get("mobile", "")) or _("none"),
                 _("opted out")
                 if row.get("opted_out")
                 else service.state_label(str(row.get("last_state") or "")) or "—",
+                f"{row.get('licence_type', '')} {row.get('licence_no', '')}",
                 key=f"lic-{row.get('licence_id')}",
             )
         for row in view.messages:

@@ -152,10 +152,10 @@ async def test_the_clerk_sees_expiries_sends_again_and_opens_the_renewal_item(
         upcoming = screen.query_one("#rem-upcoming", DataTable)
         assert await wait_for(pilot, lambda: upcoming.row_count == 2, timeout=10), _cells(upcoming)
         rows = _cells(upcoming)
-        assert [r[3] for r in rows] == ["淄博乙餐饮有限公司", "淄博甲餐饮有限公司"]  # by expiry
+        assert [r[2] for r in rows] == ["淄博乙餐饮有限公司", "淄博甲餐饮有限公司"]  # by expiry
         assert "别处的公司" not in str(rows)  # another site's licences never come here
-        assert rows[1][4] == "138****5678" and rows[0][4] == "无"
-        assert rows[1][5] == "已发送"
+        assert rows[1][3] == "138****5678" and rows[0][3] == "无"
+        assert rows[1][4] == "已发送" and rows[1][5] == "食品经营许可证 JY-WS-001"
         _fits(app, screen.query_one("#rem-asof", Static), screen.query_one("#rem-tabs"),
               screen.query_one("#rem-detail", Static))  # fmt: skip
 
@@ -265,8 +265,8 @@ async def test_offline_the_screen_shows_what_it_last_pulled(runtime: Runtime) ->
         screen = app.screen
         assert isinstance(screen, RemindersScreen)
         table = screen.query_one("#rem-upcoming", DataTable)
-        assert _cells(table)[0][2] == "食品经营许可证 JY-KEPT"
-        assert _cells(table)[0][5] == "已送达"
+        assert _cells(table)[0][5] == "食品经营许可证 JY-KEPT"
+        assert _cells(table)[0][4] == "已送达"
         asof = str(screen.query_one("#rem-asof", Static).render())
         assert "12-01 10:00" in asof  # kept at 02:00 UTC, shown in China time
         assert "未刷新" in asof
@@ -285,11 +285,25 @@ def test_the_cli_prints_what_was_last_pulled(runtime: Runtime, data_dir: Path) -
     service.keep(
         runtime.config.site_code,
         {
-            "upcoming": [{"licence_id": 1, "licence_type": "排污许可证", "licence_no": "PW-9",
-                          "holder": "淄博丁化工有限公司", "mobile": "137****1111",
-                          "valid_until": "2027-01-20"}],
-            "messages": [{"id": 5, "licence_no": "PW-9", "holder": "淄博丁化工有限公司",
-                          "state": "failed", "error": "no_mobile"}],
+            "upcoming": [
+                {
+                    "licence_id": 1,
+                    "licence_type": "排污许可证",
+                    "licence_no": "PW-9",
+                    "holder": "淄博丁化工有限公司",
+                    "mobile": "137****1111",
+                    "valid_until": "2027-01-20",
+                }
+            ],
+            "messages": [
+                {
+                    "id": 5,
+                    "licence_no": "PW-9",
+                    "holder": "淄博丁化工有限公司",
+                    "state": "failed",
+                    "error": "no_mobile",
+                }
+            ],
         },  # fmt: skip
     )
     runtime.shutdown()
