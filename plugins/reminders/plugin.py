@@ -10,6 +10,7 @@ import click
 
 from core.i18n import _
 from core.plugins import hookimpl
+from core.registry import TileBadge
 from core.roles import Role
 from plugins.reminders import models
 
@@ -42,6 +43,26 @@ def _screen(runtime: Any) -> Any:
     return RemindersScreen(runtime)
 
 
+def reminders_badge(runtime: Any) -> TileBadge | None:
+    """From what was last pulled (one row read): failures first, then what expires soon."""
+    from plugins.reminders import service
+
+    view = service.last_pulled(runtime.config.site_code)
+    if view is None:
+        return None
+    if view.failures:
+        return TileBadge(_("{n} reminders failed").format(n=len(view.failures)), alert=True)
+    soon = sum(1 for row in view.upcoming if _days(row) <= 7)
+    if soon:
+        return TileBadge(_("{n} expire within a week").format(n=soon))
+    return None
+
+
+def _days(row: dict[str, Any]) -> int:
+    value = row.get("days_left")
+    return value if isinstance(value, int) else 10**6
+
+
 @hookimpl
 def sihao_screens(registry: Any) -> None:
     registry.add(
@@ -51,6 +72,7 @@ def sihao_screens(registry: Any) -> None:
         roles=ROLES,
         description=lambda: _("Licences expiring soon, reminders sent and delivered (办事闹钟)"),
         order=450,
+        badge=reminders_badge,
     )
 
 

@@ -300,3 +300,37 @@ def test_the_jobs_are_registered_for_the_server_worker(clean: str) -> None:
     registry = jobs.load_jobs(load_host())
     names = {job.name for job in registry.all() if job.plugin == "reminders"}
     assert names == {"reminders.due", "reminders.send", "reminders.report"}
+
+
+def test_two_worker_processes_on_one_database_send_each_reminder_once(clean: str) -> None:
+    from server.models import utcnow
+
+    no_quiet_hours()
+    today = rules.china_today(utcnow())
+    issue(*(licence(today + dt.timedelta(days=30), mobile=f"136{n:08d}") for n in range(80)))
+    assert worker.due_pass(utcnow()) == 80
+    with serve(FakeProvider()) as fake:
+        env = {
+            **os.environ,
+            "SIHAO_SERVER_DATABASE": clean,
+            "SIHAO_SMS_GATEWAY": fake.url,
+            "SIHAO_SMS_KEY": fake.key,
+        }
+        procs = [
+            subprocess.Popen(
+                [_sihao(), "server", "reminders", "run", "--once"],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        outputs = [proc.communicate(timeout=120) for proc in procs]
+        assert [proc.returncode for proc in procs] == [0, 0], outputs
+        sent = [int(out.split("reminders.send: ")[1].split()[0]) for out, _err in outputs]
+        assert sum(sent) == 80, outputs
+        assert fake.calls == 80 and len(fake.deliveries) == 80
+        assert fake.sent_twice() == 0
+    # Sent, and delivered where a worker's report pass came after the other's send.
+    assert {row.state for row in sms_rows()} <= {SENT, DELIVERED}

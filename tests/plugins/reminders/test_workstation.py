@@ -25,7 +25,7 @@ from core.registry import ItemAction
 from core.roles import Role
 from core.runtime import Runtime
 from core.sync.engine import Syncer
-from plugins.reminders import gateways, register, rules, service, worker
+from plugins.reminders import gateways, models, register, rules, service, worker
 from plugins.reminders.models import ResendRequest
 from plugins.reminders.ui.reminders_screen import RemindersScreen
 from plugins.reminders.ui.renewal_dialog import RenewalDialog
@@ -203,6 +203,10 @@ async def test_the_clerk_sees_expiries_sends_again_and_opens_the_renewal_item(
         assert any("同步" in n for n in notifications(app))
 
     (request,) = ResendRequest.select()
+    from core import audit
+
+    assert audit.verify(models.MODELS).ok  # the resend is in the audit chain, untouched
+    assert any(e.kind == "reminders.resend" for e in audit.AuditEntry.select())
     assert request.reason == "持证人更换了手机号" and request.staff_no == "1001"
     report = Syncer(runtime).push()
     assert report.applied == 1, report
@@ -246,8 +250,8 @@ async def test_offline_the_screen_shows_what_it_last_pulled(runtime: Runtime) ->
                     "licence_no": "JY-KEPT",
                     "holder": "淄博丙餐饮有限公司",
                     "mobile": "139****0000",
-                    "valid_until": "2026-12-31",
-                    "days_left": 30,
+                    "valid_until": "2026-12-06",
+                    "days_left": 5,
                     "renewal_item": RENEWAL,
                     "last_state": "delivered",
                 },
@@ -268,6 +272,11 @@ async def test_offline_the_screen_shows_what_it_last_pulled(runtime: Runtime) ->
         assert _cells(table)[0][5] == "食品经营许可证 JY-KEPT"
         assert _cells(table)[0][4] == "已送达"
         asof = str(screen.query_one("#rem-asof", Static).render())
+        from plugins.reminders.plugin import reminders_badge
+
+        badge = reminders_badge(runtime)
+        assert badge is not None, service.last_pulled(runtime.config.site_code)
+        assert badge.text == "1 个证照一周内到期" and not badge.alert
         assert "12-01 10:00" in asof  # kept at 02:00 UTC, shown in China time
         assert "未刷新" in asof
 
