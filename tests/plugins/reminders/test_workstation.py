@@ -366,3 +366,30 @@ def test_hostile_resends_are_rejected_one_by_one(server: Any) -> None:
     after = sms_rows()
     assert len(after) == before + 1 and after[-1].key == f"resend:{mutations[-1]['entity_id']}"
     client.close()
+
+
+async def test_the_screen_speaks_english_with_lang_en(runtime: Runtime) -> None:
+    from core.i18n import set_language
+
+    set_language("en")
+    runtime.config.enabled_plugins = ["reminders"]
+    runtime.apply_policy()
+    service.keep(
+        runtime.config.site_code,
+        {"upcoming": [], "messages": [{"id": 9, "licence_no": "PW-1", "holder": "某公司",
+                                       "state": "failed", "error": "expired"}]},
+    )  # fmt: skip
+    app = SihaoApp(runtime, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, "1001")
+        app.open_screen("reminders.board")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RemindersScreen)
+        table = screen.query_one("#rem-upcoming", DataTable)
+        assert [str(c.label) for c in table.columns.values()][:2] == ["Expires", "Days"]
+        screen.query_one("#rem-tabs", TabbedContent).active = "tab-failed"
+        await pilot.pause()
+        failed = _cells(screen.query_one("#rem-failed", DataTable))
+        assert failed[0][3:] == ["failed", "The licence expired before the message could be sent."]
+        assert "Not refreshed" in str(screen.query_one("#rem-asof", Static).render())
