@@ -342,9 +342,28 @@ def add_cli(group: Any) -> None:
     @click.pass_context
     def run(ctx: click.Context, once: bool) -> None:
         """The reminder worker: due pass, send pass, delivery reports (SIHAO_SMS_GATEWAY)."""
+        from server import jobs
         from server.cli import worker_run
+        from server.plugins import load_host
 
-        ctx.invoke(worker_run, once=once, only=JOBS)
+        if not once:
+            ctx.invoke(worker_run, once=False, only=JOBS)
+            return
+        # One pass of each in the order a reminder goes: written, sent, reported
+        # (the server's worker runs jobs in name order, which puts reports first).
+        open_database(ctx)
+        registry = jobs.load_jobs(load_host())
+        failed = False
+        for name in JOBS:
+            job = registry.get(name)
+            result = jobs.run_job(job) if job is not None else KeyError(name)
+            if isinstance(result, Exception):
+                failed = True
+                click.echo(f"{name}: failed: {result}", err=True)
+            else:
+                click.echo(f"{name}: {result} done")
+        if failed:
+            raise SystemExit(1)
 
     @reminders.command("demo")
     @click.option("--site", "site_code", default="370303-ZWFW", show_default=True)
