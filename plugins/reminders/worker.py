@@ -15,7 +15,9 @@ failed row saying so, which its site's clerks see.
 gateway is paused. Rows are claimed in id order (``JobContext.claim``: ``FOR
 UPDATE SKIP LOCKED`` on PostgreSQL) and marked ``sending`` in a short
 transaction; then each is sent *outside* any transaction (a provider call must
-not hold locks) with its key, and marked ``sent`` with the provider's message id.
+not hold locks) with its key, and the batch's outcomes (``sent`` with the
+provider's message id, a retry time, a failure) are written in one commit: a
+commit a row was most of each send's cost (bench/reminders.py).
 A worker killed between the provider accepting and the mark leaves the row
 ``sending``: after ``LEASE`` it is claimed again and sent again *with the same
 key*, which the provider answers with the same message id without sending (the
