@@ -190,7 +190,8 @@ def site_view(site_code: str, days: int, now: dt.datetime) -> dict[str, Any]:
                 "licence_type": lic.licence_type if lic else "",
                 "licence_no": lic.licence_no if lic else "",
                 "holder": lic.holder_name if lic else "",
-                "mobile": mask_phone(message.mobile) if message.mobile else "",
+                # The licence's mobile now (IT may have added one since), masked.
+                "mobile": mask_phone(number) if (number := _mobile_now(lic, message)) else "",
                 "kind": message.kind,
                 "lead_days": message.lead_days,
                 "valid_until": _iso(worker._as_date(message.valid_until)),
@@ -213,6 +214,10 @@ def site_view(site_code: str, days: int, now: dt.datetime) -> dict[str, Any]:
         "upcoming": upcoming,
         "messages": sent,
     }
+
+
+def _mobile_now(lic: Licence | None, message: Sms) -> str:
+    return str(lic.mobile) if lic is not None and lic.mobile else str(message.mobile or "")
 
 
 def add_routes(router: Any) -> None:

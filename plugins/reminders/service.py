@@ -54,7 +54,10 @@ def error_sentence(code: str) -> str:
     if not code:
         return ""
     if code == "no_mobile":
-        return _("No mobile number on record for this licence: add it and resend.")
+        return _(
+            "No mobile number on record for this licence: IT adds it by importing the "
+            "licence again, then it can be sent again."
+        )
     if code == "expired":
         return _("The licence expired before the message could be sent.")
     if code.startswith("refused"):

@@ -334,3 +334,23 @@ def test_two_worker_processes_on_one_database_send_each_reminder_once(clean: str
         assert fake.sent_twice() == 0
     # Written, sent, then reported by the same --once: delivered.
     assert {row.state for row in sms_rows()} == {DELIVERED}
+
+
+def test_a_mobile_added_later_lets_the_failed_reminder_go_again(clean: str) -> None:
+    from plugins.reminders import server as reminders_server
+
+    no_quiet_hours()
+    issue(licence(D(2027, 3, 1), mobile="", number="JY-LATER"))
+    now = china(2027, 1, 30)
+    worker.due_pass(now)
+    (failed,) = sms_rows()
+    assert failed.error == worker.NO_MOBILE
+    view = reminders_server.site_view(failed.site_code, 90, now)
+    assert view["messages"][0]["mobile"] == ""
+    issue(licence(D(2027, 3, 1), mobile="13912340000", number="JY-LATER"))  # IT re-imports
+    view = reminders_server.site_view(failed.site_code, 90, now)
+    assert view["messages"][0]["mobile"] == "139****0000"
+    assert worker.queue_resend("r-1", failed.id, "补充了手机号", "1001", now)
+    assert not worker.queue_resend("r-1", failed.id, "补充了手机号", "1001", now)  # once
+    resend = sms_rows()[-1]
+    assert (resend.state, resend.mobile, resend.reason) == (QUEUED, "13912340000", "补充了手机号")
