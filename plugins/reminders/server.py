@@ -182,16 +182,16 @@ def site_view(site_code: str, days: int, now: dt.datetime) -> dict[str, Any]:
         )
     sent = []
     for message in messages:
-        lic = about.get(message.licence_id)
+        about_it = about.get(message.licence_id)
         sent.append(
             {
                 "id": message.id,
                 "licence_id": message.licence_id,
-                "licence_type": lic.licence_type if lic else "",
-                "licence_no": lic.licence_no if lic else "",
-                "holder": lic.holder_name if lic else "",
+                "licence_type": about_it.licence_type if about_it else "",
+                "licence_no": about_it.licence_no if about_it else "",
+                "holder": about_it.holder_name if about_it else "",
                 # The licence's mobile now (IT may have added one since), masked.
-                "mobile": mask_phone(number) if (number := _mobile_now(lic, message)) else "",
+                "mobile": mask_phone(number) if (number := _mobile_now(about_it, message)) else "",
                 "kind": message.kind,
                 "lead_days": message.lead_days,
                 "valid_until": _iso(worker._as_date(message.valid_until)),
@@ -200,7 +200,7 @@ def site_view(site_code: str, days: int, now: dt.datetime) -> dict[str, Any]:
                 "error": message.error,
                 "reason": message.reason,
                 "requested_by": message.requested_by,
-                "renewal_item": renewal(lic),
+                "renewal_item": renewal(about_it),
                 "created_at": _iso(message.created_at),
                 "sent_at": _iso(message.sent_at),
                 "delivered_at": _iso(message.delivered_at),

@@ -18,6 +18,7 @@ from typing import Any
 
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.coordinate import Coordinate
 from textual.widget import Widget
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
@@ -204,7 +205,7 @@ class RemindersScreen(SihaoScreen):
         table = self._table()
         if table.row_count == 0 or table.cursor_row < 0:
             return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value or ""
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value or ""
         kind, _sep, ident = key.partition("-")
         rows = self.view.upcoming if kind == "lic" else self.view.messages
         field = "licence_id" if kind == "lic" else "id"
