@@ -55,6 +55,8 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "printing": "plugins.printing.plugin",
     "sync": "plugins.sync.plugin",
     "checklist": "plugins.checklist.plugin",
+
+    "reminders": "plugins.reminders.plugin",
 }
 
 # Plugins whose CLI commands work before a site has any policy: enrolling a new

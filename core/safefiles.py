@@ -277,3 +277,75 @@ def parse_xml(data: bytes | str, *, name: str = "") -> Any:
             ),
             f"ParseError: {exc}",
         ) from exc
+
+
+# -- CSV ---------------------------------------------------------------------------
+# Excel and WPS in China save "CSV" as GBK unless told otherwise; others write
+# UTF-8, with or without a BOM, or UTF-16 with a BOM ("Unicode text"). Encodings are
+# tried in that order; GB 18030 (a superset of GBK) decodes any byte string that is
+# valid GBK, so it is the last resort and a file that fails it too is refused.
+MAX_CSV_BYTES = 512 * 1024 * 1024
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def decode_text(data: bytes, *, name: str = "") -> tuple[str, str]:
+    """Text of a file from outside and the encoding it was read with.
+
+    UTF-16 with a BOM, UTF-8 (BOM or not), then GB 18030; NUL bytes in an 8-bit
+    file (a binary file renamed) and undecodable bytes are a ``FileRefused``.
+    """
+    shown = name or _("The file")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise _not_text(shown, f"bad UTF-16 at byte {exc.start}") from exc
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise _not_text(shown, f"NUL byte at {nul}")
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise _not_text(shown, "neither UTF-8 nor GB 18030")
+
+
+def _not_text(name: str, detail: str) -> FileRefused:
+    log.warning("text file %s refused: %s", name, detail)
+    return FileRefused(
+        _(
+            "{name} is not a text file that can be read (UTF-8 or GBK). Save it again "
+            "as CSV from Excel or WPS, or as .xlsx."
+        ).format(name=name),
+        detail,
+    )
+
+
+def read_csv(
+    path: Path | str, *, name: str = "", max_bytes: int = MAX_CSV_BYTES
+) -> list[list[str]]:
+    """The rows of a CSV file from outside, its encoding found (``decode_text``);
+    too large or unreadable is a ``FileRefused``. Cells are text as written: pass
+    them through ``restore_cell`` before use."""
+    import csv
+    import io
+
+    path = Path(path)
+    shown = name or path.name
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise FileRefused(
+            _("{name} is too large ({size} MB; at most {limit} MB).").format(
+                name=shown, size=_mb(size), limit=_mb(max_bytes)
+            ),
+            f"{size} bytes",
+        )
+    text, _encoding = decode_text(path.read_bytes(), name=shown)
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise FileRefused(
+            _("{name} is not a CSV file that can be read: {reason}").format(name=shown, reason=exc),
+            f"csv.Error: {exc}",
+        ) from exc
