@@ -55,7 +55,6 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "printing": "plugins.printing.plugin",
     "sync": "plugins.sync.plugin",
     "checklist": "plugins.checklist.plugin",
-
     "reminders": "plugins.reminders.plugin",
 }
 
