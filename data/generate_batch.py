@@ -47,8 +47,8 @@ def person_name(rng: random.Random) -> str:
 def rows(
     count: int, *, bad_share: float = 0.02, seed: int = 14, situations: int = 0
 ) -> Iterator[tuple[list[Any], str]]:
-    """``count`` rows under ``HEADER`` (+ ``situations`` 是/否 columns), each with the
-    kind of fault planted in it ("" for a good row)."""
+    """``count`` rows under ``HEADER`` (+ ``situations`` 是/否 columns, the first always
+    是), each with the kind of fault planted in it ("" for a good row)."""
     rng = random.Random(seed)
     previous: list[Any] | None = None
     for index in range(count):
@@ -59,7 +59,7 @@ def rows(
             person_name(rng) if org else "",
             mobile(rng),
             "2026-11-30",
-            *(rng.choice(("是", "否")) for _ in range(situations)),
+            *(("是" if n == 0 else rng.choice(("是", "否"))) for n in range(situations)),
         ]
         fault = ""
         if rng.random() < bad_share:
@@ -86,15 +86,19 @@ def rows(
         yield row, fault
 
 
-def write_xlsx(path: Any, count: int, **options: Any) -> list[str]:
-    """Write a workbook of ``count`` rows; return the fault of each row."""
+def write_xlsx(
+    path: Any, count: int, situations: list[str] | None = None, **options: Any
+) -> list[str]:
+    """Write a workbook of ``count`` rows with a 是/否 column per situation name;
+    return the fault of each row."""
     from openpyxl import Workbook
 
+    names = situations or []
     book = Workbook(write_only=True)
     sheet = book.create_sheet("申报名单")
-    sheet.append(HEADER + [f"情形{n + 1}" for n in range(options.get("situations", 0))])
+    sheet.append(HEADER + names)
     faults = []
-    for row, fault in rows(count, **options):
+    for row, fault in rows(count, situations=len(names), **options):
         sheet.append(row)
         faults.append(fault)
     book.save(path)

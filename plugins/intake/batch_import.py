@@ -96,11 +96,11 @@ def item_for(table: Table, path: Path, item_code: str | None) -> dict[str, Any]:
 
 
 def next_batch_no(site_code: str, today: dt.date) -> str:
-    from core.sync.models import SyncState
+    """<site>-PL<YYYYMMDD>-<workstation tag>-<nnn>: the case-number rule (docs/intake.md)
+    with PL (批量) before the day, so batches and cases never share a number."""
+    from plugins.intake import numbering
 
-    state = SyncState.get_or_none(SyncState.id == 1)
-    tag = (state.workstation_id[-4:] if state and state.workstation_id else "0000").upper()
-    prefix = f"{site_code or 'LOCAL'}-PL{today:%Y%m%d}-{tag}-"
+    prefix = f"{site_code or 'LOCAL'}-PL{today:%Y%m%d}-{numbering.workstation_tag()}-"
     taken = IntakeBatch.select().where(IntakeBatch.batch_no.startswith(prefix)).count()
     return f"{prefix}{taken + 1:03d}"
 

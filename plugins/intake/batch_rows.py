@@ -100,6 +100,7 @@ class Layout:
     situations: dict[str, int]  # situation code -> index
     situation_headers: dict[str, str]  # situation code -> header as written
     ignored: list[str]  # headers that are not the template's
+    only_situation: str = ""  # the item has one situation: every row is in it
 
 
 def _header_text(value: Any) -> str:
@@ -148,7 +149,15 @@ def find_layout(rows: list[tuple[int, list[Any]]], situations: list[dict[str, An
                     "(sihao intake template) or add the column, then import again."
                 ).format(columns="、".join(missing))
             )
-        return Layout(number, columns, written, found, found_headers, ignored)
+        if len(situations) > 1 and not found:
+            raise FileProblem(
+                _(
+                    "The file has no column for the item's situations ({names}): use the "
+                    "item's template, answer 是 or 否 under each, then import again."
+                ).format(names="、".join(str(s.get("name")) for s in situations))
+            )
+        only = str(situations[0].get("code")) if len(situations) == 1 else ""
+        return Layout(number, columns, written, found, found_headers, ignored, only)
     raise FileProblem(
         _(
             "No header row found in the first ten rows: the file must have the template's "
@@ -218,11 +227,13 @@ class RowChecker:
             elif applied_on > self.today:
                 problem(APPLIED_ON, _("A date in the future."))
         chosen: list[str] = []
+        unreadable = False
         for code, index in self.layout.situations.items():
             answer = _text(_cell(values, index)).upper()
             if answer in YES:
                 chosen.append(code)
             elif answer not in NO:
+                unreadable = True
                 problems.append(
                     Problem(
                         row_no,
@@ -230,6 +241,16 @@ class RowChecker:
                         _("Write 是 or 否 (or leave it empty)."),
                     )
                 )
+        if self.layout.only_situation and not chosen:
+            chosen.append(self.layout.only_situation)
+        if self.layout.situations and not chosen and not unreadable:
+            problems.append(
+                Problem(
+                    row_no,
+                    "、".join(self.layout.situation_headers.values()),
+                    _("Answer 是 under at least one situation."),
+                )
+            )
         if number and kind and not problems:
             first = self.seen.get(number)
             if first is not None:

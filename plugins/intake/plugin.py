@@ -24,7 +24,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 
 @hookimpl
 def sihao_models() -> list[Any]:
-    return list(models.MODELS)
+    from plugins.intake import batch_models
+
+    return [*models.MODELS, *batch_models.MODELS]
 
 
 @hookimpl
@@ -34,7 +36,9 @@ def sihao_migrations() -> Path:
 
 @hookimpl
 def sihao_settings() -> dict[str, Any]:
-    return dict(DEFAULT_SETTINGS)
+    from plugins.intake import batch_hooks
+
+    return {**DEFAULT_SETTINGS, **batch_hooks.SETTINGS}
 
 
 @hookimpl
@@ -48,6 +52,42 @@ def sihao_find_case(number: str, context: Any) -> Any:
 
 def _today() -> dt.date:
     return dt.date.today()
+
+
+# -- batch intake (一次申报、打包审核、批量发证): plugins/intake/batch_hooks.py ------------
+@hookimpl
+def sihao_screens(registry: Any) -> None:
+    from plugins.intake import batch_hooks
+
+    batch_hooks.screens(registry)
+
+
+@hookimpl
+def sihao_item_actions(item: Any, context: Any) -> list[Any]:
+    from plugins.intake import batch_hooks
+
+    return batch_hooks.item_actions(item, context)
+
+
+@hookimpl
+def sihao_cli(group: Any) -> None:
+    from plugins.intake import batch_hooks
+
+    batch_hooks.cli(group)
+
+
+@hookimpl
+def sihao_startup(context: Any) -> None:
+    from plugins.intake import batch_hooks
+
+    batch_hooks.startup(context)
+
+
+@hookimpl
+def sihao_shutdown(context: Any) -> None:
+    from plugins.intake import batch_hooks
+
+    batch_hooks.shutdown(context)
 
 
 __all__ = ["PLUGIN", "INTAKE_ROLES", "_"]

@@ -1,0 +1,314 @@
+"""批量发证: a numbered certificate for every approved row of a decided batch, one
+PDF each plus one combined print file, resumable after a crash without issuing any
+certificate twice.
+
+A certificate is issued when its row is written to ``intake_batch_certificate``
+(unique per batch row and per number) in the same transaction as the case's 办结
+step carrying the certificate number. Rows are issued ``CHUNK`` at a time: the
+chunk is committed, then its PDFs are written (each whole or not at all, by the
+document toolkit). Killed at any point and run again, the issue finds the rows
+already issued and skips them, writes the PDFs of issued rows whose file is
+missing (a kill between the commit and the files), issues the rest and rebuilds
+the combined file: no number twice, none missing.
+
+Numbers are ``<batch number>-<place among the approved rows>`` (0001…), fixed by
+the reviewer's decision, so a resumed run gives the same row the same number.
+Certificates print the holder's ID number masked (the toolkit's personal-data
+rule): a certificate is handed over and shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core.db import atomic
+from core.i18n import _
+from core.models import utcnow
+from plugins.intake.batch_import import BatchError
+from plugins.intake.batch_models import BatchCertificate, BatchRow, BatchState, IntakeBatch
+
+log = logging.getLogger(__name__)
+
+CHUNK = 25
+COMBINED_SUFFIX = "-合并打印.pdf"
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class IssueResult:
+    batch: IntakeBatch
+    issued_now: int  # certificates issued by this run
+    total: int  # approved rows: certificates of the batch when done
+    rewritten: int  # PDFs of earlier certificates written again (missing after a crash)
+    out_dir: Path
+    combined: Path
+
+
+def cert_no(batch: IntakeBatch, seq: int) -> str:
+    return f"{batch.batch_no}-{seq:04d}"
+
+
+def valid_until(item: dict[str, Any], issued_on: dt.date) -> dt.date | None:
+    """The validity the catalog gives (结果有效期 "5年"), else None (long-term)."""
+    match = re.match(r"^\s*(\d{1,2})\s*年\s*$", str(item.get("result_validity") or ""))
+    if not match:
+        return None
+    years = int(match.group(1))
+    try:
+        end = issued_on.replace(year=issued_on.year + years)
+    except ValueError:  # 29 February
+        end = issued_on.replace(year=issued_on.year + years, day=28)
+    return end - dt.timedelta(days=1)
+
+
+def default_out_dir(runtime: Any, batch: IntakeBatch) -> Path:
+    return Path(runtime.paths.data_dir) / "intake" / "certificates" / batch.batch_no
+
+
+class Certificates:
+    """Lays out certificates of one batch with the document toolkit."""
+
+    def __init__(self, runtime: Any, batch: IntakeBatch, item: dict[str, Any]) -> None:
+        from core.catalog import store
+        from core.documents import PageSetup, PaperSize, font_from_settings
+        from core.models import Site
+
+        self.batch = batch
+        self.item = item
+        site = Site.get_or_none(Site.code == batch.site_code)
+        self.site_name = site.name if site is not None else batch.site_code
+        department = store.get_department(str(item.get("department", ""))) or {}
+        self.issuer = str(department.get("name") or item.get("implementing_body") or "")
+        self.issuer = self.issuer or self.site_name
+        self.catalog_version = store.catalog_version()
+        self.font = font_from_settings(runtime.settings("documents"))
+        self.page = PageSetup(size=PaperSize.A4, header=f"{self.site_name} · 批量发证")
+        self.situations = {str(s["code"]): str(s["name"]) for s in item.get("situations") or []}
+        self.printed_at = dt.datetime.now()
+
+    def document(self, title: str, document_id: str) -> Any:
+        from core.documents import Document, Footer
+
+        return Document(
+            title=title,
+            footer=Footer(
+                site=self.site_name,
+                catalog_version=self.catalog_version,
+                document_id=document_id,
+                printed_at=self.printed_at,
+            ),
+            page=self.page,
+            font=self.font,
+        )
+
+    def add(self, doc: Any, cert: BatchCertificate, row: BatchRow, case_no: str) -> None:
+        name = str(self.item.get("result_name") or self.item["name"])
+        chosen = [self.situations.get(c, c) for c in json.loads(row.situations or "[]")]
+        pairs = [
+            ("证书编号", cert.cert_no),
+            ("持证人" if row.applicant_kind == "person" else "单位名称", row.name),
+            (
+                "公民身份号码" if row.applicant_kind == "person" else "统一社会信用代码",
+                row.id_number,
+            ),
+        ]
+        if row.applicant_kind == "org":
+            pairs.append(("法定代表人", row.legal_rep))
+        pairs += [
+            ("许可事项", str(self.item["name"])),
+            ("办理情形", "、".join(chosen) or "—"),
+            ("办件编号", case_no or "—"),
+            ("批次编号", self.batch.batch_no),
+            ("发证日期", f"{cert.issued_on:%Y年%m月%d日}"),
+            (
+                "有效期至",
+                f"{cert.valid_until:%Y年%m月%d日}" if cert.valid_until else "长期有效",
+            ),
+            ("发证机关", self.issuer),
+        ]
+        doc.title_block(name)
+        doc.spacer(6)
+        doc.fields(pairs, label_width=0.3)
+        doc.spacer(10)
+        doc.paragraph(
+            f"经审查，{row.name}申请的{self.item['name']}符合规定条件，准予许可，特发此证。"
+        )
+        doc.paragraph(
+            "本证书由批量发证生成；证件号码已作隐去处理，核验以发证机关登记为准。", small=True
+        )
+
+    def one(self, cert: BatchCertificate, row: BatchRow, case_no: str) -> bytes:
+        doc = self.document(f"{self.item.get('result_name') or ''} {cert.cert_no}", cert.cert_no)
+        self.add(doc, cert, row, case_no)
+        data: bytes = doc.build()
+        return data
+
+
+def whole_pdf(path: Path) -> bool:
+    """A certificate file that is there and whole: a PDF header and its end marker."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(5)
+            fh.seek(0, 2)
+            fh.seek(max(0, fh.tell() - 1024))
+            tail = fh.read()
+    except OSError:
+        return False
+    return head == b"%PDF-" and b"%%EOF" in tail
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """A certificate PDF: a temporary file beside it, then a rename, so a killed run
+    leaves the old file or the new one, never half of one. Not fsynced one by one
+    (7 ms each here, a third of a 1,000-certificate issue): the store says which
+    certificates exist, and an issue run again rewrites any file that is missing or
+    cut short (``whole_pdf``), as after a power cut; the combined file is fsynced."""
+    import os
+    import tempfile
+
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".cert-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as fh:
+            fh.write(data)
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _case_numbers(case_ids: list[str]) -> dict[str, str]:
+    from plugins.intake.models import IntakeCase
+
+    found: dict[str, str] = {}
+    for start in range(0, len(case_ids), 500):
+        part = case_ids[start : start + 500]
+        for case in IntakeCase.select(IntakeCase.id, IntakeCase.case_no).where(
+            IntakeCase.id.in_(part)
+        ):
+            found[case.id] = case.case_no
+    return found
+
+
+def issue(
+    runtime: Any,
+    batch: IntakeBatch,
+    *,
+    actor: str,
+    out_dir: Path | None = None,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> IssueResult:
+    """Issue the batch's certificates (or finish an issue that was interrupted)."""
+    from core.catalog import store
+    from core.documents import write_atomic
+    from plugins.intake import batch_review, service
+
+    today = today or dt.date.today()
+    batch = IntakeBatch.get_by_id(batch.id)
+    if batch.state == BatchState.DECLARED:
+        raise BatchError(_("Batch {batch} waits for the reviewer.").format(batch=batch.batch_no))
+    item = store.get_item(batch.item_code)
+    if item is None:
+        raise BatchError(
+            _("The item code {code} is not in this workstation's catalog.").format(
+                code=batch.item_code
+            )
+        )
+    target = (
+        Path(batch.output_dir) if batch.output_dir else (out_dir or default_out_dir(runtime, batch))
+    )
+    target.mkdir(parents=True, exist_ok=True)
+    if batch.state == BatchState.DECIDED:
+        with atomic():
+            IntakeBatch.update(
+                state=BatchState.ISSUING, output_dir=str(target), issued_by=actor
+            ).where(IntakeBatch.id == batch.id).execute()
+        batch = IntakeBatch.get_by_id(batch.id)
+    batch_review.open_cases(runtime, batch, actor=actor, today=today)
+    approved = list(
+        BatchRow.select()
+        .where((BatchRow.batch_id == batch.id) & (BatchRow.approved == True))  # noqa: E712
+        .order_by(BatchRow.cert_seq)
+    )
+    total = len(approved)
+    issued = {
+        c.row_id: c for c in BatchCertificate.select().where(BatchCertificate.batch_id == batch.id)
+    }
+    cases = _case_numbers([r.case_id for r in approved if r.case_id])
+    layout = Certificates(runtime, batch, item)
+    done = len(issued)
+    if progress is not None:
+        progress(done, total)
+    rewritten = 0
+    for row in approved:  # files of certificates issued before a crash
+        cert = issued.get(row.id)
+        if cert is not None and not whole_pdf(target / cert.file_name):
+            write_file(target / cert.file_name, layout.one(cert, row, cases.get(row.case_id, "")))
+            rewritten += 1
+    todo = [r for r in approved if r.id not in issued]
+    until = valid_until(item, today)
+    site = runtime.config.site_code
+    for start in range(0, len(todo), CHUNK):
+        chunk = todo[start : start + CHUNK]
+        made: list[tuple[BatchCertificate, BatchRow]] = []
+        with atomic():
+            for row in chunk:
+                number = cert_no(batch, row.cert_seq or 0)
+                cert = BatchCertificate.create(
+                    batch_id=batch.id,
+                    row_id=row.id,
+                    cert_no=number,
+                    holder_name=row.name,
+                    issued_on=today,
+                    valid_until=until,
+                    file_name=f"{number}.pdf",
+                )
+                service.advance(
+                    row.case_id,
+                    service.CaseState.DECIDED,
+                    actor=actor,
+                    site_code=site,
+                    today=today,
+                    result=service.Result.APPROVED,
+                    licence_no=number,
+                    valid_until=until,
+                )
+                made.append((cert, row))
+        for cert, row in made:
+            write_file(target / cert.file_name, layout.one(cert, row, cases.get(row.case_id, "")))
+            issued[row.id] = cert
+        done += len(chunk)
+        if progress is not None:
+            progress(done, total)
+    combined = target / f"{batch.batch_no}{COMBINED_SUFFIX}"
+    if total:
+        doc = layout.document(f"{batch.item_name} 批量发证 {batch.batch_no}", batch.batch_no)
+        for row in approved:
+            cert = issued[row.id]
+            doc.section(cert.cert_no)
+            layout.add(doc, cert, row, cases.get(row.case_id, ""))
+        write_atomic(combined, doc.build())
+    with atomic():
+        IntakeBatch.update(
+            state=BatchState.ISSUED,
+            issued_at=utcnow(),
+            combined_file=str(combined) if total else "",
+        ).where(IntakeBatch.id == batch.id).execute()
+    batch = IntakeBatch.get_by_id(batch.id)
+    issued_now = len(todo)
+    log.info(
+        "batch %s issued: %d certificates now, %d in all, %d files rewritten",
+        batch.batch_no,
+        issued_now,
+        total,
+        rewritten,
+    )
+    return IssueResult(batch, issued_now, total, rewritten, target, combined)
