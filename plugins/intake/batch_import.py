@@ -54,6 +54,7 @@ class ImportResult:
     error_file: Path | None = None
     error_file_elsewhere: bool = False  # the input's folder could not be written
     warnings: list[str] = field(default_factory=list)
+    header: list[Any] = field(default_factory=list)
 
     @property
     def bad_rows(self) -> int:
@@ -160,6 +161,7 @@ def import_file(
         table.merged_cells,
     )
     header_values = next(v for n, v in table.rows if n == layout.header_row)
+    result.header = list(header_values)
     if problems:
         result.error_file, result.error_file_elsewhere = write_error_file(
             path, table.kind, header_values, problems, refused_values, runtime, error_dir
@@ -203,6 +205,7 @@ def _store(
             source_name=path.name,
             source_sha256=digest,
             encoding=table.encoding,
+            header=json.dumps([_json_cell(v) for v in result.header], ensure_ascii=False),
             state=BatchState.DECLARED,
             total_rows=result.total_rows,
             good_rows=len(good),
@@ -336,3 +339,63 @@ def _csv_bytes(body: list[list[Any]]) -> bytes:
         writer.writerow(neutralise_row(["" if v is None else v for v in line]))
     # UTF-8 with BOM: what Excel and WPS open without asking for the encoding.
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def fix_row(
+    batch: IntakeBatch, row_no: int, typed: dict[str, str], *, today: dt.date | None = None
+) -> list[Problem]:
+    """Re-check a refused row with the cells the clerk typed (canonical column name ->
+    text) in place of the file's; kept in the batch if it passes now. Returns the
+    problems left (empty: the row is kept)."""
+    problems = list(
+        BatchProblem.select().where(
+            (BatchProblem.batch_id == batch.id)
+            & (BatchProblem.row_no == row_no)
+            & (BatchProblem.fixed == False)  # noqa: E712
+        )
+    )
+    if not problems:
+        raise BatchError(_("Row {rows} has nothing to fix.").format(rows=row_no))
+    if batch.state != BatchState.DECLARED:
+        raise BatchError(
+            _("Batch {batch} was decided already: fix the row in a new file.").format(
+                batch=batch.batch_no
+            )
+        )
+    item = find_item(batch.item_code)
+    header = json.loads(batch.header or "[]")
+    layout = batch_rows.find_layout([(1, header)], list(item.get("situations") or []))
+    values = list(json.loads(problems[0].values or "[]"))
+    values.extend([None] * (len(header) - len(values)))
+    for name, text in typed.items():
+        index = layout.columns.get(name)
+        if index is not None:
+            values[index] = text
+    checker = RowChecker(layout, today=today)
+    for row in BatchRow.select(BatchRow.id_number, BatchRow.row_no).where(
+        BatchRow.batch_id == batch.id
+    ):
+        checker.seen[row.id_number] = row.row_no
+    applicant, found = checker.check(row_no, values)
+    if applicant is None:
+        return found
+    with IntakeBatch._meta.database.atomic():
+        BatchRow.create(
+            batch_id=batch.id,
+            row_no=applicant.row_no,
+            applicant_kind=applicant.kind,
+            name=applicant.name,
+            id_number=applicant.id_number,
+            legal_rep=applicant.legal_rep,
+            mobile=applicant.mobile,
+            situations=json.dumps(applicant.situations, ensure_ascii=False),
+            applied_on=applicant.applied_on,
+        )
+        BatchProblem.update(fixed=True).where(
+            (BatchProblem.batch_id == batch.id) & (BatchProblem.row_no == row_no)
+        ).execute()
+        IntakeBatch.update(
+            good_rows=IntakeBatch.good_rows + 1, bad_rows=IntakeBatch.bad_rows - 1
+        ).where(IntakeBatch.id == batch.id).execute()
+    log.info("batch %s: row %d fixed at the screen and kept", batch.batch_no, row_no)
+    return []

@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import logging
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -197,6 +198,9 @@ def _case_numbers(case_ids: list[str]) -> dict[str, str]:
     return found
 
 
+_issuing = threading.Lock()  # one issue at a time in this process (screen and palette)
+
+
 def issue(
     runtime: Any,
     batch: IntakeBatch,
@@ -206,7 +210,22 @@ def issue(
     progress: Progress | None = None,
     today: dt.date | None = None,
 ) -> IssueResult:
-    """Issue the batch's certificates (or finish an issue that was interrupted)."""
+    """Issue the batch's certificates (or finish an issue that was interrupted).
+    Another process issuing the same batch at once meets the unique numbers and
+    fails; nothing is issued twice."""
+    with _issuing:
+        return _issue(runtime, batch, actor=actor, out_dir=out_dir, progress=progress, today=today)
+
+
+def _issue(
+    runtime: Any,
+    batch: IntakeBatch,
+    *,
+    actor: str,
+    out_dir: Path | None,
+    progress: Progress | None,
+    today: dt.date | None,
+) -> IssueResult:
     from core.catalog import store
     from core.documents import write_atomic
     from plugins.intake import batch_review, service

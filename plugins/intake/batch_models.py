@@ -36,6 +36,7 @@ class IntakeBatch(BaseModel):
     source_name = peewee.CharField()  # the file's name, as the clerk chose it
     source_sha256 = peewee.CharField(index=True)
     encoding = peewee.CharField(default="")  # of a CSV; empty for a workbook
+    header = peewee.TextField(default="[]")  # the file's header row (JSON), to re-check a fix
     state = peewee.CharField(default=BatchState.DECLARED, index=True)
     total_rows = peewee.IntegerField(default=0)
     good_rows = peewee.IntegerField(default=0)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -34,6 +35,9 @@ APPROVE = "approve"
 REFUSE = "refuse"
 CHUNK = 50
 Progress = Callable[[int, int], None]
+# One opening at a time in this process (the review screen's worker and an issue
+# started meanwhile); each row is re-read inside its transaction for the others.
+_opening = threading.RLock()
 
 
 def get_batch(ref: str) -> IntakeBatch:
@@ -142,7 +146,6 @@ def open_cases(
     """Make every decided row a case (受理 → 审查, a refused row → 办结 refused);
     rows that have their case are skipped. Returns how many cases were opened."""
     from core.catalog import store
-    from plugins.intake import service
 
     if batch.state == BatchState.DECLARED:
         raise BatchError(_("Batch {batch} waits for the reviewer.").format(batch=batch.batch_no))
@@ -153,6 +156,22 @@ def open_cases(
                 code=batch.item_code
             )
         )
+    with _opening:
+        return _open_cases(runtime, batch, item, actor=actor, progress=progress, today=today)
+
+
+def _open_cases(
+    runtime: Any,
+    batch: IntakeBatch,
+    item: dict[str, Any],
+    *,
+    actor: str,
+    progress: Progress | None,
+    today: dt.date | None,
+) -> int:
+    from core.catalog import store
+    from plugins.intake import service
+
     pending = list(
         BatchRow.select()
         .where((BatchRow.batch_id == batch.id) & (BatchRow.case_id == ""))
@@ -167,6 +186,8 @@ def open_cases(
         chunk = pending[start : start + CHUNK]
         with atomic():
             for row in chunk:
+                if BatchRow.get_by_id(row.id).case_id:  # opened meanwhile by another run
+                    continue
                 situations = tuple(json.loads(row.situations or "[]"))
                 draft = service.IntakeDraft(
                     batch.item_code,

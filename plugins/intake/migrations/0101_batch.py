@@ -13,6 +13,7 @@ def up(migrator, db):
         source_name = CharField()
         source_sha256 = CharField(index=True)
         encoding = CharField(default="")
+        header = TextField(default="[]")
         state = CharField(default="declared", index=True)
         total_rows = IntegerField(default=0)
         good_rows = IntegerField(default=0)
