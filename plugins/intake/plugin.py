@@ -50,6 +50,80 @@ def sihao_find_case(number: str, context: Any) -> Any:
     return service.case_ref(case) if case is not None else None
 
 
+@hookimpl
+def sihao_record_kinds(registry: Any) -> None:
+    # Strict payload schemas and the server's checks (pydantic: imported here only).
+    from plugins.intake import schemas
+    from plugins.intake.service import CASE_KIND, STEP_KIND
+
+    registry.add(
+        CASE_KIND,
+        description="application case (办件) with its materials",
+        schema=schemas.CasePayload,
+        check=_check_case,
+    )
+    registry.add(
+        STEP_KIND,
+        description="a state of an application case, hash-chained",
+        schema=schemas.StepPayload,
+        check=_check_step,
+    )
+
+
+def _check_case(payload: dict[str, Any], ctx: Any) -> None:
+    from plugins.intake import server  # server side only
+
+    server.check_case(payload, ctx)
+
+
+def _check_step(payload: dict[str, Any], ctx: Any) -> None:
+    from plugins.intake import server
+
+    server.check_step(payload, ctx)
+
+
+_SERVER_KINDS = ("intake.case", "intake.case_step", "feedback.rating")
+
+
+@hookimpl
+def sihao_server_records_applied(records: Any, emit: Any) -> None:
+    if not any(record.kind in _SERVER_KINDS for record in records):
+        return  # most pushes hold nothing of ours
+    from plugins.intake import server
+    from server.plugins import current_host
+
+    server.records_applied(records, current_host())
+
+
+@hookimpl
+def sihao_server_migrations() -> Path:
+    return Path(__file__).parent / "server_migrations"
+
+
+@hookimpl
+def sihao_server_routes(router: Any) -> None:
+    from plugins.intake import server
+
+    server.add_routes(router)
+
+
+def _default_ratings_job(context: Any) -> int:
+    from plugins.intake import server
+    from server.plugins import current_host
+
+    return server.make_default_ratings(context, current_host())
+
+
+@hookimpl
+def sihao_server_jobs(registry: Any) -> None:
+    registry.add(
+        "intake.default_ratings",
+        _default_ratings_job,
+        every=600,
+        description="default rating (基本满意, 默认) of delivered cases nobody rated in time",
+    )
+
+
 def _today() -> dt.date:
     return dt.date.today()
 

@@ -37,7 +37,10 @@ def org() -> Applicant:
 
 
 def marks(
-    item: dict[str, Any], situations: tuple[str, ...], **status: MaterialStatus
+    item: dict[str, Any],
+    situations: tuple[str, ...],
+    due_on: dt.date = dt.date(2026, 10, 20),
+    **status: MaterialStatus,
 ) -> tuple[MaterialMark, ...]:
     out = []
     for mark in service.checklist(item, situations):
@@ -46,7 +49,7 @@ def marks(
             mark = MaterialMark(
                 mark.key, mark.name, chosen, mark.required, mark.pending_allowed,
                 promise="三日内补交" if chosen is MaterialStatus.PENDING else "",
-                due_on=dt.date(2026, 10, 20) if chosen is MaterialStatus.PENDING else None,
+                due_on=due_on if chosen is MaterialStatus.PENDING else None,
             )  # fmt: skip
         out.append(mark)
     return tuple(out)
@@ -71,7 +74,7 @@ def take(
         item_code=code,
         applicant=applicant,
         situations=situations,
-        materials=marks(item, situations, **status),
+        materials=marks(item, situations, today + dt.timedelta(days=8), **status),
         outcome=outcome,
         reason=reason,
     )
