@@ -357,10 +357,28 @@ def read_table(path: Path | str, *, name: str = "", max_bytes: int = MAX_TABLE_B
             "OLE2 compound file",
         )
     data = path.read_bytes()
+    if _looks_binary(data):
+        raise _not_a_table(shown, f"binary data starting {data[:8]!r}")
     text, encoding = decode_text(data, name=shown)
     if "\x00" in text[:65536]:
         raise _not_a_table(shown, "NUL characters in text")
     return Table("csv", encoding, _csv_rows(text))
+
+
+# What a scanner station or a phone drops instead of a list: pictures and PDFs.
+_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")
+_CONTROL = bytes(range(0, 9)) + bytes(range(14, 32))
+
+
+def _looks_binary(data: bytes) -> bool:
+    """A picture, a PDF, or bytes no text file holds (control characters other than
+    tab and line ends in more than 1% of the first 4 KB). UTF-16 is decided before."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if data.startswith(_BINARY_MAGIC):
+        return True
+    head = data[:4096]
+    return sum(head.count(bytes([c])) for c in _CONTROL) > len(head) // 100
 
 
 def _not_a_table(name: str, detail: str) -> FileRefused:
