@@ -51,11 +51,20 @@ def rows(
     是), each with the kind of fault planted in it ("" for a good row)."""
     rng = random.Random(seed)
     previous: list[Any] | None = None
+    used: set[str] = set()
+
+    def fresh(make: Any) -> str:
+        # 10,000 random resident IDs collide about one time in three: draw again.
+        while (number := make(rng)) in used:
+            pass
+        used.add(number)
+        return str(number)
+
     for index in range(count):
         org = index % 5 == 4
         row: list[Any] = [
             f"淄博{person_name(rng)}商贸有限公司" if org else person_name(rng),
-            credit_code(rng) if org else resident_id(rng),
+            fresh(credit_code) if org else fresh(resident_id),
             person_name(rng) if org else "",
             mobile(rng),
             "2026-11-30",
@@ -78,7 +87,7 @@ def rows(
                 row[1] = credit_code(rng)[:-1] + "I"
                 row[2] = person_name(rng)
             elif fault == "no_legal_rep":
-                row[1] = credit_code(rng)
+                row[1] = fresh(credit_code)
                 row[2] = ""
             else:
                 fault = ""
