@@ -112,7 +112,7 @@ def main() -> None:
     issue_s, issue_cpu = time.perf_counter() - started, time.process_time() - cpu
     certs = list(BatchCertificate.select().where(BatchCertificate.batch_id == batch.id))
     numbers = {c.cert_no for c in certs}
-    files = list((work / "certs").glob(f"{batch.batch_no}-0*.pdf"))
+    files = [p for p in (work / "certs").glob(f"{batch.batch_no}-*.pdf") if p != issued.combined]
     decided_steps = (
         CaseStep.select()
         .join(BatchRow, on=(BatchRow.case_id == CaseStep.case_id))

@@ -18,6 +18,12 @@ the same protection by calling them rather than by re-deriving it:
 - ``open_workbook``: ``check_zip`` then openpyxl, read-only, values only; any
   failure is a ``FileRefused``, and so is one while its rows are read
   (``sheet_rows``).
+- ``read_table``: a list of rows from an XLSX or CSV (intake batches): refused
+  before reading when empty or over 50 MiB, when password-protected, an old .xls,
+  a picture or a PDF; CSV encodings detected (UTF-8 with or without BOM, UTF-16
+  with BOM, GBK, GB18030); merged cells read as their top-left value (openpyxl
+  gives no merged ranges in read-only mode: they are read from the sheet's XML).
+  ``cell_date`` reads date cells as spreadsheets hold them (Excel serials too).
 - ``load_json``: size limited, nesting limited to 200 levels by pydantic-core's
   parser (``json.loads`` ends in a ``RecursionError`` around 1,000 levels), syntax
   errors as sentences that say where.
