@@ -137,6 +137,7 @@ class Inbox:
 
     def stop(self) -> None:
         self._stop.set()
+        self._events.put(self.folder)  # wakes the worker now rather than at its next poll
         if self._observer is not None:
             self._observer.stop()
             self._observer.join(timeout=5)
@@ -161,7 +162,9 @@ class Inbox:
             db.close()  # this thread's connection
 
     def _note(self, path: Path) -> None:
-        if _wanted(path) and path.exists():
+        if self._stop.is_set():
+            return
+        if _wanted(path) and path.is_file():
             self._seen.setdefault(path, (-1, -1, time.monotonic()))
 
     def _settle(self) -> None:
