@@ -2,7 +2,8 @@
 row with its column and what to fix, and fix a row here.
 
 Ctrl+T writes the item's template to the exports folder (to hand to the
-applicant); Ctrl+O imports the file named (XLSX or CSV; the item comes from the
+applicant); F2 browses for the file (a USB stick under /media); Ctrl+O imports the
+file named (XLSX or CSV; the item comes from the
 template, the file name, or the item field). Import runs on a worker thread (a
 10,000-row file takes a few seconds) and the screen stays live. The refused rows
 are listed with the column named; Enter on one opens its cells to correct, and
@@ -21,7 +22,7 @@ from textual import work
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import DataTable, DirectoryTree, Input, Label, Static
 
 from core.i18n import N_, _
 from plugins.intake import batch_rows as cols
@@ -33,12 +34,25 @@ log = logging.getLogger(__name__)
 FIX_FIELDS = (cols.NAME, cols.ID_NUMBER, cols.LEGAL_REP, cols.MOBILE)
 
 
+class SpreadsheetTree(DirectoryTree):
+    """Folders and the files an import takes (.xlsx, .csv), hidden files left out."""
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [
+            p
+            for p in paths
+            if not p.name.startswith(".")
+            and (p.is_dir() or p.suffix.lower() in (".xlsx", ".csv", ".txt"))
+        ]
+
+
 class BatchImportScreen(SihaoScreen):
     CSS_PATH = "batch.tcss"
     BINDINGS = [
         Binding("ctrl+o", "import_file", N_("Import"), priority=True),
         Binding("ctrl+t", "template", N_("Template"), priority=True),
         Binding("ctrl+s", "save_fix", N_("Save fix"), priority=True),
+        Binding("f2", "browse", N_("Browse"), priority=True),
     ]
 
     def __init__(self, runtime: Any) -> None:
@@ -63,6 +77,7 @@ class BatchImportScreen(SihaoScreen):
                 ),
                 id="import-hint",
             )
+            yield SpreadsheetTree(self._browse_root(), id="file-tree")
             yield Static("", id="import-summary")
             yield DataTable(id="problems", cursor_type="row")
             with Vertical(id="fix-panel"):
@@ -77,6 +92,7 @@ class BatchImportScreen(SihaoScreen):
         table = self.query_one("#problems", DataTable)
         table.add_columns(_("Row"), _("Column"), _("What to fix"))
         self.query_one("#fix-panel").display = False
+        self.query_one("#file-tree").display = False
         preset = self.runtime.extras.pop(PRESET_ITEM, "")
         if preset:
             self.query_one("#item-code", Input).value = preset
@@ -84,6 +100,27 @@ class BatchImportScreen(SihaoScreen):
             self.set_focus(self.query_one("#file-path", Input))
         else:
             self.set_focus(self.query_one("#item-code", Input))
+
+    def _browse_root(self) -> Path:
+        """Where a USB stick appears (/media), else the drop folder's parent, else home."""
+        for candidate in (Path("/media"), Path(self.runtime.paths.data_dir) / "intake"):
+            if candidate.is_dir():
+                return candidate
+        return Path.home()
+
+    def action_browse(self) -> None:
+        tree = self.query_one("#file-tree", SpreadsheetTree)
+        tree.display = not tree.display
+        if tree.display:
+            self.set_focus(tree)
+        else:
+            self.set_focus(self.query_one("#file-path", Input))
+
+    def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        event.stop()
+        self.query_one("#file-path", Input).value = str(event.path)
+        self.query_one("#file-tree").display = False
+        self.set_focus(self.query_one("#file-path", Input))
 
     def _show_item(self, code: str) -> None:
         from core.catalog import store

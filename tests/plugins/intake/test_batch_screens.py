@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable, Input, ProgressBar, Static
+from textual.widgets import DataTable, DirectoryTree, Input, ProgressBar, Static
 
 from core.config import save_site_config
 from core.runtime import Runtime
@@ -76,7 +76,19 @@ async def test_import_fix_review_and_issue_at_the_counter(
         await pilot.pause()
         assert app.screen.query_one("#item-code", Input).value == FOOD
         assert app.screen.query_one("#file-path", Input).has_focus
-        app.screen.query_one("#file-path", Input).value = str(path)
+        await pilot.press("f2")  # browse to the file
+        tree = app.screen.query_one("#file-tree", DirectoryTree)
+        assert tree.display and tree.has_focus
+        tree.path = tmp_path
+        assert await wait_for(
+            pilot, lambda: any(str(n.label) == "名单.xlsx" for n in tree.root.children)
+        )
+        line = next(i for i, n in enumerate(tree.root.children) if str(n.label) == "名单.xlsx")
+        tree.cursor_line = line + 1  # below the root
+        await pilot.press("enter")
+        field = app.screen.query_one("#file-path", Input)
+        assert await wait_for(pilot, lambda: field.value == str(path) and field.has_focus)
+        assert not tree.display
         await pilot.press("enter")
         problems = app.screen.query_one("#problems", DataTable)
         assert await wait_for(pilot, lambda: problems.row_count == 1, timeout=15)
