@@ -186,3 +186,43 @@ def test_a_file_without_an_item_says_how_to_name_one(
         "utf-8",
     )
     assert batch_import.import_file(batch_runtime, named).item["code"] == FOOD
+
+
+def test_an_unwritable_folder_gets_the_error_file_in_the_exports_folder(
+    batch_runtime: Runtime, tmp_path: Path
+) -> None:
+    rows = [
+        HEADER,
+        ["张三", GOOD_ID, "", "138", "", "是", ""],
+        ["李四", person_id(9), "", "13812345678", "", "是", ""],
+    ]
+    path = csv_file(tmp_path / "名单.csv", rows, "utf-8")
+    blocker = tmp_path / "stick"  # a file where the folder should be: nothing can be written
+    blocker.write_text("")
+    result = batch_import.import_file(batch_runtime, path, item_code=FOOD, error_dir=blocker)
+    assert result.error_file_elsewhere
+    assert result.error_file == Path(batch_runtime.paths.exports_dir) / "名单-错误行.csv"
+    assert "手机号码" in result.error_file.read_text(encoding="utf-8-sig")
+
+
+def test_a_row_fixed_on_screen_is_checked_again_and_kept(
+    batch_runtime: Runtime, tmp_path: Path
+) -> None:
+    rows = [
+        HEADER,
+        ["张三", GOOD_ID, "", "13812345678", "", "是", ""],
+        ["李四", person_id(9), "", "138", "", "是", ""],
+    ]
+    path = csv_file(tmp_path / "名单.csv", rows, "utf-8")
+    result = batch_import.import_file(batch_runtime, path, item_code=FOOD)
+    assert result.batch is not None
+    same = batch_import.fix_row(
+        result.batch, 3, {"证件号码/统一社会信用代码": GOOD_ID, "手机号码": "13912345678"}
+    )
+    assert [p.column for p in same] == ["证件号码/统一社会信用代码"]  # row 2's number
+    assert batch_import.fix_row(result.batch, 3, {"手机号码": "13912345678"}) == []
+    kept = BatchRow.get((BatchRow.batch_id == result.batch.id) & (BatchRow.row_no == 3))
+    assert kept.mobile == "13912345678" and kept.name == "李四"
+    assert IntakeBatch.get_by_id(result.batch.id).good_rows == 2
+    with pytest.raises(BatchError):
+        batch_import.fix_row(result.batch, 3, {})
