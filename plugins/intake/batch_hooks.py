@@ -56,7 +56,7 @@ def screens(registry: Any) -> None:
         _import_screen,
         roles=BATCH_ROLES,
         description=lambda: _("One declaration for many applicants: import the filled template"),
-        order=210,
+        order=260,
     )
     registry.add(
         REVIEW_SCREEN,
@@ -64,7 +64,7 @@ def screens(registry: Any) -> None:
         _review_screen,
         roles=REVIEW_ROLES,
         description=lambda: _("One decision for a batch, with exceptions per row (打包审核)"),
-        order=211,
+        order=261,
     )
     registry.add(
         ISSUE_SCREEN,
@@ -72,7 +72,7 @@ def screens(registry: Any) -> None:
         _issue_screen,
         roles=BATCH_ROLES,
         description=lambda: _("Certificates for the approved rows of a batch (批量发证)"),
-        order=212,
+        order=262,
     )
 
 

@@ -7,8 +7,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import click
+
 from core.i18n import _
 from core.plugins import hookimpl
+from core.registry import BUNDLE_TARGET, ITEM_TARGET, ItemAction, TileBadge
 from core.roles import Role
 from plugins.intake import models
 
@@ -39,6 +42,111 @@ def sihao_settings() -> dict[str, Any]:
     from plugins.intake import batch_hooks
 
     return {**DEFAULT_SETTINGS, **batch_hooks.SETTINGS}
+
+
+CASES_SCREEN = "intake.cases"
+
+
+def _cases_screen(runtime: Any) -> Any:
+    from plugins.intake.ui.cases_screen import CasesScreen  # Textual only when shown
+
+    return CasesScreen(runtime)
+
+
+def _stats_screen(runtime: Any) -> Any:
+    from plugins.intake.ui.stats_screen import CaseStatsScreen
+
+    return CaseStatsScreen(runtime)
+
+
+def cases_badge(runtime: Any) -> TileBadge | None:
+    from plugins.intake import service
+
+    views = service.list_cases(runtime.config.site_code, states=service.OPEN_STATES)
+    overdue = sum(1 for view in views if view.overdue)
+    if overdue:
+        return TileBadge(_("{n} overdue").format(n=overdue), alert=True)
+    if views:
+        return TileBadge(_("{n} open").format(n=len(views)))
+    return None
+
+
+@hookimpl
+def sihao_screens(registry: Any) -> None:
+    registry.add(
+        CASES_SCREEN,
+        lambda: _("Cases (办件)"),
+        _cases_screen,
+        roles=INTAKE_ROLES,
+        description=lambda: _("Applications taken here: their states, the next step, overdue"),
+        order=250,
+        badge=cases_badge,
+    )
+    registry.add(
+        "intake.stats",
+        lambda: _("Case statistics"),
+        _stats_screen,
+        roles=(Role.SUPERVISOR, Role.OFFICER, Role.IT_ADMIN),
+        description=lambda: _("Cases taken per site, item and month"),
+        order=345,
+    )
+    from plugins.intake import batch_hooks  # batch import, package review, batch issue
+
+    batch_hooks.screens(registry)
+
+
+def _start_item(item: Any, runtime: Any) -> None:
+    from plugins.intake.ui.intake_screen import IntakeScreen  # Textual only when used
+
+    code = str(item.get("code", "")) if isinstance(item, dict) else ""
+    chosen = (
+        [str(c) for c in (item.get("selected_situations") or [])] if isinstance(item, dict) else []
+    )
+    runtime.ui.push_screen(IntakeScreen(runtime, code, situations=chosen))
+
+
+def _start_bundle(bundle: Any, runtime: Any) -> None:
+    from plugins.intake.ui.intake_screen import IntakeScreen
+
+    items = list(bundle.get("items") or []) if isinstance(bundle, dict) else []
+    if not items:
+        runtime.ui.notify(_("This bundle lists no items."), "warning")
+        return
+    runtime.ui.push_screen(IntakeScreen(runtime, str(items[0]), bundle=dict(bundle)))
+
+
+@hookimpl
+def sihao_item_actions(item: Any, context: Any) -> list[ItemAction]:
+    from plugins.intake import batch_hooks
+
+    return [
+        ItemAction(
+            id="intake.start",
+            label=_("Take an application (受理)"),
+            run=_start_item,
+            roles=frozenset(INTAKE_ROLES),
+            key="ctrl+t",
+            targets=frozenset({ITEM_TARGET}),
+        ),
+        ItemAction(
+            id="intake.start_bundle",
+            label=_("Take an application (受理)"),
+            run=_start_bundle,
+            roles=frozenset(INTAKE_ROLES),
+            key="ctrl+t",
+            targets=frozenset({BUNDLE_TARGET}),
+        ),
+        *batch_hooks.item_actions(item, context),
+    ]
+
+
+@hookimpl
+def sihao_cli(group: click.Group) -> None:
+    from plugins.intake import batch_hooks
+    from plugins.intake.cli import add_commands
+
+    add_commands(group)
+    batch_hooks.cli(group)  # template, import, batches, review, issue in the same group
 
 
 @hookimpl
@@ -129,27 +237,6 @@ def _today() -> dt.date:
 
 
 # -- batch intake (一次申报、打包审核、批量发证): plugins/intake/batch_hooks.py ------------
-@hookimpl
-def sihao_screens(registry: Any) -> None:
-    from plugins.intake import batch_hooks
-
-    batch_hooks.screens(registry)
-
-
-@hookimpl
-def sihao_item_actions(item: Any, context: Any) -> list[Any]:
-    from plugins.intake import batch_hooks
-
-    return batch_hooks.item_actions(item, context)
-
-
-@hookimpl
-def sihao_cli(group: Any) -> None:
-    from plugins.intake import batch_hooks
-
-    batch_hooks.cli(group)
-
-
 @hookimpl
 def sihao_startup(context: Any) -> None:
     from plugins.intake import batch_hooks

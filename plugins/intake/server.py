@@ -83,6 +83,16 @@ class ServerCase(ServerModel):
         table_name = "intake_case"
 
 
+class RatedCase(ServerModel):
+    """A case number an active rating named (whether or not its case is here yet)."""
+
+    case_no = peewee.CharField(primary_key=True)
+    rated_on = peewee.DateField(null=True)
+
+    class Meta:
+        table_name = "intake_rated_case"
+
+
 # -- checks --------------------------------------------------------------------------
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
@@ -155,7 +165,6 @@ def check_case(payload: dict[str, Any], ctx: RecordContext) -> None:
     mobile = identifiers.check_mobile(str(payload["mobile"]))
     if not mobile.ok or mobile.value != payload["mobile"]:
         raise RecordRejected("mobile is not an 11-digit mobile number")
-    today = dt.datetime.now(dt.UTC).date()
     for material in payload["materials"]:
         if material["due_on"] is not None and _date(material["due_on"]) <= _date(
             payload["taken_on"]
@@ -163,7 +172,6 @@ def check_case(payload: dict[str, Any], ctx: RecordContext) -> None:
             raise RecordRejected(
                 "a material accepted pending is due after the day the case was taken"
             )
-    del today
 
 
 def _case_in_push(case_id: str, ctx: RecordContext) -> dict[str, Any] | None:
@@ -273,6 +281,7 @@ def records_applied(records: Iterable[Any], host: Any | None) -> None:
                 taken_on=taken,
                 month=taken.strftime("%Y-%m"),
                 last_hash=case_hash(data),
+                rated=RatedCase.select().where(RatedCase.case_no == data["case_no"]).exists(),
                 holder_kind=data.get("applicant_kind", ""),
                 holder_name=data.get("applicant_name", ""),
                 holder_id=data.get("applicant_id", ""),
@@ -315,9 +324,13 @@ def records_applied(records: Iterable[Any], host: Any | None) -> None:
                     )
                 )
         elif record.kind == RATING_KIND and data.get("case_no") and data.get("kind") == "active":
-            ServerCase.update(rated=True).where(
-                ServerCase.case_no == str(data["case_no"])
-            ).execute()
+            number = str(data["case_no"])
+            try:
+                rated_on: dt.date | None = _date(data.get("rated_on"))
+            except ValueError:
+                rated_on = None
+            RatedCase.insert(case_no=number, rated_on=rated_on).on_conflict_ignore().execute()
+            ServerCase.update(rated=True).where(ServerCase.case_no == number).execute()
     if licences and host is not None:
         # Inside the push transaction: a register that raises refuses the step's record.
         host.pm.hook.sihao_server_licences_issued(licences=licences)
@@ -477,6 +490,7 @@ def make_default_ratings(context: Any, host: Any | None = None, batch: int = 200
                     & (ServerCase.rated == False)  # noqa: E712 (SQL)
                     & ServerCase.default_rating_id.is_null()
                     & (ServerCase.delivered_on < today)
+                    & ServerCase.case_no.not_in(RatedCase.select(RatedCase.case_no))
                 )
                 .order_by(ServerCase.delivered_on, ServerCase.case_id)
                 .limit(batch)
