@@ -73,83 +73,200 @@ def default_out_dir(runtime: Any, batch: IntakeBatch) -> Path:
     return Path(runtime.paths.data_dir) / "intake" / "certificates" / batch.batch_no
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One certificate's printed words: plain data, so the combined file can be laid
+    out in another process while this one issues."""
+
+    cert_no: str
+    title: str
+    pairs: tuple[tuple[str, str], ...]
+    statement: str
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What every certificate of a batch shares on paper."""
+
+    site_name: str
+    catalog_version: str
+    font_settings: dict[str, Any]
+    printed_at: dt.datetime
+
+
+def _document(setup: Setup, font: Any, title: str, document_id: str) -> Any:
+    from core.documents import Document, Footer, PageSetup, PaperSize
+
+    return Document(
+        title=title,
+        footer=Footer(
+            site=setup.site_name,
+            catalog_version=setup.catalog_version,
+            document_id=document_id,
+            printed_at=setup.printed_at,
+        ),
+        page=PageSetup(size=PaperSize.A4, header=f"{setup.site_name} · 批量发证"),
+        font=font,
+    )
+
+
+def _add(doc: Any, sheet: Sheet) -> None:
+    doc.title_block(sheet.title)
+    doc.spacer(6)
+    doc.fields(list(sheet.pairs), label_width=0.3)
+    doc.spacer(10)
+    doc.paragraph(sheet.statement)
+    doc.paragraph(
+        "本证书由批量发证生成；证件号码已作隐去处理，核验以发证机关登记为准。", small=True
+    )
+
+
+def render_combined(setup: Setup, title: str, document_id: str, sheets: list[Sheet]) -> bytes:
+    """The combined print file: one page a certificate, each page's footer naming its
+    number. Module-level, so a worker process can run it."""
+    from core.documents import font_from_settings
+
+    doc = _document(setup, font_from_settings(setup.font_settings), title, document_id)
+    for sheet in sheets:
+        doc.section(sheet.cert_no)
+        _add(doc, sheet)
+    data: bytes = doc.build()
+    return data
+
+
 class Certificates:
     """Lays out certificates of one batch with the document toolkit."""
 
     def __init__(self, runtime: Any, batch: IntakeBatch, item: dict[str, Any]) -> None:
         from core.catalog import store
-        from core.documents import PageSetup, PaperSize, font_from_settings
+        from core.documents import font_from_settings
         from core.models import Site
 
         self.batch = batch
         self.item = item
         site = Site.get_or_none(Site.code == batch.site_code)
-        self.site_name = site.name if site is not None else batch.site_code
+        site_name = site.name if site is not None else batch.site_code
         department = store.get_department(str(item.get("department", ""))) or {}
-        self.issuer = str(department.get("name") or item.get("implementing_body") or "")
-        self.issuer = self.issuer or self.site_name
-        self.catalog_version = store.catalog_version()
-        self.font = font_from_settings(runtime.settings("documents"))
-        self.page = PageSetup(size=PaperSize.A4, header=f"{self.site_name} · 批量发证")
+        issuer = str(department.get("name") or item.get("implementing_body") or "")
+        self.issuer = issuer or site_name
+        settings = dict(runtime.settings("documents"))
+        self.setup = Setup(site_name, store.catalog_version(), settings, dt.datetime.now())
+        self.font = font_from_settings(settings)
         self.situations = {str(s["code"]): str(s["name"]) for s in item.get("situations") or []}
-        self.printed_at = dt.datetime.now()
 
-    def document(self, title: str, document_id: str) -> Any:
-        from core.documents import Document, Footer
-
-        return Document(
-            title=title,
-            footer=Footer(
-                site=self.site_name,
-                catalog_version=self.catalog_version,
-                document_id=document_id,
-                printed_at=self.printed_at,
-            ),
-            page=self.page,
-            font=self.font,
-        )
-
-    def add(self, doc: Any, cert: BatchCertificate, row: BatchRow, case_no: str) -> None:
-        name = str(self.item.get("result_name") or self.item["name"])
+    def sheet(
+        self,
+        number: str,
+        issued_on: dt.date,
+        until: dt.date | None,
+        row: BatchRow,
+        case_no: str,
+    ) -> Sheet:
         chosen = [self.situations.get(c, c) for c in json.loads(row.situations or "[]")]
+        person = row.applicant_kind == "person"
         pairs = [
-            ("证书编号", cert.cert_no),
-            ("持证人" if row.applicant_kind == "person" else "单位名称", row.name),
-            (
-                "公民身份号码" if row.applicant_kind == "person" else "统一社会信用代码",
-                row.id_number,
-            ),
+            ("证书编号", number),
+            ("持证人" if person else "单位名称", row.name),
+            ("公民身份号码" if person else "统一社会信用代码", row.id_number),
         ]
-        if row.applicant_kind == "org":
+        if not person:
             pairs.append(("法定代表人", row.legal_rep))
         pairs += [
             ("许可事项", str(self.item["name"])),
             ("办理情形", "、".join(chosen) or "—"),
             ("办件编号", case_no or "—"),
             ("批次编号", self.batch.batch_no),
-            ("发证日期", f"{cert.issued_on:%Y年%m月%d日}"),
-            (
-                "有效期至",
-                f"{cert.valid_until:%Y年%m月%d日}" if cert.valid_until else "长期有效",
-            ),
+            ("发证日期", f"{issued_on:%Y年%m月%d日}"),
+            ("有效期至", f"{until:%Y年%m月%d日}" if until else "长期有效"),
             ("发证机关", self.issuer),
         ]
-        doc.title_block(name)
-        doc.spacer(6)
-        doc.fields(pairs, label_width=0.3)
-        doc.spacer(10)
-        doc.paragraph(
-            f"经审查，{row.name}申请的{self.item['name']}符合规定条件，准予许可，特发此证。"
-        )
-        doc.paragraph(
-            "本证书由批量发证生成；证件号码已作隐去处理，核验以发证机关登记为准。", small=True
+        return Sheet(
+            number,
+            str(self.item.get("result_name") or self.item["name"]),
+            tuple(pairs),
+            f"经审查，{row.name}申请的{self.item['name']}符合规定条件，准予许可，特发此证。",
         )
 
-    def one(self, cert: BatchCertificate, row: BatchRow, case_no: str) -> bytes:
-        doc = self.document(f"{self.item.get('result_name') or ''} {cert.cert_no}", cert.cert_no)
-        self.add(doc, cert, row, case_no)
+    def one(self, sheet: Sheet) -> bytes:
+        doc = _document(self.setup, self.font, f"{sheet.title} {sheet.cert_no}", sheet.cert_no)
+        _add(doc, sheet)
         data: bytes = doc.build()
         return data
+
+
+# Below this many certificates the combined file is laid out here: starting a
+# worker process (imports, font registration) costs about a second.
+PARALLEL_FROM = 50
+
+
+class CombinedJob:
+    """The combined file laid out in a child process (spawned: the workstation runs
+    threads) while this one issues. The child dies with its parent (Linux
+    ``PR_SET_PDEATHSIG``), and otherwise ends once it has sent its one result."""
+
+    def __init__(self, setup: Setup, title: str, document_id: str, sheets: list[Sheet]) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_combined_child,
+            args=(send, setup, title, document_id, sheets),
+            name="intake-combined",
+            daemon=True,
+        )
+        self._process.start()
+        send.close()
+
+    def result(self) -> bytes | None:
+        """The PDF, or None if the child failed (the caller lays it out itself)."""
+        try:
+            data = self._receive.recv()
+        except (EOFError, OSError):
+            data = None
+        finally:
+            self._receive.close()
+            self._process.join(timeout=30)
+        return data if isinstance(data, bytes) else None
+
+    def cancel(self) -> None:
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join(timeout=5)
+        self._receive.close()
+
+
+def _combined_child(
+    send: Any, setup: Setup, title: str, document_id: str, sheets: list[Sheet]
+) -> None:
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the child ends after its one send
+        pass
+    try:
+        send.send(render_combined(setup, title, document_id, sheets))
+    except Exception as exc:  # the parent lays it out itself
+        log.warning("combined file not laid out in the worker: %s", exc)
+        send.send(None)
+    finally:
+        send.close()
+
+
+def _combined_in_worker(
+    setup: Setup, title: str, document_id: str, sheets: list[Sheet]
+) -> CombinedJob | None:
+    """Start laying the combined file out in a child process (a third of the issue's
+    CPU time); None for a small batch or where no process can be started."""
+    if len(sheets) < PARALLEL_FROM:
+        return None
+    try:
+        return CombinedJob(setup, title, document_id, sheets)
+    except (OSError, RuntimeError) as exc:
+        log.warning("combined file laid out in this process: %s", exc)
+        return None
 
 
 def whole_pdf(path: Path) -> bool:
@@ -263,58 +380,78 @@ def _issue(
     }
     cases = _case_numbers([r.case_id for r in approved if r.case_id])
     layout = Certificates(runtime, batch, item)
-    done = len(issued)
-    if progress is not None:
-        progress(done, total)
-    rewritten = 0
-    for row in approved:  # files of certificates issued before a crash
-        cert = issued.get(row.id)
-        if cert is not None and not whole_pdf(target / cert.file_name):
-            write_file(target / cert.file_name, layout.one(cert, row, cases.get(row.case_id, "")))
-            rewritten += 1
-    todo = [r for r in approved if r.id not in issued]
     until = valid_until(item, today)
-    site = runtime.config.site_code
-    for start in range(0, len(todo), CHUNK):
-        chunk = todo[start : start + CHUNK]
-        made: list[tuple[BatchCertificate, BatchRow]] = []
-        with atomic():
-            for row in chunk:
-                number = cert_no(batch, row.cert_seq or 0)
-                cert = BatchCertificate.create(
-                    batch_id=batch.id,
-                    row_id=row.id,
-                    cert_no=number,
-                    holder_name=row.name,
-                    issued_on=today,
-                    valid_until=until,
-                    file_name=f"{number}.pdf",
-                )
-                service.advance(
-                    row.case_id,
-                    service.CaseState.DECIDED,
-                    actor=actor,
-                    site_code=site,
-                    today=today,
-                    result=service.Result.APPROVED,
-                    licence_no=number,
-                    valid_until=until,
-                )
-                made.append((cert, row))
-        for cert, row in made:
-            write_file(target / cert.file_name, layout.one(cert, row, cases.get(row.case_id, "")))
-            issued[row.id] = cert
-        done += len(chunk)
+    # Every sheet is known before issuing: earlier certificates as they were issued,
+    # the others with the number their place gives and today's date.
+    sheets: dict[str, Sheet] = {}
+    for row in approved:
+        cert = issued.get(row.id)
+        case_no = cases.get(row.case_id, "")
+        if cert is not None:
+            sheets[row.id] = layout.sheet(
+                cert.cert_no, cert.issued_on, cert.valid_until, row, case_no
+            )
+        else:
+            sheets[row.id] = layout.sheet(
+                cert_no(batch, row.cert_seq or 0), today, until, row, case_no
+            )
+    title = f"{batch.item_name} 批量发证 {batch.batch_no}"
+    ordered = [sheets[row.id] for row in approved]
+    combined_job = _combined_in_worker(layout.setup, title, batch.batch_no, ordered)
+    try:
+        done = len(issued)
         if progress is not None:
             progress(done, total)
+        rewritten = 0
+        for row in approved:  # files of certificates issued before a crash
+            cert = issued.get(row.id)
+            if cert is not None and not whole_pdf(target / cert.file_name):
+                write_file(target / cert.file_name, layout.one(sheets[row.id]))
+                rewritten += 1
+        todo = [r for r in approved if r.id not in issued]
+        site = runtime.config.site_code
+        for start in range(0, len(todo), CHUNK):
+            chunk = todo[start : start + CHUNK]
+            made: list[tuple[BatchCertificate, BatchRow]] = []
+            with atomic():
+                for row in chunk:
+                    number = sheets[row.id].cert_no
+                    cert = BatchCertificate.create(
+                        batch_id=batch.id,
+                        row_id=row.id,
+                        cert_no=number,
+                        holder_name=row.name,
+                        issued_on=today,
+                        valid_until=until,
+                        file_name=f"{number}.pdf",
+                    )
+                    service.advance(
+                        row.case_id,
+                        service.CaseState.DECIDED,
+                        actor=actor,
+                        site_code=site,
+                        today=today,
+                        result=service.Result.APPROVED,
+                        licence_no=number,
+                        valid_until=until,
+                    )
+                    made.append((cert, row))
+            for cert, row in made:
+                write_file(target / cert.file_name, layout.one(sheets[row.id]))
+                issued[row.id] = cert
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
+    except BaseException:
+        if combined_job is not None:
+            combined_job.cancel()  # its result would never be read
+        raise
     combined = target / f"{batch.batch_no}{COMBINED_SUFFIX}"
     if total:
-        doc = layout.document(f"{batch.item_name} 批量发证 {batch.batch_no}", batch.batch_no)
-        for row in approved:
-            cert = issued[row.id]
-            doc.section(cert.cert_no)
-            layout.add(doc, cert, row, cases.get(row.case_id, ""))
-        write_atomic(combined, doc.build())
+        data = combined_job.result() if combined_job is not None else None
+        if data is None:
+            data = render_combined(layout.setup, title, batch.batch_no, ordered)
+        write_atomic(combined, data)
     with atomic():
         IntakeBatch.update(
             state=BatchState.ISSUED,
