@@ -19,12 +19,13 @@ rule): a certificate is handed over and shown.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -269,6 +270,25 @@ def _combined_in_worker(
         return None
 
 
+@contextlib.contextmanager
+def _issued_elsewhere(batch: IntakeBatch) -> Iterator[None]:
+    """A certificate number already taken means another issue of this batch (another
+    window, a command line, another process) got there first: nothing is issued
+    twice, and the clerk is told to let it finish."""
+    import peewee
+
+    try:
+        yield
+    except peewee.IntegrityError as exc:
+        log.warning("batch %s: certificate taken by another issue: %s", batch.batch_no, exc)
+        raise BatchError(
+            _(
+                "Batch {batch} is being issued elsewhere (another window or command): "
+                "let it finish, then start again to check it."
+            ).format(batch=batch.batch_no)
+        ) from exc
+
+
 def whole_pdf(path: Path) -> bool:
     """A certificate file that is there and whole: a PDF header and its end marker."""
     try:
@@ -413,7 +433,7 @@ def _issue(
         for start in range(0, len(todo), CHUNK):
             chunk = todo[start : start + CHUNK]
             made: list[tuple[BatchCertificate, BatchRow]] = []
-            with atomic():
+            with _issued_elsewhere(batch), atomic():
                 for row in chunk:
                     number = sheets[row.id].cert_no
                     cert = BatchCertificate.create(

@@ -105,16 +105,27 @@ def decide(
         if decision == REFUSE and not note.strip():
             raise BatchError(_("Give the reason the package is refused."))
         seq = 0
+        updates = []
         for row in rows:
             excepted = row.row_no in exceptions
             approved = (decision == APPROVE) != excepted
-            row.exception = excepted
-            row.exception_reason = exceptions.get(row.row_no, "")
-            row.approved = approved
             if approved:
                 seq += 1
-                row.cert_seq = seq
-            row.save()
+            updates.append(
+                (
+                    excepted,
+                    exceptions.get(row.row_no, ""),
+                    approved,
+                    seq if approved else None,
+                    row.id,
+                )
+            )
+        # One prepared statement for every row: 10,000 row saves took a second and a half.
+        BatchRow._meta.database.cursor().executemany(
+            'UPDATE "intake_batch_row" SET "exception" = ?, "exception_reason" = ?, '
+            '"approved" = ?, "cert_seq" = ? WHERE "id" = ?',
+            updates,
+        )
         batch.decision = decision
         batch.decision_note = note.strip()
         batch.reviewer = reviewer

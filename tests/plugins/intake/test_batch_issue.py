@@ -155,3 +155,25 @@ def test_a_certificate_file_lost_after_issue_is_written_again_with_its_number(
     assert again.issued_now == 0 and again.rewritten == 1
     assert victim.cert_no in pdf.text(result.out_dir / victim.file_name)
     assert BatchCertificate.select().count() == 3
+
+
+def test_a_number_taken_by_another_issue_stops_this_one_with_a_sentence(
+    batch_runtime: Runtime, tmp_path: Path
+) -> None:
+    batch = imported(batch_runtime, tmp_path, 2)
+    decided = batch_review.decide(batch, "approve", reviewer="1002")
+    batch_review.open_cases(batch_runtime, decided, actor="1002")
+    import datetime as dt
+
+    BatchCertificate.create(  # what another process issuing the same batch wrote first
+        batch_id=batch.id,
+        row_id="written-elsewhere",
+        cert_no=batch_issue.cert_no(batch, 1),
+        holder_name="—",
+        issued_on=dt.date.today(),
+    )
+    with pytest.raises(BatchError) as stopped:
+        batch_issue.issue(batch_runtime, decided, actor="1002", out_dir=tmp_path / "o")
+    assert "正在别处发证" in str(stopped.value)
+    assert BatchCertificate.select().count() == 1  # nothing of this run was kept
+    assert CaseStep.select().where(CaseStep.to_state == "decided").count() == 0
