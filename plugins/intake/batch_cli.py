@@ -119,12 +119,14 @@ def add_batch_commands(intake: click.Group) -> None:
     def batches(ctx: click.Context) -> None:
         """This workstation's batches, newest first."""
         from plugins.intake.batch_models import IntakeBatch
-        from plugins.intake.batch_text import state_label
+        from plugins.intake.batch_text import decision_label, state_label
 
         _runtime(ctx)
         for batch in IntakeBatch.select().order_by(IntakeBatch.imported_at.desc()):
+            decided = decision_label(batch.decision)
             click.echo(
-                f"{batch.batch_no}  {state_label(batch.state)}  {batch.item_name}  "
+                f"{batch.batch_no}  {state_label(batch.state)}"
+                f"{'（' + decided + '）' if decided else ''}  {batch.item_name}  "
                 f"{batch.good_rows}/{batch.total_rows}"
             )
 

@@ -102,3 +102,23 @@ def test_bad_files_go_to_failed_with_the_reason(inbox_runtime: Runtime, tmp_path
     assert (inbox.failed / f"{FOOD} 全错-错误行.csv").exists()
     assert (inbox.folder / "~$lock.xlsx").exists()
     assert IntakeBatch.select().count() == 0
+
+
+def test_a_file_left_in_the_inbox_while_closed_is_taken_at_start(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    rt = make_runtime(data_dir, plugins=["lookup", "intake"])
+    rt.config.plugin_settings["intake"] = {"batch_inbox_settle_seconds": 0.3}
+    save_site_config(rt.paths.site_config, rt.config)
+    folder = inbox_dir(rt)
+    folder.mkdir(parents=True)
+    generate_batch.write_xlsx(folder / f"{FOOD} 昨晚.xlsx", 5, SITUATIONS, bad_share=0)
+    rt.apply_policy()
+    rt.startup()
+    try:
+        inbox = rt.extras[INBOX]
+        wait_for(lambda: inbox.results)
+        assert inbox.results[0].ok and (inbox.done / f"{FOOD} 昨晚.xlsx").exists()
+    finally:
+        rt.shutdown()
+    assert INBOX not in rt.extras  # stopped with the plugin
