@@ -19,7 +19,7 @@
   process that lays out the combined print file while the issue runs.
 
 Budgets: import ≤ 4 s, issue ≤ 20 s, rss ≤ 250 MB, lost = duplicated = 0.
-Also the CPU seconds of each (``*_cpu_s``: what is ours when other sessions load
+Also the CPU seconds of each (``*_cpu_s``: what is ours when other work loads
 the shared cores) and the load average at the start.
 
 Last line: JSON {"import_10k_s", "issue_1k_s", "rss_mb", "lost", "duplicated",
