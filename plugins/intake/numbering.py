@@ -87,5 +87,5 @@ def next_number(site_code: str, day: dt.date) -> str:
 
 def parse(number: str) -> dict[str, str] | None:
     """The parts of a case number, or None if it does not follow the rule."""
-    match = PATTERN.match(number.strip().upper() if number else "")
+    match = PATTERN.match(number.strip() if number else "")
     return match.groupdict() if match else None

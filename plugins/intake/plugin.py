@@ -62,12 +62,11 @@ def _stats_screen(runtime: Any) -> Any:
 def cases_badge(runtime: Any) -> TileBadge | None:
     from plugins.intake import service
 
-    views = service.list_cases(runtime.config.site_code, states=service.OPEN_STATES)
-    overdue = sum(1 for view in views if view.overdue)
+    overdue, open_ = service.open_counts(runtime.config.site_code)
     if overdue:
         return TileBadge(_("{n} overdue").format(n=overdue), alert=True)
-    if views:
-        return TileBadge(_("{n} open").format(n=len(views)))
+    if open_:
+        return TileBadge(_("{n} open").format(n=open_))
     return None
 
 
@@ -201,6 +200,29 @@ def sihao_server_records_applied(records: Any, emit: Any) -> None:
     from server.plugins import current_host
 
     server.records_applied(records, current_host())
+
+
+@hookimpl
+def sihao_server_record_applied(record: Any, emit: Any) -> None:
+    """Every workstation of the taking site pulls the site's cases and their steps."""
+    if record.kind in ("intake.case", "intake.case_step"):
+        emit(f"site:{record.site_code}", record.kind, record.entity_id, "upsert", record.payload)
+
+
+@hookimpl
+def sihao_apply_change(kind: str, id: str, op: str, data: Any) -> bool | None:
+    """A case or step of this site from another workstation (``remote``)."""
+    if kind not in ("intake.case", "intake.case_step"):
+        return None
+    if op != "upsert":
+        return True  # cases are never deleted; a tombstone changes nothing here
+    from core.sync.models import SyncState
+    from plugins.intake import remote
+
+    # Pulled changes reach only an enrolled workstation: its site is the enrolment's.
+    state = SyncState.get_or_none(SyncState.id == 1)
+    remote.apply(kind, data, str(state.site_code) if state is not None else "")
+    return True
 
 
 @hookimpl

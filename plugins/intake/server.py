@@ -500,41 +500,58 @@ def make_default_ratings(context: Any, host: Any | None = None, batch: int = 200
                 if _date(case.delivered_on) + dt.timedelta(days=rating_period(case.site, periods)) < today
             ]  # fmt: skip
             stored = []
-            for case in due:
-                rating_on = _date(case.delivered_on) + dt.timedelta(
-                    days=rating_period(case.site, periods)
+            if due:
+                ratings = {}
+                for case in due:
+                    rating_on = _date(case.delivered_on) + dt.timedelta(
+                        days=rating_period(case.site, periods)
+                    )
+                    ratings[case.case_id] = (case, _default_rating(case, rating_on, now))
+                # One statement for the batch; the unique (workstation, mutation_id)
+                # makes a rating made before (a killed pass) a no-op, and RETURNING
+                # names only those stored now.
+                inserted = (
+                    Record.insert_many(
+                        [
+                            {
+                                "workstation": DEFAULT_WORKSTATION,
+                                "site": case.site,
+                                "kind": RATING_KIND,
+                                "entity_id": payload["id"],
+                                "mutation_id": payload["id"],
+                                "client_seq": 0,
+                                "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                                "payload_version": 1,
+                                "created_at": now,
+                                "received_at": now,
+                            }
+                            for case, payload in ratings.values()
+                        ]
+                    )
+                    .on_conflict_ignore()
+                    .returning(Record.mutation_id, Record.server_seq)
+                    .tuples()
+                    .execute()
                 )
-                payload = _default_rating(case, rating_on, now)
-                rating_id = payload["id"]
-                key = (Record.workstation == DEFAULT_WORKSTATION) & (
-                    Record.mutation_id == rating_id
-                )
-                existed = Record.select().where(key).exists()
-                Record.insert(
-                    workstation=DEFAULT_WORKSTATION,
-                    site=case.site,
-                    kind=RATING_KIND,
-                    entity_id=rating_id,
-                    mutation_id=rating_id,
-                    client_seq=0,
-                    payload=json.dumps(payload, ensure_ascii=False, sort_keys=True),
-                    payload_version=1,
-                    created_at=now,
-                    received_at=now,
+                seq_of = {str(mutation_id): int(seq) for mutation_id, seq in inserted}
+                EntityOwner.insert_many(
+                    [
+                        {"kind": RATING_KIND, "entity_id": payload["id"], "site": case.site}
+                        for case, payload in ratings.values()
+                    ]
                 ).on_conflict_ignore().execute()
-                seqs = [] if existed else [Record.select(Record.server_seq).where(key).scalar()]
-                EntityOwner.insert(
-                    kind=RATING_KIND, entity_id=rating_id, site=case.site
-                ).on_conflict_ignore().execute()
-                ServerCase.update(default_rating_id=rating_id).where(
-                    ServerCase.case_id == case.case_id
-                ).execute()
-                if seqs:  # stored now (never before: the unique key says so)
+                for case_id, (case, payload) in ratings.items():
+                    ServerCase.update(default_rating_id=payload["id"]).where(
+                        ServerCase.case_id == case_id
+                    ).execute()
+                    seq = seq_of.get(payload["id"])
+                    if seq is None:
+                        continue  # made by an earlier pass: counted then
                     stored.append(
                         AppliedRecord(
-                            server_seq=int(seqs[0]), workstation_id=DEFAULT_WORKSTATION,
-                            site_code=case.site, kind=RATING_KIND, entity_id=rating_id,
-                            mutation_id=rating_id, client_seq=0, payload_version=1,
+                            server_seq=seq, workstation_id=DEFAULT_WORKSTATION,
+                            site_code=case.site, kind=RATING_KIND, entity_id=payload["id"],
+                            mutation_id=payload["id"], client_seq=0, payload_version=1,
                             payload=payload, created_at=now, received_at=now,
                         )
                     )  # fmt: skip

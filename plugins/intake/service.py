@@ -645,6 +645,33 @@ class CaseView:
     tags: tuple[str, ...] = field(default_factory=tuple)
 
 
+CLOSED = frozenset({CaseState.DECIDED, CaseState.DELIVERED})
+ACCEPTED_FAMILY = frozenset({*OPEN_STATES, *CLOSED})
+OUTCOME_OF = {
+    CaseState.NOTIFIED: Outcome.NOTIFIED.value,
+    CaseState.NOT_ACCEPTED: Outcome.REFUSED.value,
+}
+
+
+def _reached(states: Iterable[CaseState]) -> Any:
+    """The ids of cases with a step into one of ``states``."""
+    return CaseStep.select(CaseStep.case_id).where(
+        CaseStep.to_state.in_(sorted(s.value for s in states))
+    )
+
+
+def open_counts(site_code: str, today: dt.date | None = None) -> tuple[int, int]:
+    """(overdue, open) accepted cases of the site not yet decided (the home tile)."""
+    today = today or dt.date.today()
+    open_cases = IntakeCase.select().where(
+        (IntakeCase.site_code == site_code)
+        & (IntakeCase.outcome == Outcome.ACCEPTED.value)
+        & IntakeCase.id.not_in(_reached(CLOSED))
+    )
+    overdue = open_cases.where(IntakeCase.promised_on < today).count()
+    return int(overdue), int(open_cases.count())
+
+
 def list_cases(
     site_code: str,
     *,
@@ -659,6 +686,27 @@ def list_cases(
     query = IntakeCase.select().where(IntakeCase.site_code == site_code)
     if window_no is not None:
         query = query.where(IntakeCase.window_no == window_no)
+    # Filters narrowed in SQL first, so an old overdue case is found however many
+    # newer ones there are; the exact state is decided below from the latest step.
+    wanted_states = set(states) if states is not None else None
+    if overdue_only or (wanted_states is not None and wanted_states <= OPEN_STATES):
+        query = query.where(
+            (IntakeCase.outcome == Outcome.ACCEPTED.value) & IntakeCase.id.not_in(_reached(CLOSED))
+        )
+        if overdue_only:
+            query = query.where(IntakeCase.promised_on < today)
+    elif wanted_states is not None:
+        outcomes = {
+            Outcome.ACCEPTED.value if s in ACCEPTED_FAMILY else OUTCOME_OF[s] for s in wanted_states
+        }
+        query = query.where(IntakeCase.outcome.in_(sorted(outcomes)))
+        if wanted_states == {CaseState.DELIVERED}:
+            query = query.where(IntakeCase.id.in_(_reached({CaseState.DELIVERED})))
+        elif wanted_states == {CaseState.DECIDED}:
+            query = query.where(
+                IntakeCase.id.in_(_reached({CaseState.DECIDED}))
+                & IntakeCase.id.not_in(_reached({CaseState.DELIVERED}))
+            )
     cases = list(
         query.order_by(IntakeCase.created_at.desc(), IntakeCase.id.desc()).limit(limit * 4)
     )
@@ -669,7 +717,7 @@ def list_cases(
         held = latest.get(row.case_id)
         if held is None or row.step > held.step:
             latest[row.case_id] = row
-    wanted = set(states) if states is not None else None
+    wanted = wanted_states
     views = []
     for case in cases:
         last = latest.get(case.id)

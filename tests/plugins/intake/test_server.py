@@ -115,7 +115,7 @@ def _json(value: Any) -> Any:
 def _case_payload(case: IntakeCase, **changes: Any) -> dict[str, Any]:
     data = _json(row_data(case))
     data["materials"] = [
-        {k: v for k, v in _json(row_data(m)).items() if k != "case_id"}
+        {**{k: v for k, v in _json(row_data(m)).items() if k != "case_id"}, "id": str(uuid7())}
         for m in service.materials(case.id)
     ]
     data["id"] = str(uuid7())
@@ -309,5 +309,51 @@ def test_forged_cases_and_steps_are_refused(server: Any, tmp_path: Path) -> None
             service.STEP_KIND, _step(good, 1, "accepted", "reviewing", first["hash"])
         )
         assert status == "applied", reason
+    finally:
+        runtime.shutdown()
+
+
+def test_another_counters_case_is_pulled_checked_and_moved_on_here(
+    server: Any, tmp_path: Path
+) -> None:
+    from core.outbox import RecordRejected
+    from plugins.intake import remote
+
+    runtime = counter_runtime(tmp_path / "counter", server)
+    try:
+        syncer = Syncer(runtime)
+        site = runtime.config.site_code
+        own = take(runtime, today=dt.date.today())
+        # Another counter of the site (its own tag) takes a case and records it.
+        other = Forger(server, DEMO_SITE)
+        day = dt.date.today().strftime("%Y%m%d")
+        theirs = _case_payload(own, case_no=f"{site}-{day}-ZZZZ-0001", workstation_tag="ZZZZ")
+        first = _step(theirs, 0, "", "accepted", service.case_hash(theirs))
+        assert other.push(service.CASE_KIND, theirs) == [("applied", "")]
+        assert other.push(service.STEP_KIND, first) == [("applied", "")]
+        result = syncer.sync_once()
+        assert result[0].rejected == 0
+        pulled = IntakeCase.get_or_none(IntakeCase.case_no == theirs["case_no"])
+        assert pulled is not None and service.state_of(pulled.id) is CaseState.ACCEPTED
+        assert service.verify_chain(pulled.id) is None
+        numbers = {v.case.case_no for v in service.list_cases(site)}
+        assert {own.case_no, theirs["case_no"]} <= numbers
+        assert len(service.steps(own.id)) == 1  # our own came back: left as it was
+        # Any clerk of the site records its next step; the server takes it.
+        service.advance(pulled.id, CaseState.REVIEWING, actor="1002", site_code=site)
+        assert syncer.sync_once()[0].rejected == 0
+        # A pulled step that does not link is refused, never written.
+        forged = _step(theirs, 2, "reviewing", "decided", "0" * 64, result="refused", note="x")
+        with pytest.raises(RecordRejected, match="prev_hash"):
+            remote.apply(service.STEP_KIND, forged, site)
+        with pytest.raises(RecordRejected, match="not this site"):
+            remote.apply(service.CASE_KIND, dict(theirs, id=str(uuid7()), site_code=TOWN), site)
+        assert len(service.steps(pulled.id)) == 2
+        # A case whose materials reuse ids held here is parked whole, the plugin stays on.
+        clash = _case_payload(own, case_no=f"{site}-{day}-ZZZZ-0002", workstation_tag="ZZZZ")
+        clash["materials"][0]["id"] = service.materials(own.id)[0].id
+        with pytest.raises(RecordRejected, match="reuses an id"):
+            remote.apply(service.CASE_KIND, clash, site)
+        assert IntakeCase.get_or_none(IntakeCase.id == clash["id"]) is None
     finally:
         runtime.shutdown()

@@ -169,3 +169,24 @@ def test_the_pushed_case_carries_its_materials(intake_runtime: Runtime) -> None:
     payload = json.loads(row.payload)
     assert payload["case_no"] == case.case_no
     assert {m["key"]: m["status"] for m in payload["materials"]}["food_rules"] == "pending"
+
+
+def test_filters_find_old_cases_behind_many_new_ones(intake_runtime: Runtime) -> None:
+    site = intake_runtime.config.site_code
+    old = take(intake_runtime, today=dt.date(2026, 9, 1))
+    done = take(intake_runtime, today=dt.date(2026, 9, 1))
+    for state, extra in (
+        (CaseState.REVIEWING, {}),
+        (CaseState.DECIDED, {"result": Result.REFUSED, "note": "不符合条件"}),
+    ):
+        service.advance(done.id, state, actor="1001", site_code=site,
+                        today=dt.date(2026, 9, 2), **extra)  # fmt: skip
+    for _n in range(12):
+        take(intake_runtime, today=dt.date(2026, 11, 30))
+    today = dt.date(2026, 12, 1)
+    overdue = service.list_cases(site, today=today, overdue_only=True, limit=2)
+    assert [v.case.case_no for v in overdue] == [old.case_no]
+    decided = service.list_cases(site, today=today, states=[CaseState.DECIDED], limit=2)
+    assert [(v.case.case_no, v.result) for v in decided] == [(done.case_no, "refused")]
+    assert service.open_counts(site, today) == (1, 13)
+    assert len(service.list_cases(site, today=today, limit=5)) == 5
