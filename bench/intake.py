@@ -24,7 +24,8 @@ the shared cores) and the load average at the start.
 
 Last line: JSON {"import_10k_s", "issue_1k_s", "rss_mb", "lost", "duplicated",
 "import_cpu_s", "issue_cpu_s", "review_1k_s", "rows", "bad_rows", "certificates",
-"load", "child_rss_mb", "child_cpu_s"}. ``issue_cpu_s`` is this process's CPU time
+"load", "child_rss_mb", "child_cpu_s", "processes"}. ``--processes N`` sets the
+site setting ``batch_issue_processes`` (default 0: everything in this process). ``issue_cpu_s`` is this process's CPU time
 only; ``child_cpu_s`` the child's.
 """
 
@@ -50,6 +51,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--issue", type=int, default=1_000)
+    parser.add_argument(
+        "--processes", type=int, default=0, help="the site setting batch_issue_processes"
+    )
     args = parser.parse_args()
     load = os.getloadavg()[0]
 
@@ -66,7 +70,10 @@ def main() -> None:
     runtime.config.site_code = seed_demo()
     runtime.config.mode = "demo"  # the lookup imports the demo catalog at start
     runtime.config.enabled_plugins = ["lookup", "intake"]
-    runtime.config.plugin_settings["intake"] = {"batch_inbox": False}
+    runtime.config.plugin_settings["intake"] = {
+        "batch_inbox": False,
+        "batch_issue_processes": args.processes,
+    }
     save_site_config(paths.site_config, runtime.config)
     runtime.apply_policy()
     runtime.startup()
@@ -144,6 +151,7 @@ def main() -> None:
         "load": round(load, 1),
         "child_rss_mb": round(child_rss_mb, 1),
         "child_cpu_s": round(child_cpu_s, 3),
+        "processes": args.processes,
     }
     print(
         f"import {args.rows} rows: {out['import_10k_s']} s ({out['bad_rows']} refused); "

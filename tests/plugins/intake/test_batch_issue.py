@@ -101,9 +101,16 @@ def test_one_decision_with_exceptions_then_numbered_certificates(
     assert all(c.cert_no in combined for c in certs)
 
 
+@pytest.mark.parametrize("processes", [0, 3])
 def test_killed_halfway_the_issue_finishes_without_issuing_twice(
-    batch_runtime: Runtime, tmp_path: Path
+    batch_runtime: Runtime, tmp_path: Path, processes: int
 ) -> None:
+    """In one process (the default), and with the combined file and the single
+    certificates laid out by child processes (``batch_issue_processes = 3``)."""
+    from core.config import save_site_config
+
+    batch_runtime.config.plugin_settings["intake"]["batch_issue_processes"] = processes
+    save_site_config(batch_runtime.paths.site_config, batch_runtime.config)
     count = 120
     batch = imported(batch_runtime, tmp_path, count)
     decided = batch_review.decide(batch, "approve", reviewer="1002", exceptions={2: "重复申报"})
@@ -121,6 +128,8 @@ def test_killed_halfway_the_issue_finishes_without_issuing_twice(
         time.sleep(0.05)
     first.send_signal(signal.SIGKILL)
     first.wait()
+    # Children were laying certificates out ahead (into the staging folder) when killed.
+    assert (out / batch_issue.STAGING).exists() == (processes > 1)
     issued_before = BatchCertificate.select().count()
     assert 0 < issued_before < count - 1, "the kill came too late to test a resume"
     second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
@@ -135,6 +144,7 @@ def test_killed_halfway_the_issue_finishes_without_issuing_twice(
     )
     assert all(batch_issue.whole_pdf(out / c.file_name) for c in certs)
     assert not list(out.glob(".cert-*"))  # no temporary file left by the kill
+    assert not (out / batch_issue.STAGING).exists()  # what was laid out ahead, cleared
     decided_steps = CaseStep.select().where(CaseStep.to_state == "decided").count()
     assert decided_steps == count  # one 办结 a case: 119 approved, 1 refused
     combined = out / f"{batch.batch_no}{batch_issue.COMBINED_SUFFIX}"
