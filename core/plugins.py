@@ -56,6 +56,7 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "sync": "plugins.sync.plugin",
     "checklist": "plugins.checklist.plugin",
     "reminders": "plugins.reminders.plugin",
+    "intake": "plugins.intake.plugin",
 }
 
 # Plugins whose CLI commands work before a site has any policy: enrolling a new

@@ -188,23 +188,18 @@ class ImportRefused(ValueError):
     """The whole file cannot be read (no header, not a spreadsheet): one sentence."""
 
 
-def read_rows(path: Path) -> Iterator[tuple[Any, ...]]:
-    """The rows of an .xlsx (first sheet) or .csv, through ``core.safefiles``."""
-    from core.safefiles import FileRefused, open_workbook, read_csv, sheet_rows
+def read_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """The rows of an .xlsx (first sheet) or .csv, through ``core.safefiles.read_table``
+    (the same reader and refusals as batch intake), each with its row number in the file."""
+    from core.safefiles import FileRefused, read_table
 
+    if path.suffix.lower() not in (".xlsx", ".csv"):
+        raise ImportRefused(f"{path.name}: import an .xlsx or .csv file")
     try:
-        if path.suffix.lower() == ".xlsx":
-            book = open_workbook(path, name=path.name)
-            try:
-                yield from sheet_rows(book.worksheets[0], name=path.name)
-            finally:
-                book.close()
-        elif path.suffix.lower() == ".csv":
-            yield from (tuple(row) for row in read_csv(path, name=path.name))
-        else:
-            raise ImportRefused(f"{path.name}: import an .xlsx or .csv file")
+        table = read_table(path, name=path.name)
     except FileRefused as exc:
         raise ImportRefused(f"{exc} ({exc.detail})" if exc.detail else str(exc)) from exc
+    yield from ((line, tuple(values)) for line, values in table.rows)
 
 
 def _header_map(header: tuple[Any, ...]) -> dict[str, tuple[int, str]]:
@@ -325,15 +320,15 @@ def import_file(path: Path, site_code: str, today: dt.date) -> ImportReport:
     from server import db
 
     rows = read_rows(path)
-    header = next(rows, None)
-    if header is None:
+    first = next(rows, None)
+    if first is None:
         raise ImportRefused(f"{path.name} is empty")
-    columns = _header_map(header)
+    columns = _header_map(first[1])
     report = ImportReport()
     good: list[dict[str, Any]] = []
     seen: dict[tuple[str, str], int] = {}
-    for number, row in enumerate(rows, start=2):
-        if number > MAX_IMPORT_ROWS:
+    for count, (number, row) in enumerate(rows, start=2):
+        if count > MAX_IMPORT_ROWS:
             raise ImportRefused(f"{path.name} has more than {MAX_IMPORT_ROWS} rows: split it")
         if not any(cell not in (None, "") for cell in row):
             continue

@@ -202,32 +202,3 @@ def test_the_sentences_follow_the_language() -> None:
         assert str(caught.value).startswith("deep.json was refused: its lists and objects")
     finally:
         set_language("zh_CN")
-
-
-def test_csv_is_read_in_the_encoding_it_was_saved_in(tmp_path: Path) -> None:
-    rows = "持证人,手机号\n淄博甲餐饮有限公司,13812345678\n"
-    for encoding, data in [
-        ("utf-8", rows.encode("utf-8")),
-        ("utf-8 with a BOM", b"\xef\xbb\xbf" + rows.encode("utf-8")),
-        ("utf-16", rows.encode("utf-16")),
-        ("gbk", rows.encode("gbk")),
-    ]:
-        path = tmp_path / f"{encoding}.csv"
-        path.write_bytes(data)
-        assert safefiles.read_csv(path) == [
-            ["持证人", "手机号"],
-            ["淄博甲餐饮有限公司", "13812345678"],
-        ], encoding
-
-
-def test_a_csv_that_is_not_text_or_too_big_is_refused(tmp_path: Path) -> None:
-    binary = tmp_path / "photo.csv"
-    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
-    with pytest.raises(FileRefused) as caught:
-        safefiles.read_csv(binary)
-    assert "photo.csv 不是可读取的文本文件" in str(caught.value)
-    assert caught.value.detail.startswith("NUL byte")
-    big = tmp_path / "big.csv"
-    big.write_bytes(b"a,b\n" * 100)
-    with pytest.raises(FileRefused, match="big.csv"):
-        safefiles.read_csv(big, max_bytes=100)
