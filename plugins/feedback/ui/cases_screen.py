@@ -28,7 +28,7 @@ from core.i18n import N_, _
 from core.masking import scrub
 from core.roles import Role
 from plugins.feedback import case_rules, cases
-from plugins.feedback.case_rules import CaseState
+from plugins.feedback.case_rules import CLOSED_STATES, CaseState
 from plugins.feedback.cases import CaseError
 from plugins.feedback.ui import not_saved_text
 from workstation.screens.base import SihaoScreen
@@ -148,7 +148,7 @@ class CasesScreen(SihaoScreen):
             )
         self.query_one("#cases-title", Static).update(
             _("Rectification cases: {n} open, {m} overdue").format(
-                n=sum(v.state is not CaseState.REVIEWED for v in self.views), m=overdue
+                n=sum(v.state not in CLOSED_STATES for v in self.views), m=overdue
             )
         )
         if keep is not None:
