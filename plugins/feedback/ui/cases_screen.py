@@ -182,6 +182,8 @@ class CasesScreen(SihaoScreen):
                     for n, state in enumerate(options, start=1)
                 )
             )
+        elif view.state is CaseState.WITHDRAWN:
+            lines.append(_("Closed: withdrawn, the rating that opened it was voided."))
         else:
             lines.append(_("Closed: reviewed."))
         if view.case.due_estimate:

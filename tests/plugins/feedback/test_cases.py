@@ -279,3 +279,33 @@ def test_a_broken_deadline_setting_falls_back_to_the_default(fb_runtime: Runtime
     rating = rate(fb_runtime, 2, on=dt.date(2026, 9, 30))
     case = Case.get(Case.source_id == rating.id)
     assert (case.callback_due, case.rectify_due) == (dt.date(2026, 10, 8), dt.date(2026, 10, 13))
+
+
+async def test_a_voided_cards_case_reads_withdrawn_and_offers_no_step(fb_runtime: Runtime) -> None:
+    """Voiding the card withdraws its case: the list shows 已撤销, the detail says why
+    and offers no next step, digits do nothing, and the home tile stops counting it."""
+    from plugins.feedback import voids
+
+    overdue = rate(fb_runtime, 2, on=dt.date(2026, 9, 30))  # long overdue by now
+    case = Case.get(Case.source_id == overdue.id)
+    voids.void_rating(
+        overdue.id, reason="重复录入", actor="4001", role="officer",
+        site_code=fb_runtime.config.site_code,
+    )  # fmt: skip
+    assert cases.state_of(case.id) is CaseState.WITHDRAWN
+    app = SihaoApp(fb_runtime, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "3001")
+        tile = app.screen.query_one("#" + HomeScreen.tile_id("feedback.cases"), Button)
+        assert not tile.has_class("alert") and "逾期" not in str(tile.label)
+        screen = CasesScreen(fb_runtime, today=dt.date(2026, 10, 9))
+        await app.push_screen(screen)
+        await pilot.pause()
+        detail = str(screen.query_one("#case-detail", Static).render())
+        assert "已撤销，引发它的评价已作废" in detail and "重复录入" in detail
+        assert "下一步" not in detail
+        events = CaseEvent.select().where(CaseEvent.case_id == case.id).count()
+        await pilot.press("1")
+        await pilot.pause()
+        assert CaseEvent.select().where(CaseEvent.case_id == case.id).count() == events
+        assert "未办结 0 件" in str(screen.query_one("#cases-title", Static).render())
