@@ -180,9 +180,13 @@ def plugins_list(ctx: click.Context) -> None:
     """Show every installed plugin and its state."""
     runtime = _runtime(ctx)
     if runtime.server_policy_in_force:
-        from workstation.plugin_policy import policy_source_text
-
-        click.echo(policy_source_text(runtime))
+        click.echo(
+            _(
+                "Plugins for site {site} are set on the central server: this workstation "
+                "follows its policy (site.toml does not count). To switch one there: sihao "
+                "plugins enable|disable NAME --as STAFF_NO (an IT administrator)."
+            ).format(site=runtime.config.site_code)
+        )
     for name, info in sorted(runtime.host.plugins.items()):
         state = (
             _("failed: {error}").format(error=info.error)

@@ -455,6 +455,12 @@ def withdraw_for_void(
     return events
 
 
+def withdrawn_with(rating_id: str) -> bool:
+    """Whether a case the rating opened is withdrawn (its void closed it)."""
+    opened = Case.select(Case.id).where((Case.source == "rating") & (Case.source_id == rating_id))
+    return any(state_of(case.id) is S.WITHDRAWN for case in opened)
+
+
 # -- pulled from the server ----------------------------------------------------------
 def _text(data: dict[str, Any], name: str, *, required: bool = False, limit: int = 200) -> str:
     value = data.get(name)

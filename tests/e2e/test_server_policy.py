@@ -248,6 +248,9 @@ def test_sihao_plugins_at_a_site_with_a_server_switches_it_there_as_the_named_it
         return "about" in admin.get_policy(DEMO_SITE)["enabled_plugins"]
 
     assert on()
+    listing = sihao("plugins", "list")
+    assert listing.exit_code == 0 and "sihao plugins enable|disable" in listing.output
+    assert "--as" in listing.output and "中心服务器" in listing.output
     bare = sihao("plugins", "disable", "about")
     assert bare.exit_code == 2 and "--as" in bare.output and DEMO_SITE in bare.output
     for who, pin in (("1001", "123456"), ("9001", "000000")):  # a clerk; a wrong PIN
