@@ -309,3 +309,31 @@ async def test_a_voided_cards_case_reads_withdrawn_and_offers_no_step(fb_runtime
         await pilot.pause()
         assert CaseEvent.select().where(CaseEvent.case_id == case.id).count() == events
         assert "未办结 0 件" in str(screen.query_one("#cases-title", Static).render())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+async def test_the_overdue_count_on_the_home_tile_is_on_screen(
+    fb_runtime: Runtime, size: tuple[int, int], language: str
+) -> None:
+    """At 80 columns the cases tile's description takes two lines and its overdue
+    count a third: the tile grows (with its row) instead of cutting the count off."""
+    from core.i18n import set_language
+
+    rate(fb_runtime, 2, on=dt.date(2026, 9, 30))  # long overdue by now
+    set_language(language)
+    app = SihaoApp(fb_runtime, watch=False)
+    try:
+        async with app.run_test(size=size) as pilot:
+            await sign_in(pilot, "3001")
+            tile = app.screen.query_one("#" + HomeScreen.tile_id("feedback.cases"), Button)
+            tile.scroll_visible(animate=False)
+            await pilot.pause()
+            text = "\n".join(
+                "".join(s.text for s in strip) for strip in app.screen._compositor.render_strips()
+            )
+            assert ("逾期 1 件" if language == "zh_CN" else "1 overdue") in text
+            row = [t for t in app.screen.query(".tile") if t.region.y == tile.region.y]
+            assert len(row) > 1 and {t.region.height for t in row} == {tile.region.height}
+    finally:
+        set_language("zh_CN")
