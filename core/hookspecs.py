@@ -113,3 +113,13 @@ def sihao_rating_link(case: Any, context: Any) -> str | None:
 @hookspec
 def sihao_server_licences_issued(licences: Any) -> None:
     """On the server, inside the push transaction: licences (``core.cases.IssuedLicence``) cases issued."""
+
+
+@hookspec
+def sihao_audit_scope() -> Any:
+    """At the workstation: a ``core.audit.AuditScope``: tables whose every row is audited, tallies to recount."""
+
+
+@hookspec
+def sihao_server_settled(kind: str, changes: Any, settled_before: Any) -> Any:
+    """On the server, in a first pull: the ids among ``changes`` (id, data) of ``kind`` settled before ``settled_before``."""

@@ -1,7 +1,7 @@
 """The ``sihao`` command: the workstation, and what IT does from a shell.
 
     sihao [--data-dir DIR] [--lang zh|en] [run [--demo]]
-    sihao plugins list | enable NAME | disable NAME
+    sihao plugins list | enable NAME | disable NAME [--as IT_STAFF_NO]
     sihao staff list | add STAFF_NO NAME --role R | deactivate | reset-pin | unlock STAFF_NO [--as IT]
     sihao db migrate
     sihao demo seed
@@ -180,9 +180,13 @@ def plugins_list(ctx: click.Context) -> None:
     """Show every installed plugin and its state."""
     runtime = _runtime(ctx)
     if runtime.server_policy_in_force:
-        from workstation.plugin_policy import policy_source_text
-
-        click.echo(policy_source_text(runtime))
+        click.echo(
+            _(
+                "Plugins for site {site} are set on the central server: this workstation "
+                "follows its policy (site.toml does not count). To switch one there: sihao "
+                "plugins enable|disable NAME --as STAFF_NO (an IT administrator)."
+            ).format(site=runtime.config.site_code)
+        )
     for name, info in sorted(runtime.host.plugins.items()):
         state = (
             _("failed: {error}").format(error=info.error)
@@ -194,7 +198,7 @@ def plugins_list(ctx: click.Context) -> None:
         click.echo(f"{name:<16} {info.version:<10} {source:<8} {enabled:<6} {state}")
 
 
-def _set_enabled(ctx: click.Context, name: str, enabled: bool) -> None:
+def _set_enabled(ctx: click.Context, name: str, enabled: bool, actor: str | None) -> None:
     runtime = _runtime(ctx)
     try:
         events = runtime.set_plugin_enabled(name, enabled)
@@ -207,10 +211,8 @@ def _set_enabled(ctx: click.Context, name: str, enabled: bool) -> None:
         )
         raise click.exceptions.Exit(2) from exc
     except ServerPolicyInForce as exc:
-        from workstation.plugin_policy import refused_text
-
-        click.echo(refused_text(exc), err=True)
-        raise click.exceptions.Exit(2) from exc
+        _set_on_server(runtime, exc, actor)
+        return
     for event in events:
         if event.kind == "failed":
             click.echo(
@@ -225,20 +227,65 @@ def _set_enabled(ctx: click.Context, name: str, enabled: bool) -> None:
     )
 
 
+def _set_on_server(runtime: Runtime, exc: ServerPolicyInForce, actor: str | None) -> None:
+    """This site's plugins are set on the central server: switch it there, as the IT
+    administrator named by --as (their PIN asked for and checked by the server), the
+    same admin call as the Plugins screen."""
+    from core.staff_desk import ServerDesk, StaffDeskError, has_server
+    from workstation.plugin_policy import refused_text
+
+    if not has_server(runtime):  # a cached policy, but no longer enrolled
+        click.echo(refused_text(exc), err=True)
+        raise click.exceptions.Exit(2) from exc
+    if not actor:
+        click.echo(
+            _(
+                "Plugins for site {site} are set on the central server. To switch one "
+                "there, name yourself with --as STAFF_NO (an IT administrator); your PIN "
+                "is asked for."
+            ).format(site=exc.site_code),
+            err=True,
+        )
+        raise click.exceptions.Exit(2) from exc
+    pin = click.prompt(_("PIN"), hide_input=True)
+    try:
+        enabled = ServerDesk(runtime, actor, pin).set_plugin(exc.plugin, exc.enabled)
+    except StaffDeskError as error:  # refused, or the server not reached: nothing changed
+        click.echo(str(error) + " " + refused_text(exc), err=True)
+        raise click.exceptions.Exit(2) from error
+    text = (
+        _("Plugin {name} is on for site {site} on the central server.")
+        if exc.plugin in enabled
+        else _("Plugin {name} is off for site {site} on the central server.")
+    ).format(name=exc.plugin, site=exc.site_code)
+    click.echo(text + " " + _("This workstation follows at its next sync."))
+
+
+_plugin_as_option = click.option(
+    "--as",
+    "actor",
+    default=None,
+    metavar="STAFF_NO",
+    help="At a site with a central server: you, an IT administrator.",
+)
+
+
 @plugins.command("enable")
 @click.argument("name")
+@_plugin_as_option
 @click.pass_context
-def plugins_enable(ctx: click.Context, name: str) -> None:
+def plugins_enable(ctx: click.Context, name: str, actor: str | None) -> None:
     """Enable plugin NAME for this site."""
-    _set_enabled(ctx, name, True)
+    _set_enabled(ctx, name, True, actor)
 
 
 @plugins.command("disable")
 @click.argument("name")
+@_plugin_as_option
 @click.pass_context
-def plugins_disable(ctx: click.Context, name: str) -> None:
+def plugins_disable(ctx: click.Context, name: str, actor: str | None) -> None:
     """Disable plugin NAME for this site."""
-    _set_enabled(ctx, name, False)
+    _set_enabled(ctx, name, False, actor)
 
 
 @main.group()
@@ -405,21 +452,95 @@ def audit() -> None:
 @audit.command("verify")
 @click.pass_context
 def audit_verify(ctx: click.Context) -> None:
-    """Check the audit chain and the rows it vouches for; report the first broken link."""
+    """Check the audit chain, its rows, its anchor at the server and the tallies.
+
+    The links and the rows they vouch for; the chain against the head the server
+    acknowledged (asked now, or its last answer kept here); every audited table
+    against the chain; derived tallies against their rows. Every installed plugin
+    is asked, switched on here or not (docs/audit.md says what this proves)."""
     from core import audit as audit_chain
+    from core.plugins import PluginHost
+    from core.schema import MODELS as CORE_MODELS
 
     runtime = _runtime(ctx)
-    result = audit_chain.verify(runtime.models())
+    every = PluginHost()  # edits made while a plugin was off are checked too
+    every.apply(every.known_names())
+    models = [*CORE_MODELS, *every.collect("sihao_models")]
+    scopes = [scope for _name, scope in every.call("sihao_audit_scope")]
+    anchors = _audit_anchors(runtime)
+    report = audit_chain.check(models, anchor=anchors[0] if anchors else None, scopes=scopes)
+    findings = list(report.findings)
+    for extra in anchors[1:]:  # the copy kept here, when it is ahead of the server's
+        findings.extend(audit_chain.check([], anchor=extra).findings)
+    result = report.chain
+    broken = not result.ok or bool(findings)
     if result.ok:
         click.echo(_("Audit chain intact: {n} entries checked.").format(n=result.checked))
-        return
-    click.echo(
-        _("Audit chain broken at entry {seq}: {reason} ({n} entries before it are intact).").format(
-            seq=result.broken_seq, reason=result.reason, n=result.checked
-        ),
-        err=True,
+    else:
+        click.echo(
+            _(
+                "Audit chain broken at entry {seq}: {reason} ({n} entries before it are intact)."
+            ).format(seq=result.broken_seq, reason=result.reason, n=result.checked),
+            err=True,
+        )
+    if not anchors:
+        click.echo(
+            _(
+                "Not anchored yet: the server has not acknowledged this chain's head, so "
+                "entries removed from its end or a chain rewritten whole cannot be seen."
+            )
+        )
+    for anchor in anchors:
+        if anchor.source == "server":
+            text = _("Checked against the head the server acknowledged: entry {seq}.")
+        else:
+            text = _(
+                "Checked against the head the server last acknowledged, as kept here: entry {seq}."
+            )
+        click.echo(text.format(seq=anchor.seq))
+    for finding in findings:
+        click.echo(finding.text, err=True)
+    if report.unchecked_tables:
+        click.echo(
+            _("Entries vouch for rows of tables no installed plugin describes: {tables}.").format(
+                tables=", ".join(report.unchecked_tables)
+            )
+        )
+    if broken:
+        sys.exit(1)
+
+
+def _audit_anchors(runtime: Runtime) -> list[Any]:
+    """The heads to check the chain against: the server's, asked now, and the copy
+    of its last answer kept here when that is further on (a workstation enrolled
+    again starts at nothing on the server); only the copy when the server cannot
+    be asked."""
+    from core import audit as audit_chain
+    from core.sync.client import SyncError
+    from core.sync.engine import connect, sync_state
+
+    state = sync_state()
+    kept = (
+        audit_chain.Anchor(int(state.audit_anchor_seq), str(state.audit_anchor_hash), "local")
+        if state.audit_anchor_seq
+        else None
     )
-    sys.exit(1)
+    server = None
+    if state.server_url:
+        try:
+            client = connect(runtime)
+            try:
+                body = client.audit_anchor()
+            finally:
+                client.close()
+            server = audit_chain.Anchor(int(body["seq"]), str(body["hash"]), "server")
+        except (SyncError, KeyError, TypeError, ValueError) as exc:
+            log.warning("audit verify: the server's anchor could not be read: %s", exc)
+            click.echo(_("The server could not be asked ({reason}).").format(reason=exc), err=True)
+    anchors = [a for a in (server, kept) if a is not None and a.seq > 0]
+    if server is not None and kept is not None and kept.seq <= server.seq:
+        anchors = [a for a in anchors if a.source == "server"]
+    return anchors
 
 
 if __name__ == "__main__":

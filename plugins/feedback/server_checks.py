@@ -51,6 +51,9 @@ class CaseStateRow(ServerModel):
     state = peewee.CharField(default="")
     step = peewee.IntegerField(default=-1)
     recorders = peewee.TextField(default="{}")
+    # When the server last stored a record of the case (server migration 0004):
+    # a case closed before a new workstation's window is left out of its first pull.
+    changed_at = peewee.DateTimeField(null=True)
 
     class Meta:
         table_name = "feedback_case_state"
@@ -244,6 +247,15 @@ def check_event(payload: dict[str, Any], ctx: RecordContext) -> None:
         evidence=str(payload.get("evidence") or ""),
         called_at=_datetime(payload.get("called_at"), "called_at"),
     )
+    if target is CaseState.WITHDRAWN:
+        move = Move(
+            move.target,
+            move.happened_on,
+            note=move.note,
+            evidence=move.evidence,
+            called_at=move.called_at,
+            voided=_rating_voided(case_id, ctx),
+        )
     if current is None and target is not CaseState.PENDING_CALLBACK:
         raise RecordRejected("a case's first event opens it (待回访)")
     # The rules' sentences are message ids: the server (no UI language) answers in English.
@@ -253,6 +265,44 @@ def check_event(payload: dict[str, Any], ctx: RecordContext) -> None:
     why = created_at_refusal(_datetime(payload.get("created_at"), "created_at"), _utcnow())
     if why:
         raise RecordRejected(why)
+
+
+def _rating_voided(case_id: str, ctx: RecordContext) -> bool:
+    """Whether the case was opened by a rating the server holds a void of (stored, or
+    earlier in this push). Rare (a withdrawal): reads the case's stored record."""
+    from plugins.feedback.server import VOID_TABLE
+    from plugins.feedback.voids import VOID_KIND
+    from server import db
+    from server.models import Record
+
+    case: dict[str, Any] | None = None
+    for kind, entity_id, data in ctx.earlier:
+        if kind == CASE_KIND and entity_id == case_id:
+            case = data
+    if case is None:
+        stored = (
+            Record.select(Record.payload)
+            .where((Record.kind == CASE_KIND) & (Record.entity_id == case_id))
+            .order_by(Record.server_seq)
+            .tuples()
+            .first()
+        )
+        try:
+            case = json.loads(stored[0]) if stored is not None else None
+        except ValueError:
+            case = None
+    if not isinstance(case, dict) or case.get("source") != "rating":
+        return False
+    rating_id = str(case.get("source_id") or "")
+    if any(
+        kind == VOID_KIND and data.get("rating_id") == rating_id for kind, _id, data in ctx.earlier
+    ):
+        return True
+    param = "%s" if db.is_postgres() else "?"
+    found = db.database.execute_sql(
+        f"SELECT 1 FROM {VOID_TABLE} WHERE rating_id = {param}", [rating_id]
+    ).fetchone()
+    return found is not None
 
 
 def update_states(records: Iterable[Any]) -> None:
@@ -272,6 +322,7 @@ def update_states(records: Iterable[Any]) -> None:
                 window_no=facts.window_no,
                 staff_no=facts.staff_no,
                 opened_on=facts.opened_on.isoformat(),
+                changed_at=record.received_at,
             ).on_conflict_ignore().execute()
         elif record.kind == EVENT_KIND:
             row = _case_row(str(data.get("case_id") or ""))
@@ -287,7 +338,30 @@ def update_states(records: Iterable[Any]) -> None:
                 state=state,
                 step=CaseStateRow.step + 1,
                 recorders=json.dumps(recorders, ensure_ascii=False, sort_keys=True),
+                changed_at=record.received_at,
             ).where(CaseStateRow.case_id == row.case_id).execute()
+
+
+def settled(kind: str, changes: list[tuple[str, Any]], before: dt.datetime) -> set[str]:
+    """Of the pulled ``changes`` (id, data) of cases or their events, those whose case
+    is closed (a state no step leaves: reviewed) and saw nothing stored since
+    ``before``: a new workstation's first pull leaves them out (sihao_server_settled)."""
+    case_of: dict[str, str] = {}
+    for entity_id, data in changes:
+        case_id = entity_id if kind == CASE_KIND else str((data or {}).get("case_id") or "")
+        if case_id:
+            case_of[entity_id] = case_id
+    wanted = sorted(set(case_of.values()))
+    if not wanted:
+        return set()
+    final = sorted(state.value for state, after in case_rules.TRANSITIONS.items() if not after)
+    query: Any = CaseStateRow.select(CaseStateRow.case_id).where(
+        CaseStateRow.case_id.in_(wanted)
+        & CaseStateRow.state.in_(final)
+        & (CaseStateRow.changed_at < before)
+    )
+    closed = {str(case_id) for (case_id,) in query.tuples()}
+    return {entity_id for entity_id, case_id in case_of.items() if case_id in closed}
 
 
 def states_of(case_ids: Iterable[str]) -> dict[str, str]:

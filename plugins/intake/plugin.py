@@ -26,7 +26,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 
 @hookimpl
 def sihao_models() -> list[Any]:
-    return list(models.MODELS)
+    from plugins.intake import batch_models
+
+    return [*models.MODELS, *batch_models.MODELS]
 
 
 @hookimpl
@@ -36,7 +38,9 @@ def sihao_migrations() -> Path:
 
 @hookimpl
 def sihao_settings() -> dict[str, Any]:
-    return dict(DEFAULT_SETTINGS)
+    from plugins.intake import batch_hooks
+
+    return {**DEFAULT_SETTINGS, **batch_hooks.SETTINGS}
 
 
 CASES_SCREEN = "intake.cases"
@@ -84,6 +88,9 @@ def sihao_screens(registry: Any) -> None:
         description=lambda: _("Cases taken per site, item and month"),
         order=345,
     )
+    from plugins.intake import batch_hooks  # batch import, package review, batch issue
+
+    batch_hooks.screens(registry)
 
 
 def _start_item(item: Any, runtime: Any) -> None:
@@ -108,6 +115,8 @@ def _start_bundle(bundle: Any, runtime: Any) -> None:
 
 @hookimpl
 def sihao_item_actions(item: Any, context: Any) -> list[ItemAction]:
+    from plugins.intake import batch_hooks
+
     return [
         ItemAction(
             id="intake.start",
@@ -125,14 +134,17 @@ def sihao_item_actions(item: Any, context: Any) -> list[ItemAction]:
             key="ctrl+t",
             targets=frozenset({BUNDLE_TARGET}),
         ),
+        *batch_hooks.item_actions(item, context),
     ]
 
 
 @hookimpl
 def sihao_cli(group: click.Group) -> None:
+    from plugins.intake import batch_hooks
     from plugins.intake.cli import add_commands
 
     add_commands(group)
+    batch_hooks.cli(group)  # template, import, batches, review, issue in the same group
 
 
 @hookimpl
@@ -155,12 +167,14 @@ def sihao_record_kinds(registry: Any) -> None:
         description="application case (办件) with its materials",
         schema=schemas.CasePayload,
         check=_check_case,
+        append_only=True,  # a case is a new row with its own UUIDv7 id
     )
     registry.add(
         STEP_KIND,
         description="a state of an application case, hash-chained",
         schema=schemas.StepPayload,
         check=_check_step,
+        append_only=True,  # so is each step
     )
 
 
@@ -239,3 +253,18 @@ def sihao_server_jobs(registry: Any) -> None:
         every=600,
         description="default rating (基本满意, 默认) of delivered cases nobody rated in time",
     )
+
+
+# -- batch intake (一次申报、打包审核、批量发证): plugins/intake/batch_hooks.py ------------
+@hookimpl
+def sihao_startup(context: Any) -> None:
+    from plugins.intake import batch_hooks
+
+    batch_hooks.startup(context)
+
+
+@hookimpl
+def sihao_shutdown(context: Any) -> None:
+    from plugins.intake import batch_hooks
+
+    batch_hooks.shutdown(context)

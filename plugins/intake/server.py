@@ -12,9 +12,9 @@ delivered (已送达) and not rated within its site's rating period (setting
 ``intake.rating_period_days``, the site's policy on the server, default 7) counts
 as 基本满意 with kind 默认. The worker's job makes that rating once for the whole
 city: it claims the cases (``FOR UPDATE SKIP LOCKED``), writes the rating as a
-``feedback.rating`` record of the pseudo-workstation ``server:intake`` whose
-mutation id is derived from the case id (the records' unique key: a second worker,
-or a pass repeated after a kill, makes nothing twice), marks the case, and hands
+``feedback.rating`` record of the pseudo-workstation ``server:intake`` whose id
+(and so its record key) is derived from the case id (the records' unique key: a
+second worker, or a pass repeated after a kill, makes nothing twice), marks the case, and hands
 the record to the plugins that count ratings (``sihao_server_records_applied``), in
 one transaction.
 """
@@ -507,7 +507,7 @@ def make_default_ratings(context: Any, host: Any | None = None, batch: int = 200
                         days=rating_period(case.site, periods)
                     )
                     ratings[case.case_id] = (case, _default_rating(case, rating_on, now))
-                # One statement for the batch; the unique (workstation, mutation_id)
+                # One statement for the batch; the unique (site, kind, record_key)
                 # makes a rating made before (a killed pass) a no-op, and RETURNING
                 # names only those stored now.
                 inserted = (
@@ -519,6 +519,8 @@ def make_default_ratings(context: Any, host: Any | None = None, batch: int = 200
                                 "kind": RATING_KIND,
                                 "entity_id": payload["id"],
                                 "mutation_id": payload["id"],
+                                # feedback.rating is append-only: keyed by its id
+                                "record_key": payload["id"],
                                 "client_seq": 0,
                                 "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
                                 "payload_version": 1,
