@@ -113,3 +113,23 @@ def sihao_rating_link(case: Any, context: Any) -> str | None:
 @hookspec
 def sihao_server_licences_issued(licences: Any) -> None:
     """On the server, inside the push transaction: licences (``core.cases.IssuedLicence``) cases issued."""
+
+
+@hookspec
+def sihao_kiosk_screens(registry: Any) -> None:
+    """Add citizen-facing screens to the hall kiosk's ``registry`` (``core.kiosk.KioskRegistry``)."""
+
+
+@hookspec
+def sihao_server_pages(router: Any) -> None:
+    """Add public pages (no workstation token: citizens' phones) under ``/pages/<plugin>/``."""
+
+
+@hookspec(firstresult=True)
+def sihao_server_rating_choices(channel: str) -> Any:
+    """On the server: ``{level: [tags]}`` a citizen may pick on ``channel``, or None."""
+
+
+@hookspec(firstresult=True)
+def sihao_server_citizen_rating(rating: Any) -> Any:
+    """On the server: the records (``core.cases.CitizenRating``) a citizen's rating becomes, or None."""

@@ -54,6 +54,7 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "lookup": "plugins.lookup.plugin",
     "printing": "plugins.printing.plugin",
     "sync": "plugins.sync.plugin",
+    "kiosk": "plugins.kiosk.plugin",
 }
 
 # Plugins whose CLI commands work before a site has any policy: enrolling a new

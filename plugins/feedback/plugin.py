@@ -325,3 +325,38 @@ def sihao_cli(group: click.Group) -> None:
         else:
             export.to_csv(target, lines)
         click.echo(_("Exported {n} rows to {path}.").format(n=len(rows), path=target))
+
+
+# -- citizens rate by themselves: the hall kiosk and the QR page ------------------------------
+KIOSK_RATING_SCREEN = "feedback.kiosk_rating"
+
+
+def _kiosk_rating_screen(runtime: Any) -> Any:
+    from plugins.feedback.ui.kiosk_rating import KioskRatingScreen  # Textual only when shown
+
+    return KioskRatingScreen(runtime)
+
+
+@hookimpl
+def sihao_kiosk_screens(registry: Any) -> None:
+    registry.add(
+        KIOSK_RATING_SCREEN,
+        lambda: _("Rate the hall"),
+        _kiosk_rating_screen,
+        description=lambda: _("Tell us how we served you today"),
+        order=300,
+    )
+
+
+@hookimpl
+def sihao_server_rating_choices(channel: str) -> Any:
+    from plugins.feedback import citizen
+
+    return citizen.rating_choices(channel)
+
+
+@hookimpl
+def sihao_server_citizen_rating(rating: Any) -> Any:
+    from plugins.feedback import citizen
+
+    return citizen.citizen_records(rating)
