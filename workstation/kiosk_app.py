@@ -72,6 +72,11 @@ class StartScreen(KioskScreen):
                         classes="kiosk-tile",
                     )
 
+    def on_mount(self) -> None:
+        tiles = self.query(".kiosk-tile")
+        if tiles:
+            self.set_focus(tiles.first())  # Enter opens it: a keyboard works too
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.name:
             event.stop()
@@ -156,6 +161,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self._push_kiosk(spec.factory(self.runtime))
 
     def open_item(self, code: str) -> None:
+        log.info("kiosk: item %s opened", code)
         spec = self.registry.item_page()
         screen = spec.factory(self.runtime, code) if spec is not None else None
         self._push_kiosk(screen or ItemFallbackScreen(self.runtime, code))

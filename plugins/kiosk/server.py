@@ -34,6 +34,8 @@ from urllib.parse import parse_qs
 
 import click
 import peewee
+from starlette.requests import Request  # annotations are resolved in this module
+from starlette.responses import HTMLResponse
 
 from core.cases import CitizenRating, citizen_writer
 from plugins.kiosk import links, page
@@ -234,8 +236,6 @@ _USED = (409, "已评价", "这个办件已经评价过了，每个办件只能�
 
 
 def add_routes(router: Any) -> None:
-    from starlette.requests import Request
-
     from server import db
 
     @router.get("/rating-key")
@@ -249,8 +249,6 @@ def add_routes(router: Any) -> None:
 
 def add_pages(router: Any) -> None:
     from starlette.concurrency import run_in_threadpool
-    from starlette.requests import Request
-    from starlette.responses import HTMLResponse
 
     from server import db
 

@@ -7,6 +7,7 @@ clerk finds. Results are big buttons; the first 12 are shown.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,6 +19,8 @@ from textual.widgets import Button, Input, Static
 from core.catalog.search import SearchService
 from core.i18n import _
 from workstation.screens.kiosk_base import KioskScreen
+
+log = logging.getLogger(__name__)
 
 EXTRAS_KEY = "catalog.search"  # docs/plugins.md: the shared lookup
 RESULTS = 12
@@ -67,6 +70,7 @@ class KioskSearchScreen(KioskScreen):
             note.update(_("Results appear as you type."))
             return
         found = search_service(self.runtime).lookup(text, limit=RESULTS)
+        log.info("kiosk search: %d results", len(found.hits))  # the words stay unlogged
         if not found.hits:
             note.update(
                 _("Nothing found. Try fewer or other words, or ask at the information desk.")

@@ -1,0 +1,182 @@
+"""The QR rating page on a real central server (loopback): a signed link made at an
+enrolled workstation, opened in headless Chromium on a phone-sized window, and
+every way a link or a form can be bad."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from core.cases import CaseRef
+from core.runtime import Runtime
+from tests.conftest import make_runtime
+from tests.plugins.kiosk.browser import chromium
+from tests.sync_support.keyring_memory import memory_keyring
+
+SITE = "370303-ZWFW"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from server import admin
+    from server.testing import live_server
+
+    db = tmp_path_factory.mktemp("server") / "server.db"
+    with live_server(f"sqlite:///{db}") as srv:
+        admin.seed_demo()
+        yield srv
+
+
+@pytest.fixture
+def workstation(server: Any, data_dir: Path) -> Iterator[Runtime]:
+    from core.sync.engine import Syncer
+    from server import admin
+
+    with memory_keyring():
+        rt = make_runtime(data_dir, plugins=["about", "sync", "feedback", "kiosk"])
+        rt.apply_policy()
+        Syncer(rt).enroll(server.url, admin.issue_enroll_code(SITE), "window 1")
+        yield rt
+        rt.shutdown()
+
+
+def a_case(**changes: Any) -> CaseRef:
+    values: dict[str, Any] = {
+        "case_id": str(uuid.uuid4()),
+        "case_no": "370303202612070001",
+        "site_code": SITE,
+        "item_code": "370303-SCJG-XK-001-01",
+        "item_name": "食品经营许可（新设）",
+        "window_no": "1",
+        "staff_no": "1001",
+        "state": "delivered",
+    }
+    values.update(changes)
+    return CaseRef(**values)
+
+
+def link_for(rt: Runtime, case: CaseRef, **kw: Any) -> str:
+    from plugins.kiosk import keys
+
+    if kw:
+        url = keys.rating_link(rt, case, **kw)
+    else:
+        url = next(u for _n, u in rt.host.call("sihao_rating_link", case=case, context=rt) if u)
+    assert url is not None
+    return url
+
+
+def stored(kind: str, case_no: str) -> list[dict[str, Any]]:
+    from server.models import Record
+
+    rows = Record.select(Record.payload, Record.workstation).where(Record.kind == kind)
+    found = []
+    for payload, writer in rows.tuples():
+        data = json.loads(payload)
+        if kind != "feedback.rating" or data.get("case_no") == case_no:
+            found.append({**data, "_writer": writer})
+    return found
+
+
+def test_a_phone_rates_a_case_once(workstation: Runtime, server: Any) -> None:
+    case = a_case(case_no="370303202612070101")
+    url = link_for(workstation, case)
+    assert url.startswith(f"{server.url}/pages/kiosk/rate/")
+    from selenium.webdriver.common.by import By
+
+    with chromium() as browser:
+        browser.get(url)
+        assert "食品经营许可（新设）" in browser.page_source
+        assert browser.execute_script("return window.innerWidth") <= 420
+        browser.find_element(By.ID, "level-2").click()
+        tag = browser.find_element(By.ID, "tag-2-0")
+        assert tag.is_displayed()  # the chosen level's tags show
+        assert not browser.find_element(By.ID, "tag-5-0").is_displayed()
+        tag.click()
+        browser.find_element(By.ID, "text").send_keys("等了一个小时")
+        browser.find_element(By.ID, "submit").click()
+        assert "评价已提交" in browser.find_element(By.ID, "done").text
+        ratings = stored("feedback.rating", case.case_no)
+        assert len(ratings) == 1
+        rating = ratings[0]
+        assert (rating["channel"], rating["target"], rating["level"]) == ("qr", "case", 2)
+        assert json.loads(rating["tags"]) == ["等候时间长"] and rating["text"] == "等了一个小时"
+        assert rating["real_name"] is False and rating["_writer"] == f"citizen:{SITE}"
+        # The bad review opened its rectification case, routed to the site's workstations.
+        opened = [c for c in stored("feedback.case", "") if c["source_id"] == rating["id"]]
+        assert len(opened) == 1 and opened[0]["unit_site"] == SITE
+        from server.models import Change
+
+        assert (
+            Change.select()
+            .where((Change.kind == "feedback.case") & (Change.entity_id == opened[0]["id"]))
+            .exists()
+        )
+
+        # The same link again: refused politely, nothing more stored.
+        browser.get(url)
+        assert "已评价" in browser.find_element(By.ID, "refused").text
+        assert len(stored("feedback.rating", case.case_no)) == 1
+
+        # A forged link (another case's claims under this MAC) and an expired one.
+        token = url.rsplit("/", 1)[1]
+        other = link_for(workstation, a_case(case_no="370303202612070102"))
+        forged = f"{server.url}/pages/kiosk/rate/{other.rsplit('/', 1)[1].split('.')[0]}.{token.split('.')[1]}"
+        browser.get(forged)
+        assert "链接无效" in browser.find_element(By.ID, "refused").text
+        past = dt.datetime.now(dt.UTC) - dt.timedelta(days=40)
+        browser.get(link_for(workstation, a_case(case_no="370303202612070103"), now=past))
+        assert "过期" in browser.find_element(By.ID, "refused").text
+
+
+def test_bad_forms_get_a_clear_page_never_a_server_error(workstation: Runtime, server: Any) -> None:
+    case = a_case(case_no="370303202612070201")
+    url = link_for(workstation, case)
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    with httpx.Client(timeout=10) as client:
+        cases = {
+            "level=9": "满意程度",
+            "": "满意程度",
+            "level=5&tag="
+            + "%E7%AD%89%E5%80%99%E6%97%B6%E9%97%B4%E9%95%BF": "不符",  # a level-2 tag
+            "level=5&tag=%E4%B9%B1%E5%86%99": "不符",  # a tag of no level
+            "level=4&text=" + "很" * 501: "最多 500 字",
+            "level=4&text=a%00b": "无法识别",
+        }
+        for body, says in cases.items():
+            answer = client.post(url, content=body.encode(), headers=form)
+            assert answer.status_code == 422, body
+            assert says in answer.text, body
+        huge = client.post(url, content=b"level=4&text=" + b"x" * 20_000, headers=form)
+        assert huge.status_code in (413, 422) and huge.status_code < 500
+        assert stored("feedback.rating", case.case_no) == []
+        for bad in ("abc", "a.b", "%00", "x" * 3000, url.rsplit("/", 1)[1] + "x"):
+            answer = client.get(f"{server.url}/pages/kiosk/rate/{bad}")
+            assert 400 <= answer.status_code < 500, bad
+            assert "<html" in answer.text
+        # A good submission, then the same link with other content: stored once.
+        assert client.post(url, content=b"level=5", headers=form).status_code == 200
+        again = client.post(url, content=b"level=1", headers=form)
+        assert again.status_code == 409 and "已评价" in again.text
+        ratings = stored("feedback.rating", case.case_no)
+        assert [r["level"] for r in ratings] == [5]
+        assert stored("feedback.case", "") == [] or all(
+            c["source_id"] != ratings[0]["id"] for c in stored("feedback.case", "")
+        )
+
+
+def test_the_key_is_kept_and_links_are_signed_offline(workstation: Runtime, server: Any) -> None:
+    from plugins.kiosk.models import RatingKey
+
+    link_for(workstation, a_case())
+    assert RatingKey.select().count() == 1
+    workstation.config.server_url = "http://127.0.0.1:9"  # the server is out of reach
+    url = link_for(workstation, a_case())
+    assert url.startswith("http://127.0.0.1:9/pages/kiosk/rate/")
