@@ -40,9 +40,10 @@ def guide_text(item: dict[str, Any], site: service.SiteInfo) -> str:
     lines += [f"· {c}" for c in conditions] or ["请向窗口咨询。"]
     lines += ["", "【要带什么材料】"]
     rows = service.material_rows(item, [], words)
-    lines += [f"{n}. {r.name}：{r.how}，{r.copies}" for n, r in enumerate(rows, 1)] or [
-        "请向窗口咨询。"
-    ]
+    lines += [
+        f"{n}. {r.name}：{r.how}" + (f"，{r.copies}" if r.bring else "")
+        for n, r in enumerate(rows, 1)
+    ] or ["请向窗口咨询。"]
     lines += ["", "【在哪儿办、找谁问】"]
     lines += [f"{label}：{value}" for label, value in service.where_rows(item, site)]
     return "\n".join(lines)
