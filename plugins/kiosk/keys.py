@@ -12,6 +12,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import logging
+import threading
+import time
 from typing import Any
 from urllib.parse import quote
 
@@ -22,6 +24,8 @@ from plugins.kiosk.models import RatingKey
 log = logging.getLogger(__name__)
 
 PAGE_PATH = "/pages/kiosk/rate/"
+FAILED_AT = "kiosk.rating_key_failed_at"
+RETRY_SECONDS = 60
 
 
 def cached_key(site_code: str) -> RatingKey | None:
@@ -80,6 +84,39 @@ def fetch_key(runtime: Any, *, timeout: float = 5.0) -> RatingKey | None:
         return None
 
 
+def prefetch_key(runtime: Any) -> threading.Thread | None:
+    """At start-up, on a workstation with a server and no key yet: ask for the key on
+    a thread of its own, so the first receipt does not wait on the network."""
+    if not runtime.config.server_url or cached_key(runtime.config.site_code) is not None:
+        return None
+    from core.sync.client import SyncError
+    from core.sync.engine import connect
+
+    try:
+        client = connect(runtime, timeout=10.0)  # reads the store: on this thread
+    except SyncError as exc:
+        log.info("rating key not fetched at start-up: %s", exc)
+        return None
+    site = runtime.config.site_code
+
+    def run() -> None:
+        from core.db import database
+
+        try:
+            keep_key(site, client.plugin_get("kiosk", "rating-key"))
+            log.info("rating key of site %s kept", site)
+        except (SyncError, ValueError) as exc:
+            log.info("rating key not fetched at start-up: %s", exc)
+        finally:
+            client.close()
+            if not database.is_closed():
+                database.close()  # this thread's connection
+
+    thread = threading.Thread(target=run, name="kiosk-rating-key", daemon=True)
+    thread.start()
+    return thread
+
+
 def page_base(runtime: Any) -> str:
     """Where phones open the page: the site's setting, else the server's own address."""
     base = str(runtime.settings("kiosk").get("rating_page_url") or "").strip()
@@ -106,9 +143,14 @@ def rating_link(runtime: Any, case: CaseRef, *, now: dt.datetime | None = None) 
     base = page_base(runtime)
     if not base:
         return None
-    key = cached_key(case.site_code) or (
-        fetch_key(runtime) if case.site_code == runtime.config.site_code else None
-    )
+    key = cached_key(case.site_code)
+    if key is None and case.site_code == runtime.config.site_code:
+        # Offline with no key yet: ask again a minute later, not on every receipt.
+        failed_at = runtime.extras.get(FAILED_AT)
+        if failed_at is None or time.monotonic() - failed_at > RETRY_SECONDS:
+            key = fetch_key(runtime)
+            if key is None:
+                runtime.extras[FAILED_AT] = time.monotonic()
     if key is None:
         log.info("no rating key for site %s: the receipt carries no rating link", case.site_code)
         return None

@@ -89,6 +89,13 @@ def sihao_rating_link(case: Any, context: Any) -> str | None:
 
 
 @hookimpl
+def sihao_startup(context: Any) -> None:
+    from plugins.kiosk import keys
+
+    keys.prefetch_key(context)
+
+
+@hookimpl
 def sihao_cli(group: click.Group) -> None:
     from plugins.kiosk.cli import add_commands
 

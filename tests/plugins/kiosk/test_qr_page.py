@@ -17,17 +17,26 @@ import pytest
 from core.cases import CaseRef
 from core.runtime import Runtime
 from tests.conftest import make_runtime
+from tests.pg import require_postgres
 from tests.plugins.kiosk.browser import chromium
 from tests.sync_support.keyring_memory import memory_keyring
 
 SITE = "370303-ZWFW"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
     from server import admin
-    from server.testing import live_server
+    from server.testing import live_server, postgres_database
 
+    if request.param == "postgresql":
+        require_postgres()
+        with postgres_database("sihao_kiosk") as url, live_server(url) as srv:
+            admin.seed_demo()
+            yield srv
+        return
     db = tmp_path_factory.mktemp("server") / "server.db"
     with live_server(f"sqlite:///{db}") as srv:
         admin.seed_demo()
@@ -73,6 +82,18 @@ def link_for(rt: Runtime, case: CaseRef, **kw: Any) -> str:
     return url
 
 
+def shown(browser: Any, element_id: str) -> str:
+    """The text of an element of the page once it is there (a submit navigates)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 15).until(
+        expected_conditions.presence_of_element_located((By.ID, element_id))
+    )
+    return str(browser.find_element(By.ID, element_id).text)
+
+
 def stored(kind: str, case_no: str) -> list[dict[str, Any]]:
     from server.models import Record
 
@@ -102,7 +123,7 @@ def test_a_phone_rates_a_case_once(workstation: Runtime, server: Any) -> None:
         tag.click()
         browser.find_element(By.ID, "text").send_keys("等了一个小时")
         browser.find_element(By.ID, "submit").click()
-        assert "评价已提交" in browser.find_element(By.ID, "done").text
+        assert "评价已提交" in shown(browser, "done")
         ratings = stored("feedback.rating", case.case_no)
         assert len(ratings) == 1
         rating = ratings[0]
@@ -122,7 +143,7 @@ def test_a_phone_rates_a_case_once(workstation: Runtime, server: Any) -> None:
 
         # The same link again: refused politely, nothing more stored.
         browser.get(url)
-        assert "已评价" in browser.find_element(By.ID, "refused").text
+        assert "已评价" in shown(browser, "refused")
         assert len(stored("feedback.rating", case.case_no)) == 1
 
         # A forged link (another case's claims under this MAC) and an expired one.
@@ -130,10 +151,10 @@ def test_a_phone_rates_a_case_once(workstation: Runtime, server: Any) -> None:
         other = link_for(workstation, a_case(case_no="370303202612070102"))
         forged = f"{server.url}/pages/kiosk/rate/{other.rsplit('/', 1)[1].split('.')[0]}.{token.split('.')[1]}"
         browser.get(forged)
-        assert "链接无效" in browser.find_element(By.ID, "refused").text
+        assert "链接无效" in shown(browser, "refused")
         past = dt.datetime.now(dt.UTC) - dt.timedelta(days=40)
         browser.get(link_for(workstation, a_case(case_no="370303202612070103"), now=past))
-        assert "过期" in browser.find_element(By.ID, "refused").text
+        assert "过期" in shown(browser, "refused")
 
 
 def test_bad_forms_get_a_clear_page_never_a_server_error(workstation: Runtime, server: Any) -> None:
@@ -180,3 +201,49 @@ def test_the_key_is_kept_and_links_are_signed_offline(workstation: Runtime, serv
     workstation.config.server_url = "http://127.0.0.1:9"  # the server is out of reach
     url = link_for(workstation, a_case())
     assert url.startswith("http://127.0.0.1:9/pages/kiosk/rate/")
+
+
+def test_a_bad_kiosk_rating_and_its_case_are_accepted_by_the_server(
+    workstation: Runtime, server: Any
+) -> None:
+    """The kiosk's own ratings (nobody signed in) pass the server's checks with the
+    case they open; a case without an opener and without such a rating does not."""
+    from core import outbox
+    from core.db import atomic
+    from core.sync.engine import Syncer
+    from plugins.feedback import citizen
+    from plugins.feedback.models import Case, Rating
+    from server.models import Record, Rejection
+
+    checked = citizen.check_kiosk_rating(workstation, 1, ["办理拖延"], "窗口没人")
+    assert checked.ok, checked.problems
+    citizen.save_kiosk_rating(workstation, checked)
+    rating = Rating.get(Rating.channel == "kiosk")
+    case = Case.get(Case.source_id == rating.id)
+    report = Syncer(workstation).push()
+    assert report.rejected == 0, report
+    for kind, entity in (("feedback.rating", rating.id), ("feedback.case", case.id)):
+        assert Record.select().where((Record.kind == kind) & (Record.entity_id == entity)).exists()
+    # A forged case: nobody opened it, and no citizen's rating travels with it.
+    forged = {**json.loads(Record.get(Record.entity_id == case.id).payload)}
+    forged.update(id=str(uuid.uuid4()), source_id=str(uuid.uuid4()))
+    with atomic():
+        outbox.enqueue("feedback.case", forged["id"], forged)
+    report = Syncer(workstation).push()
+    assert report.rejected == 1
+    assert Rejection.select().where(Rejection.kind == "feedback.case").exists()
+
+
+def test_an_enrolled_workstation_fetches_its_key_at_start_up(
+    workstation: Runtime, server: Any
+) -> None:
+    from plugins.kiosk import keys
+    from plugins.kiosk.models import RatingKey
+
+    assert RatingKey.select().count() == 0
+    thread = keys.prefetch_key(workstation)
+    assert thread is not None
+    thread.join(timeout=15)
+    key = RatingKey.get()
+    assert key.site_code == SITE
+    assert keys.prefetch_key(workstation) is None  # kept: nothing more to ask
