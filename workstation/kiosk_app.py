@@ -20,6 +20,7 @@ the next.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from typing import Any
@@ -144,6 +145,14 @@ class KioskApp(App[None], inherit_bindings=False):
         self.registry = kiosk_screens(self.runtime)
         self.push_screen(StartScreen(self.runtime, self.registry))
         self.set_interval(1.0, self.clear_when_idle)
+        self.call_after_refresh(self.on_first_frame)
+
+    def on_first_frame(self) -> None:
+        """The start screen is up: hand the collector back (see workstation/cli.py)."""
+        log.info("kiosk: start screen up")
+        if not gc.isenabled():
+            gc.freeze()  # start-up objects live as long as the kiosk: never scan them
+            gc.enable()
 
     def _plugin_event(self, event: Any) -> None:
         if event.kind == "failed":  # the citizen is not told: IT reads the log

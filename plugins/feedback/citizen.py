@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 import uuid
 from typing import Any
 
 from core.cases import CitizenRating
-from core.workdays import WorkingCalendar
+from core.workdays import Basis, WorkingCalendar
 from plugins.feedback import cases, reference
 from plugins.feedback.ratings import (
     BAD_LEVELS,
@@ -70,8 +71,37 @@ def save_kiosk_rating(runtime: Any, checked: Checked) -> Any:
 
 
 # -- the QR page, on the server -------------------------------------------------------------
+# Kept for a minute in each server process: a QR rating asks twice, and the
+# published sets change a few times a year (a new set is in use within a minute).
+_CACHE_SECONDS = 60.0
+_tag_set_cache: tuple[float, reference.TagSet] | None = None
+_calendar_cache: tuple[float, WorkingCalendar] | None = None
+
+
 def server_tag_set() -> reference.TagSet:
     """The newest tag set the server has published, else the shipped one."""
+    global _tag_set_cache
+    cached = _tag_set_cache
+    if cached is not None and time.monotonic() - cached[0] < _CACHE_SECONDS:
+        return cached[1]
+    tagset = _read_server_tag_set()
+    _tag_set_cache = (time.monotonic(), tagset)
+    return tagset
+
+
+def server_calendar() -> WorkingCalendar:
+    """The server's working-day calendar; a year is read once a minute at most
+    (reading one from the built-in calendar costs ~25 ms)."""
+    global _calendar_cache
+    cached = _calendar_cache
+    if cached is not None and time.monotonic() - cached[0] < _CACHE_SECONDS * 10:
+        return cached[1]
+    calendar = ServerCalendar()
+    _calendar_cache = (time.monotonic(), calendar)
+    return calendar
+
+
+def _read_server_tag_set() -> reference.TagSet:
     from server.models import Change
 
     best = reference.shipped(reference.TAGS)
@@ -97,6 +127,31 @@ def server_tag_set() -> reference.TagSet:
             for mode, levels in best["tags"].items()
         },
     )
+
+
+class ServerCalendar(WorkingCalendar):
+    """Working days as the central server knows them: the city's holiday table
+    (``HolidayYear``, what workstations pull) where IT loaded the year, else the
+    built-in calendar (the workstation's store is not there to ask)."""
+
+    def __init__(self) -> None:
+        super().__init__(use_table=False)
+
+    def _load_year(self, year: int) -> tuple[Basis, dict[dt.date, bool]]:
+        from server.models import HolidayYear
+
+        row = HolidayYear.get_or_none(HolidayYear.year == year)
+        if row is not None:
+            try:
+                days = {
+                    dt.date.fromisoformat(str(d["date"])): bool(d["is_workday"])
+                    for d in json.loads(row.days)
+                }
+            except (ValueError, KeyError, TypeError):
+                days = None
+            if days is not None:
+                return Basis.TABLE, days
+        return super()._load_year(year)
 
 
 def rating_choices(channel: str) -> dict[int, list[str]] | None:
@@ -161,7 +216,7 @@ def citizen_records(rating: CitizenRating) -> list[dict[str, Any]]:
         return records
     case_id = _id(case.case_id, "case")
     callback_due, rectify_due, estimate = cases.deadlines(
-        WorkingCalendar(), rating.rated_on, cases.DEFAULT_SETTINGS
+        server_calendar(), rating.rated_on, cases.DEFAULT_SETTINGS
     )
     records.append(
         {

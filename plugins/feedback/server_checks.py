@@ -159,8 +159,26 @@ def _opened_by_citizen(payload: dict[str, Any], ctx: RecordContext) -> bool:
                 earlier.get("channel") in CITIZEN_CHANNELS
                 and not earlier.get("actor")
                 and earlier.get("level") == payload.get("level")
+                and not _rating_stored(entity_id)
             )
     return False
+
+
+def _rating_stored(rating_id: str) -> bool:
+    """The rating is stored already: this push sends it again (the same QR link
+    submitted twice), so it opens no case now. On PostgreSQL two such pushes at
+    once are taken one after the other (a lock on the rating's id), so the second
+    sees the first's rating."""
+    from server import db
+    from server.models import EntityOwner
+
+    if db.is_postgres():
+        db.database.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (rating_id,))
+    return bool(
+        EntityOwner.select()
+        .where((EntityOwner.kind == RATING_KIND) & (EntityOwner.entity_id == rating_id))
+        .exists()
+    )
 
 
 def _case_opened_by_citizen(case_id: str, ctx: RecordContext) -> bool:

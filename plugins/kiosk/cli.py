@@ -52,10 +52,10 @@ def add_commands(group: click.Group) -> None:
     def kiosk(ctx: click.Context, idle_seconds: int | None) -> None:
         """The hall's self-service kiosk: for citizens, no sign-in, nothing leads out."""
         if ctx.invoked_subcommand is not None:
-            return
-        import gc
+            import gc
 
-        gc.enable()
+            gc.enable()  # off only while a Textual app starts (workstation/cli.py)
+            return
         runtime = _runtime(ctx)
         from workstation.kiosk_app import KioskApp  # Textual only when the kiosk starts
 

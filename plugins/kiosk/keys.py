@@ -29,12 +29,13 @@ RETRY_SECONDS = 60
 
 
 def cached_key(site_code: str) -> RatingKey | None:
-    return (
+    key: RatingKey | None = (
         RatingKey.select()
         .where(RatingKey.site_code == site_code)
         .order_by(RatingKey.fetched_at.desc())
         .first()
     )
+    return key
 
 
 def keep_key(site_code: str, answer: Any) -> RatingKey:

@@ -83,7 +83,7 @@ def sign(case: CaseRef, *, key_id: str, secret: bytes, expires_at: int) -> str:
 
 def key_id_of(token: str) -> str:
     """The key a token names (before its MAC is checked: only to find the key)."""
-    return _claims(token)[1].get("k", "")
+    return str(_claims(token)[1]["k"])
 
 
 def _claims(token: str) -> tuple[str, dict[str, Any], str]:

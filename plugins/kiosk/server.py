@@ -103,14 +103,32 @@ def _secret(key: RatingKey) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+# Keys never change once made (rotation makes a new one): each server process keeps
+# those it has read, by id.
+_keys: dict[str, tuple[str, bytes]] = {}
+
+
+def _key(key_id: str) -> tuple[str, bytes] | None:
+    """(site, secret) of a key, or None for an id the server never issued."""
+    found = _keys.get(key_id)
+    if found is None:
+        key = RatingKey.get_or_none(RatingKey.key_id == key_id)
+        if key is None:
+            return None
+        found = (str(key.site), _secret(key))
+        if len(_keys) < 10_000:
+            _keys[key_id] = found
+    return found
+
+
 def check_token(token: str, *, now: dt.datetime | None = None) -> links.LinkClaims:
     """The claims of a token signed with a key of the site it names; ``BadToken`` otherwise."""
-    key_id = links.key_id_of(token)
-    key = RatingKey.get_or_none(RatingKey.key_id == key_id)
+    key = _key(links.key_id_of(token))
     if key is None:
         raise links.BadToken("unknown_key", "this link was not issued by the service hall")
-    claims = links.verify(token, _secret(key), now=now)
-    if claims.case.site_code != key.site:
+    site, secret = key
+    claims = links.verify(token, secret, now=now)
+    if claims.case.site_code != site:
         raise links.BadToken("forged", "the link names another site than its key's")
     return claims
 

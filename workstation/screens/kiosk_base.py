@@ -12,9 +12,10 @@ after the site's idle time: the screens are made anew each time.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
@@ -24,7 +25,7 @@ from core.i18n import _
 
 
 class KioskScreen(Screen[Any], inherit_bindings=False):
-    BINDINGS: list[Any] = []
+    BINDINGS: ClassVar[list[BindingType]] = []
     TITLE_TEXT = ""
 
     def __init__(self, runtime: Any, **kwargs: Any) -> None:

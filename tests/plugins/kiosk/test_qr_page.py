@@ -247,3 +247,24 @@ def test_an_enrolled_workstation_fetches_its_key_at_start_up(
     key = RatingKey.get()
     assert key.site_code == SITE
     assert keys.prefetch_key(workstation) is None  # kept: nothing more to ask
+
+
+def test_a_link_sent_again_with_a_bad_level_opens_no_case(
+    workstation: Runtime, server: Any
+) -> None:
+    """Past the page's own check (two submissions at once): the second is the same
+    rating again, and the case its bad level would open is refused with it."""
+    from core.cases import CitizenRating
+    from plugins.kiosk import server as kiosk_server
+
+    case = a_case(case_no="370303202612070301")
+    host, kinds = server.app.state.host, server.app.state.kinds
+
+    def rating(level: int) -> CitizenRating:
+        return CitizenRating(case, "qr", level, (), "", dt.date.today())
+
+    assert kiosk_server.store_rating(host, kinds, rating(5)) == kiosk_server.STORED
+    assert kiosk_server.store_rating(host, kinds, rating(1)) == kiosk_server.USED
+    ratings = stored("feedback.rating", case.case_no)
+    assert [r["level"] for r in ratings] == [5]
+    assert all(c["source_id"] != ratings[0]["id"] for c in stored("feedback.case", ""))
