@@ -268,3 +268,46 @@ def test_a_link_sent_again_with_a_bad_level_opens_no_case(
     ratings = stored("feedback.rating", case.case_no)
     assert [r["level"] for r in ratings] == [5]
     assert all(c["source_id"] != ratings[0]["id"] for c in stored("feedback.case", ""))
+
+
+def test_the_page_escapes_what_the_link_carries(workstation: Runtime, server: Any) -> None:
+    url = link_for(
+        workstation, a_case(item_name="<script>alert(1)</script>食品", window_no='"><b>')
+    )
+    answer = httpx.get(url, timeout=10)
+    assert answer.status_code == 200
+    assert "<script>alert" not in answer.text and "&lt;script&gt;" in answer.text
+    assert '"><b>' not in answer.text
+
+
+def test_the_rating_key_is_for_enrolled_workstations_only(server: Any) -> None:
+    schema = {"X-Sihao-Schema": "1"}
+    answer = httpx.get(f"{server.url}/v1/plugins/kiosk/rating-key", headers=schema, timeout=10)
+    assert answer.status_code == 401
+    forged = httpx.get(
+        f"{server.url}/v1/plugins/kiosk/rating-key",
+        headers={**schema, "Authorization": "Bearer not-a-token"},
+        timeout=10,
+    )
+    assert forged.status_code == 401 and "secret" not in forged.text
+
+
+def test_the_servers_deadlines_follow_its_holiday_table(server: Any) -> None:
+    """A bad QR review's callback is due after the next working day in the city's
+    table on the server (a Monday made a holiday moves it to Tuesday)."""
+    from plugins.feedback import citizen
+    from server.models import HolidayYear
+
+    monday = dt.date(2027, 3, 1)
+    HolidayYear.delete().where(HolidayYear.year == 2027).execute()
+    HolidayYear.create(
+        year=2027,
+        days=json.dumps([{"date": "2027-03-01", "is_workday": False, "name": "test"}]),
+    )
+    try:
+        calendar = citizen.ServerCalendar()
+        assert calendar.add_working_days(monday - dt.timedelta(days=3), 1).due == dt.date(
+            2027, 3, 2
+        )
+    finally:
+        HolidayYear.delete().where(HolidayYear.year == 2027).execute()
