@@ -35,7 +35,6 @@ from core.i18n import _
 from core.kiosk import KioskRegistry, kiosk_screens
 from core.runtime import UI
 from workstation.screens.kiosk_base import KioskScreen
-from workstation.themes import DEFAULT_THEME
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +136,6 @@ class KioskApp(App[None], inherit_bindings=False):
         self.notify(message, severity=severity)  # type: ignore[arg-type]
 
     def on_mount(self) -> None:
-        self.theme = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else self.theme
         self.runtime.host.subscribe(self._plugin_event)
         self.runtime.apply_policy()
         self.runtime.startup()
