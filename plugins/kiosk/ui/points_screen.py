@@ -7,6 +7,7 @@ directory of the catalog, ``core.catalog.directory``).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from typing import Any
 
@@ -49,15 +50,20 @@ class KioskPointsScreen(KioskScreen):
         yield Static("", id="kiosk-point", markup=False)
 
     def on_mount(self) -> None:
+        self._showing = asyncio.Lock()
         self.set_focus(self.query_one("#kiosk-place", Input))
 
     async def on_input_changed(self, event: Input.Changed) -> None:
-        places = directory.find_places(event.value)[:PLACES]
+        async with self._showing:  # one at a time: each replaces the buttons of the last
+            await self._show_places(event.value)
+
+    async def _show_places(self, value: str) -> None:
+        places = directory.find_places(value)[:PLACES]
         box = self.query_one("#kiosk-places", Vertical)
         await box.remove_children()
         self.query_one("#kiosk-point", Static).update("")
         note = self.query_one("#kiosk-points-note", Static)
-        if not event.value.strip():
+        if not value.strip():
             note.update("")
             return
         if not places:

@@ -7,6 +7,7 @@ clerk finds. Results are big buttons; the first 12 are shown.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -52,6 +53,8 @@ class KioskSearchScreen(KioskScreen):
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#kiosk-query", Input))
         self._timer: Any = None
+        self._showing = asyncio.Lock()
+        self.shown_query = ""
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if self._timer is not None:
@@ -62,7 +65,12 @@ class KioskSearchScreen(KioskScreen):
         await self.show_results()
 
     async def show_results(self) -> None:
+        async with self._showing:  # one at a time: each replaces the buttons of the last
+            await self._show_results()
+
+    async def _show_results(self) -> None:
         text = self.query_one("#kiosk-query", Input).value.strip()
+        self.shown_query = text  # what the results are for
         box = self.query_one("#kiosk-results", Vertical)
         note = self.query_one("#kiosk-search-note", Static)
         await box.remove_children()
