@@ -176,7 +176,10 @@ def browser_first_result(runs: int) -> dict[str, Any]:
                 wait_for(lambda: len(log_lines(log, up)) > starts, 30)  # noqa: B023
                 browser.execute_script(FOCUS_TERMINAL)
                 keys = browser.find_element(By.CSS_SELECTOR, ".xterm-helper-textarea")
+                opened = len(log_lines(log, "kiosk: kiosk.search opened"))
                 keys.send_keys(Keys.ENTER)  # the first tile (focused): find a service
+                # Typed once the search screen is there, as a person would.
+                wait_for(lambda: len(log_lines(log, "kiosk: kiosk.search opened")) > opened, 30)  # noqa: B023
                 keys.send_keys("食品经营")
                 found = wait_for(lambda: len(log_lines(log, "kiosk search:")) > searches, 30)  # noqa: B023
                 if not found:

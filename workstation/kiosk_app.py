@@ -31,6 +31,7 @@ from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
 from textual.widgets import Button, Static
 
+from core.catalog.search import SearchService
 from core.i18n import _
 from core.kiosk import KioskRegistry, kiosk_screens
 from core.runtime import UI
@@ -39,7 +40,8 @@ from workstation.screens.kiosk_base import KioskScreen
 log = logging.getLogger(__name__)
 
 DEFAULT_IDLE_SECONDS = 90
-PRINTER_KEY = "kiosk.printer"  # the kiosk's printer, for a plugin's print button
+PRINTER_KEY = "kiosk.printer"
+SEARCH_KEY = "catalog.search"  # the shared lookup (docs/plugins.md)  # the kiosk's printer, for a plugin's print button
 
 
 def idle_seconds_setting(runtime: Any) -> int:
@@ -73,6 +75,9 @@ class StartScreen(KioskScreen):
                     )
 
     def on_mount(self) -> None:
+        self.focus_first()
+
+    def focus_first(self) -> None:
         tiles = self.query(".kiosk-tile")
         if tiles:
             self.set_focus(tiles.first())  # Enter opens it: a keyboard works too
@@ -148,6 +153,11 @@ class KioskApp(App[None], inherit_bindings=False):
     def on_first_frame(self) -> None:
         """The start screen is up: hand the collector back (see workstation/cli.py)."""
         log.info("kiosk: start screen up")
+        # The first search would build the catalog's index (~0.2–0.5 s here): build
+        # it now, off the UI thread, while the citizen reads the start screen.
+        search = self.runtime.extras.get(SEARCH_KEY)
+        if isinstance(search, SearchService):
+            self.run_worker(search.warm, thread=True, name="catalog-index")
         if not gc.isenabled():
             gc.freeze()  # start-up objects live as long as the kiosk: never scan them
             gc.enable()
@@ -165,6 +175,7 @@ class KioskApp(App[None], inherit_bindings=False):
         if spec is None or spec.kind != "tile":
             log.warning("kiosk: no kiosk screen %r", screen_id)
             return
+        log.info("kiosk: %s opened", screen_id)
         self._push_kiosk(spec.factory(self.runtime))
 
     def open_item(self, code: str) -> None:
@@ -183,6 +194,13 @@ class KioskApp(App[None], inherit_bindings=False):
     def go_start(self) -> None:
         while len(self.screen_stack) > 2:
             self.pop_screen()
+
+    def watch_app_focus(self, focus: bool) -> None:
+        """Back from the browser's blur (or a key typed while blurred): Textual puts
+        the focus back where it was, if it was anywhere; a kiosk screen with nothing
+        focused then takes its first button or field, so a key is never lost."""
+        if focus and self.screen.focused is None and isinstance(self.screen, KioskScreen):
+            self.screen.focus_first()
 
     # -- idle ----------------------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:

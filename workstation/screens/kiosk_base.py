@@ -56,6 +56,15 @@ class KioskScreen(Screen[Any], inherit_bindings=False):
             if go_start is not None:
                 go_start()
 
+    def focus_first(self) -> None:
+        """What has the focus when nothing does: the screen's first field, else its
+        first button after the bar."""
+        fields = [w for w in self.query("Input") if w.focusable]
+        buttons = [w for w in self.query(".kiosk-body Button") if w.focusable]
+        target = (fields or buttons or [None])[0]
+        if target is not None:
+            self.set_focus(target)
+
     def kiosk_back(self) -> None:
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()

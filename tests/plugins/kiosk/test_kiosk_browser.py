@@ -39,7 +39,9 @@ def test_the_kiosk_page_searches_and_opens_an_item(data_dir: Path) -> None:
         browser.execute_script(FOCUS_TERMINAL)
         keys = browser.find_element(By.CSS_SELECTOR, ".xterm-helper-textarea")
         keys.send_keys(Keys.ENTER)  # the first tile (focused): find a service
-        time.sleep(0.5)
+        # Typed once the search screen is there, as a person would.
+        assert wait_for(lambda: log_lines(log, "kiosk: kiosk.search opened"))
+        time.sleep(0.2)
         keys.send_keys("食品经营")
         found = wait_for(lambda: log_lines(log, "kiosk search:"))
         assert found, "typing a query in the browser reached no search"
