@@ -97,6 +97,22 @@ def sihao_startup(context: Any) -> None:
     keys.prefetch_key(context)
 
 
+KEY_KIND = "kiosk.rating_key"  # server.KEY_KIND: the server gave the site a new key
+
+
+@hookimpl
+def sihao_apply_change(kind: str, id: str, op: str, data: Any) -> bool | None:
+    """The central server rotated this site's rating key: drop the kept one, so the
+    next link is signed with the new key (fetched then)."""
+    if kind != KEY_KIND:
+        return None
+    from plugins.kiosk.models import RatingKey
+
+    keep = data.get("key_id") if isinstance(data, dict) else None
+    RatingKey.delete().where(RatingKey.key_id != (keep or "")).execute()
+    return True
+
+
 @hookimpl
 def sihao_cli(group: click.Group) -> None:
     from plugins.kiosk.cli import add_commands

@@ -27,6 +27,7 @@ import base64
 import datetime as dt
 import logging
 import secrets
+import time
 import unicodedata
 import uuid
 from typing import Any
@@ -90,12 +91,27 @@ def current_key(site: str) -> RatingKey:
         return key if key is not None else _new_key(site)
 
 
-def rotate_key(site: str) -> RatingKey:
-    from server import db
+KEY_KIND = "kiosk.rating_key"  # pulled by the site's workstations: drop the kept key
+
+
+def rotate_key(site: str, *, revoke: bool = False) -> RatingKey:
+    """A new key for the site's new links. The site's workstations pull a change that
+    makes them drop the key they keep (they fetch the new one on their next link).
+    ``revoke``: the older keys are deleted, so the links they signed are refused (a
+    leaked key); otherwise those links stay good until they expire."""
+    from server import changes, db
 
     with db.transaction():
-        RatingKey.update(current=False).where(RatingKey.site == site).execute()
-        return _new_key(site)
+        if revoke:
+            RatingKey.delete().where(RatingKey.site == site).execute()
+        else:
+            RatingKey.update(current=False).where(RatingKey.site == site).execute()
+        key = _new_key(site)
+        changes.emit(
+            changes.site_scope(site), KEY_KIND, site, changes.UPSERT, {"key_id": key.key_id}
+        )
+    _keys.clear()
+    return key
 
 
 def _secret(key: RatingKey) -> bytes:
@@ -103,22 +119,26 @@ def _secret(key: RatingKey) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-# Keys never change once made (rotation makes a new one): each server process keeps
-# those it has read, by id.
-_keys: dict[str, tuple[str, bytes]] = {}
+# A key never changes once made (rotation makes a new one): each server process
+# keeps those it has read, by id, for a minute (a revoked key is refused by every
+# process within a minute).
+KEY_CACHE_SECONDS = 60.0
+_keys: dict[str, tuple[float, str, bytes]] = {}
 
 
 def _key(key_id: str) -> tuple[str, bytes] | None:
-    """(site, secret) of a key, or None for an id the server never issued."""
+    """(site, secret) of a key, or None for an id the server does not hold."""
     found = _keys.get(key_id)
-    if found is None:
-        key = RatingKey.get_or_none(RatingKey.key_id == key_id)
-        if key is None:
-            return None
-        found = (str(key.site), _secret(key))
-        if len(_keys) < 10_000:
-            _keys[key_id] = found
-    return found
+    if found is not None and time.monotonic() - found[0] < KEY_CACHE_SECONDS:
+        return found[1], found[2]
+    key = RatingKey.get_or_none(RatingKey.key_id == key_id)
+    if key is None:
+        _keys.pop(key_id, None)
+        return None
+    if len(_keys) >= 10_000:
+        _keys.clear()
+    _keys[key_id] = (time.monotonic(), str(key.site), _secret(key))
+    return str(key.site), _secret(key)
 
 
 def check_token(token: str, *, now: dt.datetime | None = None) -> links.LinkClaims:
@@ -364,17 +384,22 @@ def add_cli(group: Any) -> None:
 
     @kiosk.command("rotate-key")
     @click.option("--site", required=True, help="The site whose key is replaced.")
+    @click.option(
+        "--revoke", is_flag=True, help="Refuse the links older keys signed (a leaked key)."
+    )
     @click.pass_context
-    def rotate(ctx: click.Context, site: str) -> None:
-        """Give SITE a new rating key (links signed with the old one stay good until they expire)."""
+    def rotate(ctx: click.Context, site: str, revoke: bool) -> None:
+        """Give SITE a new rating key; its workstations take it at their next pull."""
         from server.cli import Problem, open_database
         from server.models import Site
 
         open_database(ctx)
         if not Site.select().where(Site.code == site).exists():
             raise Problem(f"no site {site} on this server")
-        key = rotate_key(site)
-        click.echo(
-            f"site {site}: new rating key {key.key_id}; workstations fetch it when they "
-            "next sign a link after clearing their kept key"
+        key = rotate_key(site, revoke=revoke)
+        older = (
+            "links signed with older keys are refused from now on"
+            if revoke
+            else "links signed with older keys stay good until they expire"
         )
+        click.echo(f"site {site}: new rating key {key.key_id}; {older}")

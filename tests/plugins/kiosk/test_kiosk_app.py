@@ -183,3 +183,20 @@ async def test_no_key_leads_out_or_to_a_staff_screen(kiosk_runtime: Runtime) -> 
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)
         assert app.is_running
+
+
+async def test_a_key_after_the_page_lost_focus_still_lands(kiosk_runtime: Runtime) -> None:
+    """In a browser the page's blur takes the focus off the screen; the next key
+    gives it back to the screen's first button, so Enter opens the first tile."""
+    from textual import events
+
+    app = KioskApp(kiosk_runtime, idle_seconds=600)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.post_message(events.AppBlur())
+        await pilot.pause()
+        assert app.screen.focused is None
+        app.screen.set_focus(None)
+        app._last_focused_on_app_blur = None  # as when the blur came before the first focus
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "KioskSearchScreen")

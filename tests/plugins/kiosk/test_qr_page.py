@@ -311,3 +311,26 @@ def test_the_servers_deadlines_follow_its_holiday_table(server: Any) -> None:
         )
     finally:
         HolidayYear.delete().where(HolidayYear.year == 2027).execute()
+
+
+def test_a_rotated_key_reaches_the_site_and_a_revoked_one_signs_nothing(
+    workstation: Runtime, server: Any
+) -> None:
+    from core.sync.engine import Syncer
+    from plugins.kiosk import server as kiosk_server
+    from plugins.kiosk.models import RatingKey
+
+    before = link_for(workstation, a_case(case_no="370303202612070401"))
+    old_key = RatingKey.get().key_id
+    Syncer(workstation).pull()  # whatever the server had for this site already
+    new_key = kiosk_server.rotate_key(SITE)
+    Syncer(workstation).pull()
+    assert RatingKey.select().count() == 0  # dropped: the next link fetches the new key
+    after = link_for(workstation, a_case(case_no="370303202612070402"))
+    assert RatingKey.get().key_id == new_key.key_id != old_key
+    assert httpx.get(before, timeout=10).status_code == 200  # older links stay good
+    assert httpx.get(after, timeout=10).status_code == 200
+    kiosk_server.rotate_key(SITE, revoke=True)
+    refused = httpx.get(before, timeout=10)
+    assert refused.status_code == 403 and "链接无效" in refused.text
+    assert httpx.get(after, timeout=10).status_code == 403
