@@ -185,8 +185,8 @@ class KioskApp(App[None], inherit_bindings=False):
         self._push_kiosk(screen or ItemFallbackScreen(self.runtime, code))
 
     def _push_kiosk(self, screen: Any, callback: Any = None) -> None:
-        """Only kiosk screens (and their dialogs) are shown: never a staff screen."""
-        if not isinstance(screen, KioskScreen) and not getattr(screen, "KIOSK_SAFE", False):
+        """Only kiosk screens are shown: never a staff screen or a staff dialog."""
+        if not isinstance(screen, KioskScreen):
             log.warning("kiosk: refused to show %s (not a kiosk screen)", type(screen).__name__)
             return
         self.push_screen(screen, callback)

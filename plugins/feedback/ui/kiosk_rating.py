@@ -51,7 +51,7 @@ class KioskRatingScreen(KioskScreen):
             classes="kiosk-input",
         )
         yield Button(
-            _("Submit"), id="kiosk-rating-submit", classes="kiosk-action", variant="primary"
+            _("Submit rating"), id="kiosk-rating-submit", classes="kiosk-action", variant="primary"
         )
         yield Static("", id="kiosk-rating-note", classes="kiosk-note")
 
