@@ -38,6 +38,8 @@ run: setup
 	if [ -n "$$up" ]; then \
 	  echo "central server: $(DEMO_SERVER) (log: $(DEMO_DIR)/server.log)"; \
 	  $(BIN)/sihao server demo seed >/dev/null; \
+	  $(BIN)/sihao server reminders demo >/dev/null && \
+	  SIHAO_SMS_GATEWAY="file:$(abspath $(DEMO_DIR))/sms.jsonl" $(BIN)/sihao server reminders run --once >/dev/null 2>&1; \
 	  demo_keyring=core.demo_keyring.DemoPlaintextKeyring; \
 	  if [ ! -f $(DEMO_DIR)/.enrolled ] || { [ "$$PYTHON_KEYRING_BACKEND" = "$$demo_keyring" ] && [ ! -s "$$SIHAO_KEYRING_FILE" ]; }; then \
 	    $(BIN)/sihao --data-dir $(DEMO_DIR) demo seed >/dev/null && \

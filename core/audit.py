@@ -18,7 +18,7 @@ import decimal
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -162,3 +162,155 @@ def _superseded(entry: AuditEntry) -> bool:
         )
         .exists()
     )
+
+
+# -- tamper evidence beyond the links ----------------------------------------------------
+#
+# The links alone prove only that the chain is consistent with itself: an unkeyed
+# SHA-256 chain can be cut short or recomputed from end to end by anyone who can
+# write the file. So the chain's head travels with each push and the server keeps
+# it (server.integrity): a chain that no longer holds the entry the server
+# acknowledged was truncated or rewritten. The rows a plugin audits are checked
+# the other way too (every row has its entry), and the tallies derived from rows
+# are counted again from them (``sihao_audit_scope``). docs/audit.md says what
+# this proves and what it cannot.
+
+
+def head() -> tuple[int, str]:
+    """(sequence, hash) of the chain's last entry; (0, "") for an empty chain."""
+    last = (
+        AuditEntry.select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).first()
+    )
+    return (int(last.seq), str(last.hash)) if last is not None else (0, "")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The chain's head as the server acknowledged it. ``source``: ``server`` (asked
+    now) or ``local`` (this store's copy of the server's last answer, which whoever
+    can rewrite the store can rewrite too)."""
+
+    seq: int
+    hash: str
+    source: str = "server"
+    at: str = ""
+
+
+@dataclass(frozen=True)
+class AuditScope:
+    """What a plugin's audited rows promise (``sihao_audit_scope``).
+
+    ``complete``: models every row of which was written with an audit entry
+    vouching for it, so a row without one was written behind the application's
+    back. ``tallies``: functions that count a derived table again from its rows
+    and return a sentence for each disagreement (none: it agrees).
+    """
+
+    complete: Sequence[type[peewee.Model]] = ()
+    tallies: Sequence[Callable[[], list[str]]] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem ``check`` found beyond the chain's links; ``text`` is for people."""
+
+    kind: str  # anchor | unaudited | tally
+    text: str
+
+
+@dataclass(frozen=True)
+class Report:
+    chain: VerifyResult
+    findings: tuple[Finding, ...] = ()
+    anchor: Anchor | None = None
+    unchecked_tables: tuple[str, ...] = ()  # entries name them; no installed model does
+
+    @property
+    def ok(self) -> bool:
+        return self.chain.ok and not self.findings
+
+
+def check(
+    models: Iterable[type[peewee.Model]] = (),
+    *,
+    anchor: Anchor | None = None,
+    scopes: Iterable[AuditScope] = (),
+) -> Report:
+    """Everything ``sihao audit verify`` checks: the links and the rows they vouch
+    for (``verify``), the chain against the server's anchor, every row of the
+    scopes' tables against the chain, and the scopes' tallies against their rows."""
+    from core.i18n import _
+
+    models = list(models)
+    chain = verify(models)
+    findings: list[Finding] = []
+    if anchor is not None:
+        finding = _anchor_finding(anchor)
+        if finding is not None:
+            findings.append(finding)
+    database = AuditEntry._meta.database
+    for scope in scopes:
+        for model in scope.complete:
+            if not database.table_exists(model._meta.table_name):
+                continue
+            missing = _rows_without_entries(model)
+            if missing:
+                findings.append(
+                    Finding(
+                        "unaudited",
+                        _(
+                            "{n} rows of {table} have no audit entry (written behind "
+                            "the application's back), e.g. {ids}."
+                        ).format(
+                            n=len(missing), table=model._meta.table_name, ids=", ".join(missing[:3])
+                        ),
+                    )
+                )
+        for tally in scope.tallies:
+            findings.extend(Finding("tally", text) for text in tally())
+    known = {model._meta.table_name for model in models}
+    named = {
+        str(row[0])
+        for row in database.execute_sql(
+            'SELECT DISTINCT "table" FROM audit_entry WHERE "table" <> \'\''
+        ).fetchall()
+    }
+    return Report(chain, tuple(findings), anchor, tuple(sorted(named - known)))
+
+
+def _anchor_finding(anchor: Anchor) -> Finding | None:
+    from core.i18n import _
+
+    if anchor.seq <= 0:
+        return None
+    entry = AuditEntry.get_or_none(AuditEntry.seq == anchor.seq)
+    if entry is None:
+        last, _hash = head()
+        return Finding(
+            "anchor",
+            _(
+                "The chain ends at entry {last}, but the server acknowledged entry {seq}: "
+                "entries were removed from its end."
+            ).format(last=last, seq=anchor.seq),
+        )
+    if entry.hash != anchor.hash:
+        return Finding(
+            "anchor",
+            _(
+                "Entry {seq} is not the one the server acknowledged: the chain was "
+                "rewritten up to there."
+            ).format(seq=anchor.seq),
+        )
+    return None
+
+
+def _rows_without_entries(model: type[peewee.Model]) -> list[str]:
+    """The keys of ``model``'s rows that no entry vouches for."""
+    table = model._meta.table_name
+    key = model._meta.primary_key.column_name  # type: ignore[union-attr]
+    cursor = AuditEntry._meta.database.execute_sql(
+        f'SELECT "{key}" FROM "{table}" WHERE "{key}" NOT IN '
+        '(SELECT entity_id FROM audit_entry WHERE "table" = ?) ORDER BY 1',
+        (table,),
+    )
+    return [str(row[0]) for row in cursor.fetchall()]

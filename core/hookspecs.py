@@ -116,6 +116,16 @@ def sihao_server_licences_issued(licences: Any) -> None:
 
 
 @hookspec
+def sihao_audit_scope() -> Any:
+    """At the workstation: a ``core.audit.AuditScope``: tables whose every row is audited, tallies to recount."""
+
+
+@hookspec
+def sihao_server_settled(kind: str, changes: Any, settled_before: Any) -> Any:
+    """On the server, in a first pull: the ids among ``changes`` (id, data) of ``kind`` settled before ``settled_before``."""
+
+
+@hookspec
 def sihao_kiosk_screens(registry: Any) -> None:
     """Add citizen-facing screens to the hall kiosk's ``registry`` (``core.kiosk.KioskRegistry``)."""
 

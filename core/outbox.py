@@ -93,7 +93,10 @@ class RecordKind:
     """A kind of record a plugin pushes; ``payload_version`` is the current version.
 
     ``schemas`` maps every accepted payload version to its strict pydantic model
-    (the current one included when the plugin gave ``schema``).
+    (the current one included when the plugin gave ``schema``). ``append_only``:
+    every record of the kind is a new entity whose ``entity_id`` is the record's own
+    id (a UUIDv7 made with the row), so the server stores one record per id and
+    site, whichever workstation id or mutation id it comes under again.
     """
 
     kind: str
@@ -102,6 +105,7 @@ class RecordKind:
     plugin: str = ""
     schemas: dict[int, type[pydantic.BaseModel]] = field(default_factory=dict)
     check: RecordCheck | None = None
+    append_only: bool = False
 
     @property
     def schema(self) -> type[pydantic.BaseModel] | None:
@@ -125,13 +129,15 @@ class RecordKindRegistry:
         schema: type[pydantic.BaseModel] | None = None,
         schemas: dict[int, type[pydantic.BaseModel]] | None = None,
         check: RecordCheck | None = None,
+        append_only: bool = False,
     ) -> None:
         """Register ``kind``.
 
         ``schema`` is the strict model (``extra="forbid"``) of ``payload_version``;
         ``schemas`` the models of older versions the server still accepts; ``check``
         is called with the validated payload and the pusher's ``RecordContext`` and
-        raises ``RecordRejected`` to refuse one record.
+        raises ``RecordRejected`` to refuse one record. ``append_only``: each record
+        is a new entity, its ``entity_id`` the record's own id (``RecordKind``).
         """
         if kind in self._kinds:
             raise ValueError(
@@ -143,7 +149,7 @@ class RecordKindRegistry:
         if any(version > payload_version for version in versions):
             raise ValueError(f"record kind {kind!r} has a schema newer than its payload version")
         self._kinds[kind] = RecordKind(
-            kind, payload_version, description, self.current_plugin, versions, check
+            kind, payload_version, description, self.current_plugin, versions, check, append_only
         )
 
     def get(self, kind: str) -> RecordKind | None:

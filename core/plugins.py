@@ -54,6 +54,9 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "lookup": "plugins.lookup.plugin",
     "printing": "plugins.printing.plugin",
     "sync": "plugins.sync.plugin",
+    "checklist": "plugins.checklist.plugin",
+    "reminders": "plugins.reminders.plugin",
+    "intake": "plugins.intake.plugin",
     "kiosk": "plugins.kiosk.plugin",
 }
 

@@ -18,6 +18,12 @@ the same protection by calling them rather than by re-deriving it:
 - ``open_workbook``: ``check_zip`` then openpyxl, read-only, values only; any
   failure is a ``FileRefused``, and so is one while its rows are read
   (``sheet_rows``).
+- ``read_table``: a list of rows from an XLSX or CSV (intake batches): refused
+  before reading when empty or over 50 MiB, when password-protected, an old .xls,
+  a picture or a PDF; CSV encodings detected (UTF-8 with or without BOM, UTF-16
+  with BOM, GBK, GB18030); merged cells read as their top-left value (openpyxl
+  gives no merged ranges in read-only mode: they are read from the sheet's XML).
+  ``cell_date`` reads date cells as spreadsheets hold them (Excel serials too).
 - ``load_json``: size limited, nesting limited to 200 levels by pydantic-core's
   parser (``json.loads`` ends in a ``RecursionError`` around 1,000 levels), syntax
   errors as sentences that say where.
@@ -33,10 +39,16 @@ the same protection by calling them rather than by re-deriving it:
 from __future__ import annotations
 
 import codecs
+import csv
+import datetime as dt
+import io
 import json
 import logging
+import re
+import unicodedata
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -277,3 +289,250 @@ def parse_xml(data: bytes | str, *, name: str = "") -> Any:
             ),
             f"ParseError: {exc}",
         ) from exc
+
+
+# -- tables: intake spreadsheets and CSV --------------------------------------------
+# An intake file is a list of applicants: 10,000 rows of six columns is 0.6 MB as
+# XLSX and 1.1 MB as CSV. 50 MiB leaves room for the largest real one and refuses a
+# 200 MB file before a byte of it is read.
+MAX_TABLE_BYTES = 50 * 1024 * 1024
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, and Office's encrypted packages
+_ZIP = b"PK\x03\x04"
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
+
+
+@dataclass
+class Table:
+    """A spreadsheet read from outside: ``rows`` are ``(row number in the file, values)``.
+
+    ``kind`` is ``xlsx`` or ``csv``; ``encoding`` names what a CSV was written in
+    (UTF-8, UTF-8 BOM, GBK, GB18030, UTF-16), empty for a workbook. Cells of a merged
+    range carry the value of its top-left cell, as a reader of the sheet sees it."""
+
+    kind: str
+    encoding: str
+    rows: list[tuple[int, list[Any]]]
+    merged_cells: int = 0
+    subject: str = ""  # a workbook's document property 主题 (Sihao's templates name the item)
+
+
+def read_table(path: Path | str, *, name: str = "", max_bytes: int = MAX_TABLE_BYTES) -> Table:
+    """Read an XLSX or CSV file of rows, refusing what is not one with a sentence:
+    0 bytes, larger than ``max_bytes`` (checked before reading), a password-protected
+    or legacy .xls workbook, a PDF or other binary, text in an unknown encoding."""
+    path = Path(path)
+    shown = name or path.name
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise FileRefused(
+            _("{name} cannot be opened: {reason}.").format(name=shown, reason=exc.strerror or exc),
+            f"{type(exc).__name__}: {exc}",
+        ) from exc
+    if size == 0:
+        raise FileRefused(
+            _("{name} is empty (0 bytes): nothing to import.").format(name=shown), "0 bytes"
+        )
+    if size > max_bytes:
+        raise FileRefused(
+            _(
+                "{name} is too large ({size} MB; at most {limit} MB). Split the list into "
+                "several files."
+            ).format(name=shown, size=_mb(size), limit=_mb(max_bytes)),
+            f"{size} bytes",
+        )
+    if head.startswith(_ZIP):
+        return _read_workbook_table(path, shown)
+    if head.startswith(_OLE2):
+        data = path.read_bytes()
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
+            raise FileRefused(
+                _(
+                    "{name} is protected by a password. Open it in Excel or WPS, remove the "
+                    "password (save without one) and import it again."
+                ).format(name=shown),
+                "encrypted OOXML package",
+            )
+        raise FileRefused(
+            _(
+                "{name} is an old Excel file (.xls). Open it in Excel or WPS, save it as "
+                "an Excel workbook (.xlsx) and import that."
+            ).format(name=shown),
+            "OLE2 compound file",
+        )
+    data = path.read_bytes()
+    if _looks_binary(data):
+        raise _not_a_table(shown, f"binary data starting {data[:8]!r}")
+    text, encoding = decode_text(data, name=shown)
+    if "\x00" in text[:65536]:
+        raise _not_a_table(shown, "NUL characters in text")
+    return Table("csv", encoding, _csv_rows(text))
+
+
+# What a scanner station or a phone drops instead of a list: pictures and PDFs.
+_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")
+_CONTROL = bytes(range(0, 9)) + bytes(range(14, 32))
+
+
+def _looks_binary(data: bytes) -> bool:
+    """A picture, a PDF, or bytes no text file holds (control characters other than
+    tab and line ends in more than 1% of the first 4 KB). UTF-16 is decided before."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if data.startswith(_BINARY_MAGIC):
+        return True
+    head = data[:4096]
+    return sum(head.count(bytes([c])) for c in _CONTROL) > len(head) // 100
+
+
+def _not_a_table(name: str, detail: str) -> FileRefused:
+    return FileRefused(
+        _(
+            "{name} is not a spreadsheet: import an Excel workbook (.xlsx) or a CSV file "
+            "saved from one."
+        ).format(name=name),
+        detail,
+    )
+
+
+def decode_text(data: bytes, *, name: str = "") -> tuple[str, str]:
+    """Text of a file in UTF-8 (with or without BOM), UTF-16 with BOM, GBK or
+    GB18030, tried in that order, with the name of the encoding found."""
+    shown = name or _("The file")
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = [("utf-8-sig", "UTF-8 BOM")]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = [("utf-16", "UTF-16")]
+    else:
+        # GBK is GB18030's older subset: a file that decodes as GBK is named so.
+        candidates = [("utf-8", "UTF-8"), ("gbk", "GBK"), ("gb18030", "GB18030")]
+    failure: UnicodeDecodeError | None = None
+    for codec, label in candidates:
+        try:
+            return data.decode(codec), label
+        except UnicodeDecodeError as exc:
+            failure = failure or exc
+    assert failure is not None
+    if b"%PDF" in data[:1024] or data[:4096].count(b"\x00") > 16:
+        raise _not_a_table(shown, "binary data")
+    raise FileRefused(
+        _(
+            "{name} is not text in UTF-8, GBK or GB18030 (byte {offset} cannot be read). "
+            "Save it from Excel or WPS as CSV (UTF-8) or as a workbook (.xlsx)."
+        ).format(name=shown, offset=failure.start),
+        f"undecodable at byte {failure.start}",
+    )
+
+
+def _csv_rows(text: str) -> list[tuple[int, list[Any]]]:
+    lines = text.splitlines()
+    sample = "\n".join(lines[:20])
+    counts = {d: sample.count(d) for d in (",", "\t", ";", "，")}
+    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    rows: list[tuple[int, list[Any]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for values in reader:
+            rows.append((reader.line_num, [restore_cell(v) for v in values]))
+    except csv.Error as exc:  # a field over 128 KiB, a NUL
+        raise FileRefused(
+            _("The CSV file cannot be read at line {line}: {reason}").format(
+                line=reader.line_num, reason=exc
+            ),
+            f"csv.Error at line {reader.line_num}: {exc}",
+        ) from exc
+    return rows
+
+
+def _column_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n - 1
+
+
+def _merged_ranges(workbook: Any, sheet: Any) -> list[tuple[int, int, int, int]]:
+    """Merged ranges of a read-only sheet (openpyxl does not give them in that mode):
+    read from the sheet's XML, where they follow the cells (0.01 s on 10,000 rows)."""
+    archive = getattr(workbook, "_archive", None)
+    member = getattr(sheet, "_worksheet_path", None)
+    if archive is None or member is None:
+        return []
+    data = archive.read(member)
+    return [
+        (int(r1), _column_index(c1), int(r2), _column_index(c2))
+        for c1, r1, c2, r2 in _MERGE.findall(data)
+    ]
+
+
+def _read_workbook_table(path: Path, shown: str) -> Table:
+    workbook = open_workbook(path, name=shown)
+    try:
+        sheet = next((s for s in workbook.worksheets if s.sheet_state == "visible"), None)
+        if sheet is None:
+            raise _not_a_table(shown, "no visible sheet")
+        try:
+            merges = _merged_ranges(workbook, sheet)
+        except Exception as exc:
+            raise _unreadable(shown, exc) from exc
+        covered: dict[tuple[int, int], tuple[int, int]] = {}
+        for r1, c1, r2, c2 in merges:
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    if (r, c) != (r1, c1):
+                        covered[(r, c)] = (r1, c1)
+        anchors = {source for source in covered.values()}
+        kept: dict[tuple[int, int], Any] = {}
+        rows: list[tuple[int, list[Any]]] = []
+        for number, values in enumerate(sheet_rows(sheet, name=shown), start=1):
+            row = list(values)
+            if covered:
+                for c, value in enumerate(row):
+                    if (number, c) in anchors:
+                        kept[(number, c)] = value
+                width = max((c + 1 for (r, c) in covered if r == number), default=0)
+                if width > len(row):
+                    row.extend([None] * (width - len(row)))
+                for c in range(len(row)):
+                    source = covered.get((number, c))
+                    if source is not None:
+                        row[c] = kept.get(source)
+            rows.append((number, row))
+        subject = str(getattr(workbook.properties, "subject", "") or "")
+        return Table("xlsx", "", rows, merged_cells=len(covered), subject=subject)
+    finally:
+        workbook.close()
+
+
+# Excel counts days from 1899-12-30 (its 1900 leap-year bug folded in); a serial
+# between these bounds is a date from 1900 to 2199.
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def cell_date(value: Any) -> dt.date | None:
+    """A date cell as spreadsheets hold it: a date, an Excel serial number (46000),
+    or text such as 2026-12-01, 2026/12/1 or 2026年12月1日; None if it is none of those."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        match = _DATE_TEXT.match(text)
+        if match:
+            try:
+                return dt.date(*(int(g) for g in match.groups()))
+            except ValueError:
+                return None
+        if re.fullmatch(r"\d{1,6}(\.0+)?", text):
+            value = float(text)
+        else:
+            return None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float) and 1 <= value < 109_574:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+    return None

@@ -362,11 +362,14 @@ class WorkstationRow:
     last_client_seq: int
     revoked: bool
     pending_rejections: int
+    suspect: str = ""  # why IT should look at it (server.integrity), or ""
+    suspect_at: dt.datetime | None = None
 
 
 def list_workstations() -> list[WorkstationRow]:
     applied = Record.select(Record.server_seq).where(
         (Record.workstation == Rejection.workstation)
+        & (Record.client_seq == Rejection.client_seq)
         & (Record.mutation_id == Rejection.mutation_id)
     )
     pending: dict[str, int] = dict(
@@ -385,6 +388,8 @@ def list_workstations() -> list[WorkstationRow]:
             ws.last_client_seq,
             ws.revoked,
             int(pending.get(ws.id, 0)),
+            ws.suspect,
+            ws.suspect_at,
         )
         for ws in Workstation.select().order_by(Workstation.site, Workstation.enrolled_at)
     ]

@@ -34,7 +34,7 @@ from starlette.requests import ClientDisconnect
 
 from core import migrate
 from core.plugins import PluginHost
-from server import changes, db, sync, validation
+from server import changes, db, integrity, sync, validation
 from server.models import utcnow
 from server.plugins import RecordKinds, load_host
 
@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1  # the sync protocol schema this server speaks; it also takes the one before
 MIN_SCHEMA = SCHEMA_VERSION - 1
 MAX_BODY_BYTES = 8 * 1024 * 1024
+FIRST_PULL_DAYS = 90  # a new workstation's first pull: settled work older than this stays out
 MIGRATIONS = Path(__file__).parent / "migrations"
 _MIGRATE_LOCK_KEY = 7_369_020_002
 
@@ -90,8 +91,18 @@ class Mutation(BaseModel):
     created_at: Annotated[dt.datetime | None, AfterValidator(_naive_utc)] = None
 
 
+class AuditHeadIn(BaseModel):
+    """The head of the workstation's audit chain (server.integrity)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seq: Annotated[int, Field(ge=0, le=2**53)]
+    hash: Annotated[str, Field(pattern="^([0-9a-f]{64})?$")]
+
+
 class PushIn(BaseModel):
     mutations: list[Mutation] = Field(max_length=500)
+    audit_head: AuditHeadIn | None = None
 
 
 _MUTATIONS = TypeAdapter(list[Mutation])
@@ -109,6 +120,15 @@ class PushOut(BaseModel):
     results: list[MutationResult]
     last_client_seq: int
     server_time: str
+    audit_head: AuditHeadIn | None = Field(
+        None, description="the audit chain head the server keeps for this workstation"
+    )
+
+
+class AuditAnchorOut(BaseModel):
+    seq: int
+    hash: str
+    at: str | None = None
 
 
 class ChangeOut(BaseModel):
@@ -360,14 +380,31 @@ def create_app(
     max_body_bytes: int = MAX_BODY_BYTES,
     pool_size: int | None = None,
     max_in_flight: int | None = None,
+    first_pull_days: int | None = None,
 ) -> FastAPI:
-    """The server app on ``database_url`` (``sqlite:///file`` or ``postgresql://…``)."""
+    """The server app on ``database_url`` (``sqlite:///file`` or ``postgresql://…``).
+
+    ``first_pull_days`` (``SIHAO_FIRST_PULL_DAYS``, 90 by default): a new
+    workstation's first pull leaves out what plugins say was settled before then."""
     pool = pool_size or int(os.environ.get("SIHAO_SERVER_POOL", "32"))
     db.bind(db.make_database(database_url, max_connections=pool))
     plugin_host = host if host is not None else load_host()
     if run_migrations:
         migrate_database(plugin_host)
     kinds = RecordKinds(plugin_host)
+    days = first_pull_days
+    if days is None:
+        days = int(os.environ.get("SIHAO_FIRST_PULL_DAYS", str(FIRST_PULL_DAYS)))
+
+    def settled(kind: str, found: list[tuple[str, Any]], before: dt.datetime) -> set[str]:
+        ids: set[str] = set()
+        for _name, answer in plugin_host.call(
+            "sihao_server_settled", kind=kind, changes=found, settled_before=before
+        ):
+            ids.update(str(i) for i in answer)
+        return ids
+
+    first_pull = changes.FirstPull(days, settled)
 
     threads = int(os.environ.get("SIHAO_SERVER_THREADS", "8"))
 
@@ -448,14 +485,27 @@ def create_app(
         try:
             data = validation.parse_push(body)
             mutations = _MUTATIONS.validate_python(data["mutations"])
+            audit_head = integrity.parse_audit_head(data.get("audit_head"))
         except validation.BodyRefused as exc:
             raise HTTPException(exc.status, detail=str(exc)) from exc
         except ValidationError as exc:
             raise HTTPException(422, detail=_errors_detail(exc.errors(), "mutations")) from exc
-        with db.request_connection():
-            # The validated fields as they are (model_dump would copy every payload).
-            answer = sync.push(
-                caller, [m.__dict__ for m in mutations], kinds.registry(), plugin_host
+        except ValueError as exc:
+            raise HTTPException(422, detail=str(exc)) from exc
+        try:
+            with db.request_connection():
+                # The validated fields as they are (model_dump would copy every payload).
+                answer = sync.push(
+                    caller,
+                    [m.__dict__ for m in mutations],
+                    kinds.registry(),
+                    plugin_host,
+                    audit_head,
+                )
+        except integrity.CloneSuspected as exc:
+            return JSONResponse(
+                {"detail": integrity.refusal(str(exc)), "code": integrity.CLONED_TOKEN},
+                status_code=409,
             )
         # Returned as is: the results are built to the schema, and validating 500 of
         # them again per request is time the next request waits for.
@@ -493,14 +543,28 @@ def create_app(
         x_sihao_schema: SchemaHeader = None,
         since: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
         limit: Annotated[int, Query(ge=1, le=changes.MAX_PULL)] = 500,
+        first: bool = False,
     ) -> Any:
-        """Changes in this workstation's scope after ``since`` (city-wide and its site)."""
+        """Changes in this workstation's scope after ``since`` (city-wide and its site).
+
+        ``first``: the workstation is catching up for the first time: what plugins
+        say was settled before the recent window is left out."""
         with db.request_connection():
             caller = _authenticate(credentials, x_sihao_schema)
             sync.touch(caller)
             return Response(
-                changes.pull_json(caller.site_code, since, limit), media_type="application/json"
+                changes.pull_json(caller.site_code, since, limit, first_pull if first else None),
+                media_type="application/json",
             )
+
+    @app.get(
+        "/v1/sync/audit-anchor", response_model=AuditAnchorOut, responses=ERRORS, tags=["sync"]
+    )
+    def audit_anchor(credentials: Credentials, x_sihao_schema: SchemaHeader = None) -> Any:
+        """The head of this workstation's audit chain as the server acknowledged it."""
+        with db.request_connection():
+            caller = _authenticate(credentials, x_sihao_schema)
+            return integrity.anchor_of(caller.workstation_id)
 
     _document_push_body(app)
 

@@ -16,9 +16,10 @@ client, so any server process answers any page.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import peewee
@@ -103,11 +104,56 @@ def history_floor() -> int:
     return int(row[0]) if row is not None else 0
 
 
-def _page(site_code: str, since: int, limit: int) -> tuple[list[Any], int, bool, bool]:
+# Kinds the server itself writes: a first pull always has them (plugin kinds may be
+# left out when settled, ``FirstPull``).
+CORE_KINDS = ("site", "window", "staff", "site.policy", "holiday.year")
+
+# ``leave_out(kind, [(id, data), ...], before)``: the ids among those changes of a
+# plugin kind that are settled before ``before`` (the plugins' sihao_server_settled).
+LeaveOut = Callable[[str, list[tuple[str, Any]], dt.datetime], set[str]]
+
+
+class FirstPull:
+    """How a new workstation's first pull is bounded (docs/sync-protocol.md, "First
+    pull"): changes of plugin kinds older than ``days`` whose entity the owning
+    plugin says is settled are left out; everything else comes (the catalog, the
+    site, staff, policy, holidays, open work and the recent window)."""
+
+    def __init__(self, days: int, leave_out: LeaveOut) -> None:
+        self.days = days
+        self.leave_out = leave_out
+
+    def filter(self, rows: list[Any], now: dt.datetime) -> list[Any]:
+        """``rows`` (seq, kind, entity_id, op, data, at) without the settled ones."""
+        before = now - dt.timedelta(days=self.days)
+        old: dict[str, list[tuple[str, Any]]] = {}
+        for _seq, kind, entity_id, op, data, at in rows:
+            if kind in CORE_KINDS or kind.startswith("catalog.") or op != UPSERT:
+                continue
+            when = Change.at.python_value(at)
+            if when is not None and when < before:
+                old.setdefault(kind, []).append((entity_id, json.loads(data)))
+        if not old:
+            return rows
+        dropped = {
+            (kind, entity_id)
+            for kind, found in old.items()
+            for entity_id in self.leave_out(kind, found, before)
+        }
+        if not dropped:
+            return rows
+        return [row for row in rows if (row[1], row[2]) not in dropped]
+
+
+def _page(
+    site_code: str, since: int, limit: int, first: FirstPull | None = None
+) -> tuple[list[Any], int, bool, bool]:
     """(rows, next, has_more, reset) of one page after ``since``.
 
     Every pull runs these two statements, so they are written once rather than built
-    by the ORM per request (building them cost more than running them).
+    by the ORM per request (building them cost more than running them). ``first``:
+    the page of a first pull, without what is settled (``next`` and ``has_more``
+    are those of the whole page, so paging goes on where it stopped).
     """
     limit = max(1, min(limit, MAX_PULL))
     floor = history_floor()
@@ -115,19 +161,21 @@ def _page(site_code: str, since: int, limit: int) -> tuple[list[Any], int, bool,
     start = floor - 1 if reset else since
     p = db.database.param
     rows: list[Any] = db.database.execute_sql(
-        "SELECT seq, kind, entity_id, op, data FROM changes "
+        f"SELECT seq, kind, entity_id, op, data{', at' if first else ''} FROM changes "
         f"WHERE scope IN ({p}, {p}) AND seq > {p} ORDER BY seq LIMIT {p}",
         (CITY, site_scope(site_code), start, limit + 1),
     ).fetchall()
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = rows[-1][0] if rows else start
+    if first is not None:
+        rows = [row[:5] for row in first.filter(rows, utcnow())]
     return rows, next_cursor, has_more, reset
 
 
-def pull(site_code: str, since: int, limit: int) -> dict[str, Any]:
+def pull(site_code: str, since: int, limit: int, first: FirstPull | None = None) -> dict[str, Any]:
     """One page of changes in the site's scope after ``since``."""
-    rows, next_cursor, has_more, reset = _page(site_code, since, limit)
+    rows, next_cursor, has_more, reset = _page(site_code, since, limit, first)
     changes = [
         {
             "seq": seq,
@@ -141,14 +189,14 @@ def pull(site_code: str, since: int, limit: int) -> dict[str, Any]:
     return {"changes": changes, "next": next_cursor, "has_more": has_more, "reset": reset}
 
 
-def pull_json(site_code: str, since: int, limit: int) -> bytes:
+def pull_json(site_code: str, since: int, limit: int, first: FirstPull | None = None) -> bytes:
     """The same page as ``pull``, as the response body, built around the stored JSON.
 
     The change data is stored as JSON text already: decoding it to re-encode it cost
     the server most of a 20,000-item pull (31 MB of catalog JSON), so it is spliced
     in as it is.
     """
-    rows, next_cursor, has_more, reset = _page(site_code, since, limit)
+    rows, next_cursor, has_more, reset = _page(site_code, since, limit, first)
     dumps = json.dumps
     parts = [
         f'{{"seq":{seq},"kind":{dumps(kind, ensure_ascii=False)},'

@@ -667,7 +667,9 @@ def workstations(
     quiet_hours: float | None,
     as_json: bool,
 ) -> None:
-    """Enrolled workstations: last seen, last client sequence, pending rejections."""
+    """Enrolled workstations: last seen, last client sequence, pending rejections,
+    and a FLAGGED line under one the server suspects (a token used on two machines,
+    an audit chain that went back)."""
     import datetime as dt
 
     from server import admin
@@ -693,6 +695,8 @@ def workstations(
                         "last_client_seq": r.last_client_seq,
                         "revoked": r.revoked,
                         "pending_rejections": r.pending_rejections,
+                        "flagged": r.suspect or None,
+                        "flagged_at": r.suspect_at.isoformat() if r.suspect_at else None,
                     }
                     for r in rows
                 ],
@@ -714,6 +718,8 @@ def workstations(
             f"{r.id:36}  {r.site:16}  {seen:19}  {r.last_client_seq:>9}  "
             f"{r.pending_rejections:>8}  {r.name}{state}"
         )
+        if r.suspect:
+            click.echo(f"{'':36}  FLAGGED: {r.suspect}")
 
 
 # -- data ---------------------------------------------------------------------------------

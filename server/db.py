@@ -31,7 +31,10 @@ _CHANGES_LOCK_KEY = 7_369_020_001
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
-    "synchronous": 1,  # NORMAL: WAL keeps committed transactions across a crash
+    # FULL: a standalone bureau runs the server on SQLite, and a push answered
+    # "applied" must survive a power cut (NORMAL may lose the last commits; the
+    # workstation would have dropped them from its outbox already).
+    "synchronous": 2,
     "foreign_keys": 1,
     "busy_timeout": 15000,
 }

@@ -6,7 +6,7 @@ changes are what workstations pull (docs/sync-protocol.md). Catalog entities are
 kept as the JSON of the catalog format (docs/catalog-format.md), keyed by kind and
 code: the server distributes them and never queries inside them.
 
-Uniqueness lives in the database (``UNIQUE(workstation, mutation_id)``, unique
+Uniqueness lives in the database (``UNIQUE(site, kind, record_key)``, unique
 token hashes) and sequences come from the database, so several server processes on
 one PostgreSQL never need to agree among themselves.
 """
@@ -80,6 +80,15 @@ class Workstation(ServerModel):
     last_client_seq = peewee.BigIntegerField(default=0)
     revoked = peewee.BooleanField(default=False)
     revoked_at = peewee.DateTimeField(null=True)
+    # Set when its token seems to be in use on two machines (server.integrity): the
+    # reason, for IT; cleared only by revoking and enrolling again.
+    suspect = peewee.TextField(default="")
+    suspect_at = peewee.DateTimeField(null=True)
+    # The head of its audit chain as last acknowledged (server.integrity): a chain
+    # truncated or rewritten at the workstation no longer matches it.
+    audit_seq = peewee.BigIntegerField(default=0)
+    audit_hash = peewee.CharField(default="")
+    audit_at = peewee.DateTimeField(null=True)
 
 
 class EnrollCode(ServerModel):
@@ -92,7 +101,15 @@ class EnrollCode(ServerModel):
 
 
 class Record(ServerModel):
-    """A mutation pushed by a workstation, stored once (the unique index says so)."""
+    """A mutation pushed by a workstation, stored once (the unique index says so).
+
+    ``record_key`` is what makes a record the same one when it comes again: the
+    record's own id (its ``entity_id``, a UUIDv7 made at the workstation) for kinds
+    whose every record is a new entity (``append_only``), else its mutation id. Both
+    survive a workstation's re-enrollment, so records resent under a new workstation
+    id are duplicates, not new records (``UNIQUE(site, kind, record_key)``). Rows
+    stored twice before the key existed keep a null key.
+    """
 
     server_seq = peewee.BigAutoField()
     workstation = peewee.CharField()
@@ -105,10 +122,14 @@ class Record(ServerModel):
     payload_version = peewee.IntegerField()
     created_at = peewee.DateTimeField(null=True)  # the client's wall time, kept as data
     received_at = peewee.DateTimeField(default=utcnow)
+    record_key = peewee.CharField(null=True)
 
     class Meta:
         table_name = "records"
-        indexes = ((("workstation", "mutation_id"), True),)
+        indexes = (
+            (("site", "kind", "record_key"), True),
+            (("workstation", "client_seq"), False),  # server.integrity: cloned tokens
+        )
 
 
 class EntityOwner(ServerModel):

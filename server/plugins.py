@@ -15,9 +15,19 @@ from core.plugins import PluginHost
 
 log = logging.getLogger(__name__)
 
+_current: PluginHost | None = None
+
+
+def current_host() -> PluginHost | None:
+    """The host this server process serves with (the app's or the worker's): for a
+    plugin that calls another plugin's server hook (``pm.hook.…``) from its own."""
+    return _current
+
 
 def load_host() -> PluginHost:
+    global _current
     host = PluginHost()
+    _current = host
     host.apply(host.known_names())
     for name, info in sorted(host.plugins.items()):
         if info.error:
@@ -29,6 +39,8 @@ class RecordKinds:
     """The record kinds registered by the loaded plugins, rebuilt when that set changes."""
 
     def __init__(self, host: PluginHost) -> None:
+        global _current
+        _current = host  # the app's host (create_app builds its RecordKinds from it)
         self.host = host
         self._key: tuple[str, ...] | None = None
         self._registry = RecordKindRegistry()

@@ -4,8 +4,9 @@ Push is the hot path (200 workstations at once must reach 5,000 records/s), and
 under load a request waits on round trips to the database, not on work. So a push
 is the token lookup plus, on PostgreSQL, one statement for the whole batch: which
 entities belong to another site, ``INSERT … SELECT FROM unnest(…) ON CONFLICT DO
-NOTHING RETURNING`` (the unique index on (workstation, mutation_id) decides what
-is new, so concurrent retries of the same batch cannot both apply), and the
+NOTHING RETURNING`` (the unique index on (site, kind, record_key) decides what
+is new, so concurrent retries of the same batch cannot both apply, nor a record
+resent after a re-enrollment), and the
 workstation's cursor. In autocommit when no plugin reacts to records; otherwise
 BEGIN rides on that statement (server.db) and COMMIT follows the plugins' rows.
 """
@@ -29,7 +30,7 @@ from uuid6 import uuid7
 
 from core.outbox import RecordContext, RecordKindRegistry, RecordRejected
 from core.plugins import PluginHost
-from server import changes, db, validation
+from server import changes, db, integrity, validation
 from server.admin import hash_secret, normalise_code
 from server.models import EnrollCode, Record, Rejection, Workstation, utcnow
 
@@ -52,6 +53,7 @@ class Caller:
     site_code: str
     last_client_seq: int
     last_seen: dt.datetime | None
+    audit_head: integrity.AuditHead = integrity.AuditHead(0, "")  # as acknowledged
 
 
 class AppliedRecord(NamedTuple):
@@ -138,13 +140,19 @@ def authenticate(token: str) -> Caller | None:
         return None
     p = db.database.param
     row = db.database.execute_sql(
-        "SELECT id, site, last_client_seq, last_seen FROM workstation "
+        "SELECT id, site, last_client_seq, last_seen, audit_seq, audit_hash FROM workstation "
         f"WHERE token_hash = {p} AND revoked = {p} LIMIT 1",
         (hash_secret(token), False),
     ).fetchone()
     if row is None:
         return None
-    return Caller(row[0], row[1], int(row[2]), Workstation.last_seen.python_value(row[3]))
+    return Caller(
+        row[0],
+        row[1],
+        int(row[2]),
+        Workstation.last_seen.python_value(row[3]),
+        integrity.AuditHead(int(row[4]), str(row[5])),
+    )
 
 
 def touch(caller: Caller) -> None:
@@ -221,6 +229,7 @@ def push(
     mutations: list[dict[str, Any]],
     kinds: RecordKindRegistry,
     host: PluginHost | None = None,
+    audit_head: integrity.AuditHead | None = None,
 ) -> dict[str, Any]:
     """Store a batch of mutations; answer each one (docs/sync-protocol.md, "Push").
 
@@ -229,8 +238,21 @@ def push(
     push transaction. A refused record is answered ``rejected`` with its reason and
     the others go on; so does a record a plugin's hook raises on (the push is run
     again without it), and the plugin stays loaded for every other record.
+
+    Raises ``integrity.CloneSuspected`` (nothing stored; the workstation flagged)
+    when the numbers say the token is in use on two machines. ``audit_head``, the
+    workstation's audit chain head, is kept (``integrity.anchored``) and answered.
     """
     now = utcnow()
+    try:
+        integrity.screen_sequence(caller.workstation_id, caller.last_client_seq, mutations)
+    except integrity.CloneSuspected as exc:
+        integrity.flag(caller.workstation_id, caller.site_code, f"cloned token? {exc}")
+        raise
+    anchor = integrity.anchored(
+        caller.workstation_id, caller.site_code, caller.audit_head, audit_head
+    )
+    acknowledged_head = anchor or caller.audit_head
     batch = _Batch(caller, now)
     writer = validation.Writer(caller.site_code, caller.workstation_id)
     rows: list[dict[str, Any]] = []
@@ -267,6 +289,8 @@ def push(
             continue
         seen.add(mutation_id)
         sites.discard(caller.site_code)
+        # The same record whatever workstation id or mutation id it comes under again.
+        record_key = m["entity_id"] if kind.append_only else mutation_id
         named_sites |= sites
         rows.append(
             {
@@ -283,6 +307,7 @@ def push(
                 "_check": kind.check,
                 "payload_version": version,
                 "created_at": _naive_utc(m.get("created_at")),
+                "record_key": record_key,
                 "received_at": now,
             }
         )
@@ -297,7 +322,7 @@ def push(
         culprits: dict[str, str] = {}
         for _attempt in range(4):
             try:
-                _apply(batch, rows, culprits, host, hook_plugins, checked)
+                _apply(batch, rows, culprits, host, hook_plugins, checked, anchor)
                 break
             except _HookFailed as failed:
                 culprits.update(failed.culprits)  # rolled back; again without them
@@ -328,8 +353,18 @@ def push(
             ],
             "last_client_seq": caller.last_client_seq,
             "server_time": utcnow().isoformat(),
+            "audit_head": _head_json(caller.audit_head),
         }
-    return {"results": batch.results, "last_client_seq": last, "server_time": now.isoformat()}
+    return {
+        "results": batch.results,
+        "last_client_seq": last,
+        "server_time": now.isoformat(),
+        "audit_head": _head_json(acknowledged_head),
+    }
+
+
+def _head_json(head: integrity.AuditHead) -> dict[str, Any]:
+    return {"seq": head.seq, "hash": head.hash}
 
 
 def _refuse_unknown_sites(
@@ -362,6 +397,7 @@ def _apply(
     host: PluginHost | None,
     hook_plugins: list[str],
     checked: bool,
+    anchor: integrity.AuditHead | None = None,
 ) -> None:
     """One try at the batch: checks, store, hooks in one transaction (the rows in
     ``culprits`` left out). Raises ``_HookFailed`` (rolled back) when a hook raised."""
@@ -382,9 +418,9 @@ def _apply(
         inserted: dict[str, int] = {}
         foreign: set[tuple[str, str]] = set()
         if todo:
-            inserted, foreign = _store(caller, todo, now)
+            inserted, foreign = _store(caller, todo, now, anchor)
         else:
-            _touch_cursor(caller, now, caller.last_client_seq)
+            _touch_cursor(caller, now, caller.last_client_seq, anchor)
         kept = []
         for row in todo:
             if (row["kind"], row["entity_id"]) in foreign:
@@ -395,28 +431,27 @@ def _apply(
                 )
             else:
                 kept.append(row)
-        duplicates = [r["mutation_id"] for r in kept if r["mutation_id"] not in inserted]
-        existing: dict[str, int] = (
-            dict(
-                Record.select(Record.mutation_id, Record.server_seq)
-                .where(
-                    (Record.workstation == caller.workstation_id)
-                    & Record.mutation_id.in_(duplicates)
-                )
-                .tuples()  # type: ignore[arg-type]
+        duplicates = [r for r in kept if r["mutation_id"] not in inserted]
+        existing: dict[tuple[str, str], int] = {}
+        if duplicates:
+            # Every column of the unique index constrained: an index lookup per key.
+            query = Record.select(Record.kind, Record.record_key, Record.server_seq).where(
+                (Record.site == caller.site_code)
+                & Record.kind.in_(sorted({r["kind"] for r in duplicates}))
+                & Record.record_key.in_([r["record_key"] for r in duplicates])
             )
-            if duplicates
-            else {}
-        )
+            existing = {(k, key): int(seq) for k, key, seq in query.tuples()}  # type: ignore[misc,has-type]
         for row in kept:
             result = row["_result"]
             if row["mutation_id"] in inserted:
                 result["status"] = APPLIED
                 result["server_seq"] = inserted[row["mutation_id"]]
             else:
+                # Stored before: a retry, or resent after a re-enrollment.
                 result["status"] = DUPLICATE
-                if row["mutation_id"] in existing:
-                    result["server_seq"] = int(existing[row["mutation_id"]])
+                first = existing.get((row["kind"], row["record_key"]))
+                if first is not None:
+                    result["server_seq"] = first
         if hook_plugins and inserted:
             _run_hooks(host, hook_plugins, caller, kept, inserted)
 
@@ -516,9 +551,10 @@ _RECORD_COLUMNS = (
     "client_seq",
     "payload",
     "payload_version",
+    "record_key",
     "created_at",
 )
-_PG_TYPES = ("text", "text", "text", "bigint", "text", "integer", "timestamp")
+_PG_TYPES = ("text", "text", "text", "bigint", "text", "integer", "text", "timestamp")
 
 # One statement for a whole batch on PostgreSQL: the batch's entities claimed for
 # this site in entity_owner (an entity already there answers with its owner: the
@@ -548,7 +584,7 @@ WITH batch AS (
     WHERE NOT EXISTS (
         SELECT 1 FROM foreign_entities f WHERE f.kind = b.kind AND f.entity_id = b.entity_id
     )
-    ON CONFLICT (workstation, mutation_id) DO NOTHING
+    ON CONFLICT DO NOTHING  -- (site, kind, record_key): stored before
     RETURNING mutation_id, server_seq
 ), cursor_moved AS (
     UPDATE workstation SET last_seen = %(now)s, last_client_seq = GREATEST(
@@ -556,7 +592,10 @@ WITH batch AS (
         (SELECT max(b.client_seq) FROM batch b WHERE NOT EXISTS (
             SELECT 1 FROM foreign_entities f WHERE f.kind = b.kind AND f.entity_id = b.entity_id
         ))
-    )
+    ),
+    audit_seq = COALESCE(%(audit_seq)s::bigint, audit_seq),
+    audit_hash = COALESCE(%(audit_hash)s::text, audit_hash),
+    audit_at = CASE WHEN %(audit_seq)s::bigint IS NULL THEN audit_at ELSE %(now)s END
     WHERE id = %(workstation)s
 )
 SELECT 's', mutation_id, server_seq::text FROM stored
@@ -566,7 +605,10 @@ SELECT 'f', kind, entity_id FROM foreign_entities
 
 
 def _store(
-    caller: Caller, rows: list[dict[str, Any]], now: dt.datetime
+    caller: Caller,
+    rows: list[dict[str, Any]],
+    now: dt.datetime,
+    anchor: integrity.AuditHead | None = None,
 ) -> tuple[dict[str, int], set[tuple[str, str]]]:
     """Store the batch; return (mutation id -> server seq stored now, foreign entities).
 
@@ -579,7 +621,13 @@ def _store(
     if db.is_postgres():
         values = [[row[c] for row in rows] for c in _RECORD_COLUMNS]
         named: dict[str, Any] = {f"c{i}": column for i, column in enumerate(values)}
-        named.update(site=caller.site_code, workstation=caller.workstation_id, now=now)
+        named.update(
+            site=caller.site_code,
+            workstation=caller.workstation_id,
+            now=now,
+            audit_seq=anchor.seq if anchor else None,
+            audit_hash=anchor.hash if anchor else None,
+        )
         cursor = db.database.execute_sql(_PG_STORE, named)
         for tag, first, second in cursor.fetchall():
             if tag == "s":
@@ -622,23 +670,35 @@ def _store(
         cursor = db.database.execute_sql(
             f"INSERT INTO records ({', '.join(columns)}) VALUES "
             + ", ".join([placeholders] * len(kept))
-            + " ON CONFLICT (workstation, mutation_id) DO NOTHING"
+            + " ON CONFLICT DO NOTHING"  # (site, kind, record_key): stored before
             " RETURNING mutation_id, server_seq",
             params,
         )
         inserted = {mutation_id: int(seq) for mutation_id, seq in cursor.fetchall()}
-    _touch_cursor(caller, now, max([0, *(r["client_seq"] for r in kept)]))
+    _touch_cursor(caller, now, max([0, *(r["client_seq"] for r in kept)]), anchor)
     return inserted, foreign
 
 
-def _touch_cursor(caller: Caller, now: dt.datetime, last: int) -> None:
-    """last_seen, and last_client_seq raised to ``last`` (never lowered)."""
-    Workstation.update(
-        last_seen=now,
-        last_client_seq=peewee.Case(
+def _touch_cursor(
+    caller: Caller, now: dt.datetime, last: int, anchor: integrity.AuditHead | None = None
+) -> None:
+    """last_seen, last_client_seq raised to ``last`` (never lowered), and the audit
+    anchor when it moves."""
+    values: dict[Any, Any] = {
+        Workstation.last_seen: now,
+        Workstation.last_client_seq: peewee.Case(
             None, [(Workstation.last_client_seq < last, last)], Workstation.last_client_seq
         ),
-    ).where(Workstation.id == caller.workstation_id).execute()
+    }
+    if anchor is not None:
+        values.update(
+            {
+                Workstation.audit_seq: anchor.seq,
+                Workstation.audit_hash: anchor.hash,
+                Workstation.audit_at: now,
+            }
+        )
+    Workstation.update(values).where(Workstation.id == caller.workstation_id).execute()
 
 
 def _hook_plugins(host: PluginHost | None) -> list[str]:

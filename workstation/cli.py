@@ -405,21 +405,95 @@ def audit() -> None:
 @audit.command("verify")
 @click.pass_context
 def audit_verify(ctx: click.Context) -> None:
-    """Check the audit chain and the rows it vouches for; report the first broken link."""
+    """Check the audit chain, its rows, its anchor at the server and the tallies.
+
+    The links and the rows they vouch for; the chain against the head the server
+    acknowledged (asked now, or its last answer kept here); every audited table
+    against the chain; derived tallies against their rows. Every installed plugin
+    is asked, switched on here or not (docs/audit.md says what this proves)."""
     from core import audit as audit_chain
+    from core.plugins import PluginHost
+    from core.schema import MODELS as CORE_MODELS
 
     runtime = _runtime(ctx)
-    result = audit_chain.verify(runtime.models())
+    every = PluginHost()  # edits made while a plugin was off are checked too
+    every.apply(every.known_names())
+    models = [*CORE_MODELS, *every.collect("sihao_models")]
+    scopes = [scope for _name, scope in every.call("sihao_audit_scope")]
+    anchors = _audit_anchors(runtime)
+    report = audit_chain.check(models, anchor=anchors[0] if anchors else None, scopes=scopes)
+    findings = list(report.findings)
+    for extra in anchors[1:]:  # the copy kept here, when it is ahead of the server's
+        findings.extend(audit_chain.check([], anchor=extra).findings)
+    result = report.chain
+    broken = not result.ok or bool(findings)
     if result.ok:
         click.echo(_("Audit chain intact: {n} entries checked.").format(n=result.checked))
-        return
-    click.echo(
-        _("Audit chain broken at entry {seq}: {reason} ({n} entries before it are intact).").format(
-            seq=result.broken_seq, reason=result.reason, n=result.checked
-        ),
-        err=True,
+    else:
+        click.echo(
+            _(
+                "Audit chain broken at entry {seq}: {reason} ({n} entries before it are intact)."
+            ).format(seq=result.broken_seq, reason=result.reason, n=result.checked),
+            err=True,
+        )
+    if not anchors:
+        click.echo(
+            _(
+                "Not anchored yet: the server has not acknowledged this chain's head, so "
+                "entries removed from its end or a chain rewritten whole cannot be seen."
+            )
+        )
+    for anchor in anchors:
+        if anchor.source == "server":
+            text = _("Checked against the head the server acknowledged: entry {seq}.")
+        else:
+            text = _(
+                "Checked against the head the server last acknowledged, as kept here: entry {seq}."
+            )
+        click.echo(text.format(seq=anchor.seq))
+    for finding in findings:
+        click.echo(finding.text, err=True)
+    if report.unchecked_tables:
+        click.echo(
+            _("Entries vouch for rows of tables no installed plugin describes: {tables}.").format(
+                tables=", ".join(report.unchecked_tables)
+            )
+        )
+    if broken:
+        sys.exit(1)
+
+
+def _audit_anchors(runtime: Runtime) -> list[Any]:
+    """The heads to check the chain against: the server's, asked now, and the copy
+    of its last answer kept here when that is further on (a workstation enrolled
+    again starts at nothing on the server); only the copy when the server cannot
+    be asked."""
+    from core import audit as audit_chain
+    from core.sync.client import SyncError
+    from core.sync.engine import connect, sync_state
+
+    state = sync_state()
+    kept = (
+        audit_chain.Anchor(int(state.audit_anchor_seq), str(state.audit_anchor_hash), "local")
+        if state.audit_anchor_seq
+        else None
     )
-    sys.exit(1)
+    server = None
+    if state.server_url:
+        try:
+            client = connect(runtime)
+            try:
+                body = client.audit_anchor()
+            finally:
+                client.close()
+            server = audit_chain.Anchor(int(body["seq"]), str(body["hash"]), "server")
+        except (SyncError, KeyError, TypeError, ValueError) as exc:
+            log.warning("audit verify: the server's anchor could not be read: %s", exc)
+            click.echo(_("The server could not be asked ({reason}).").format(reason=exc), err=True)
+    anchors = [a for a in (server, kept) if a is not None and a.seq > 0]
+    if server is not None and kept is not None and kept.seq <= server.seq:
+        anchors = [a for a in anchors if a.source == "server"]
+    return anchors
 
 
 if __name__ == "__main__":

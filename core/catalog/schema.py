@@ -222,6 +222,9 @@ _MATERIAL_FIELDS: list[tuple[str, Check]] = [
     ("sample", text),
     ("required", _required_flag),
     ("situations", text_list),
+    # 容缺受理: the counter may accept the case while this material is still owed
+    # (the applicant promises it by a date). Default false.
+    ("pending_allowed", boolean),
 ]
 
 
@@ -487,6 +490,7 @@ _CANONICAL.update(
                 ("sample", _canonical_text),
                 ("required", _canonical_boolean),
                 ("situations", _canonical_text_list),
+                ("pending_allowed", _canonical_boolean),
             ]
         ),
         steps: _canonical_records(

@@ -304,6 +304,11 @@ _REFUSALS: dict[str, Callable[[], str]] = {
         "This enrollment code was already used. Ask IT for a new one (one code per workstation)."
     ),
     "expired_code": lambda: _("This enrollment code has expired. Ask IT for a new one."),
+    "cloned_token": lambda: _(
+        "The server refused these records: this workstation's key seems to be in use on "
+        "another computer too. Ask IT to revoke it and enroll this workstation again; "
+        "records waiting to be sent are kept."
+    ),
 }
 
 
@@ -388,8 +393,16 @@ class SyncClient:
         """GET one of a plugin's server endpoints (``/v1/plugins/<plugin>/<path>``)."""
         return self._send("GET", f"/v1/plugins/{plugin}/{path.lstrip('/')}", params=params)
 
-    def pull(self, since: int, limit: int = 1000) -> dict[str, Any]:
-        answer: dict[str, Any] = self._send(
-            "GET", "/v1/sync/pull", params={"since": since, "limit": limit}
-        )
+    def audit_anchor(self) -> dict[str, Any]:
+        """The head of this workstation's audit chain as the server acknowledged it."""
+        answer: dict[str, Any] = self._send("GET", "/v1/sync/audit-anchor")
+        return answer
+
+    def pull(self, since: int, limit: int = 1000, *, first: bool = False) -> dict[str, Any]:
+        """One page; ``first``: this workstation's first catch-up (open work and the
+        recent window, not the site's whole history)."""
+        params: dict[str, Any] = {"since": since, "limit": limit}
+        if first:
+            params["first"] = 1
+        answer: dict[str, Any] = self._send("GET", "/v1/sync/pull", params=params)
         return answer

@@ -54,6 +54,7 @@ Errors are the client's (``core.sync.client``); each is recorded in
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import json
 import logging
@@ -65,7 +66,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from core import credentials
+from core import audit, credentials
 from core.i18n import _
 from core.models import utcnow
 from core.outbox import Outbox, OutboxState, RecordRejected
@@ -307,8 +308,9 @@ def _dumps(value: Any) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _push_body(rows: list[tuple[Any, ...]]) -> bytes:
-    """The push request, with each stored payload inserted as the JSON text it already is."""
+def _push_body(rows: list[tuple[Any, ...]], head: tuple[int, str] | None = None) -> bytes:
+    """The push request, with each stored payload inserted as the JSON text it already is,
+    and the audit chain's ``head`` (sequence, hash) for the server to keep."""
     parts = []
     for client_seq, mutation_id, kind, entity_id, version, payload, created_at in rows:
         if hasattr(created_at, "isoformat"):
@@ -320,7 +322,8 @@ def _push_body(rows: list[tuple[Any, ...]]) -> bytes:
             f'"kind":{_dumps(kind)},"entity_id":{_dumps(entity_id)},'
             f'"payload_version":{int(version)},"created_at":{_dumps(created)},"payload":{payload}}}'
         )
-    return ('{"mutations":[' + ",".join(parts) + "]}").encode("utf-8")
+    anchor = "" if head is None else f',"audit_head":{{"seq":{int(head[0])},"hash":"{head[1]}"}}'
+    return ('{"mutations":[' + ",".join(parts) + "]" + anchor + "}").encode("utf-8")
 
 
 @contextlib.contextmanager
@@ -482,6 +485,7 @@ class Syncer:
                 last_error="",
                 last_error_at=None,
                 cursor=previous.cursor if same_source else 0,
+                first_pull=not (same_source and previous.cursor),
                 resetting=previous.resetting if same_source else False,
                 policy=previous.policy if same_source else "",
             ).where(SyncState.id == 1).execute()
@@ -531,13 +535,15 @@ class Syncer:
         return report
 
     def _push_all(self, client: SyncClient, wire: ThreadPoolExecutor, report: PushReport) -> None:
+        head = audit.head()  # the chain's head travels with every batch (server.integrity)
+        acknowledged: dict[str, Any] | None = None
         batch = self.batch_size
         fits = 0  # the largest batch the server took in this round
         after = 0
         answered: tuple[list[tuple[Any, ...]], list[Any]] | None = None  # not yet written
         retry = 0
         rows = self._pending_rows(batch, after)
-        body = _push_body(rows) if rows else b""
+        body = _push_body(rows, head) if rows else b""
         while rows and not retry:
             in_flight = wire.submit(client.push_raw, body)
             # While batch k is on the wire: write batch k-1's answers, prepare batch k+1.
@@ -545,7 +551,7 @@ class Syncer:
                 retry = self._apply_results(*answered, report=report)
                 answered = None
             ahead = [] if retry else self._pending_rows(batch, rows[-1][0])
-            ahead_body = _push_body(ahead) if ahead else b""
+            ahead_body = _push_body(ahead, head) if ahead else b""
             try:
                 answer = in_flight.result()
             except Refused as exc:
@@ -563,20 +569,48 @@ class Syncer:
                     # Past it, the records around it go in full batches again.
                     batch = fits or self.batch_size
                 rows = self._pending_rows(batch, after)  # the batch read ahead is dropped
-                body = _push_body(rows) if rows else b""
+                body = _push_body(rows, head) if rows else b""
                 continue
             report.requests += 1
             report.sent += len(rows)
             fits = max(fits, len(rows))
             answered = (rows, answer.get("results", []))
+            acknowledged = answer.get("audit_head")
             after = rows[-1][0]
             rows, body = ahead, ahead_body
         if answered is not None:
             retry += self._apply_results(*answered, report=report)
+        state = sync_state()
+        if (
+            acknowledged is None
+            and head[0]
+            and head
+            != (
+                state.audit_anchor_seq,
+                state.audit_anchor_hash,
+            )
+        ):
+            # Nothing to send, but entries were added since the server last saw the
+            # chain (sign-ins, imports): show it the head alone.
+            acknowledged = client.push_raw(_push_body([], head)).get("audit_head")
+        self._keep_anchor(acknowledged)
         if retry:
             raise Retryable(
                 _("The server asked to send {n} records again later; will retry.").format(n=retry)
             )
+
+    def _keep_anchor(self, answer: Any) -> None:
+        """Keep the head the server acknowledged (what verify falls back on offline)."""
+        if not isinstance(answer, dict):
+            return  # a server from before anchors
+        try:
+            seq, digest = int(answer["seq"]), str(answer["hash"])
+        except (KeyError, TypeError, ValueError):
+            return
+        with self.runtime.db.atomic("IMMEDIATE"):
+            SyncState.update(
+                audit_anchor_seq=seq, audit_anchor_hash=digest, audit_anchor_at=utcnow()
+            ).where(SyncState.id == 1).execute()
 
     def _apply_results(
         self,
@@ -740,8 +774,12 @@ class Syncer:
                         if not has_more:  # caught up: the snapshot is complete
                             apply.sweep_after_reset(outcome, self._dispatch, site_code)
                             resetting = False
+                    caught_up = {"first_pull": False} if not has_more else {}
                     SyncState.update(
-                        cursor=next_cursor, resetting=resetting, last_pull_at=utcnow()
+                        cursor=next_cursor,
+                        resetting=resetting,
+                        last_pull_at=utcnow(),
+                        **caught_up,
                     ).where(SyncState.id == 1).execute()
                 return outcome
             except Exception as exc:  # the fast path failed: redo change by change
@@ -789,7 +827,9 @@ class Syncer:
         max_pages: int,
     ) -> None:
         """Apply pages in order; page k+1 is fetched while page k is being applied."""
-        in_flight = wire.submit(client.pull, int(sync_state().cursor), self.page_size)
+        state = sync_state()
+        pull = functools.partial(client.pull, first=bool(state.first_pull))
+        in_flight = wire.submit(pull, int(state.cursor), self.page_size)
         for _page in range(max_pages):
             page = in_flight.result()
             has_more = bool(page.get("has_more"))
@@ -800,7 +840,7 @@ class Syncer:
                     raise Retryable(
                         _("The sync server sent an unreadable answer; will retry.")
                     ) from exc
-                in_flight = wire.submit(client.pull, since, self.page_size)
+                in_flight = wire.submit(pull, since, self.page_size)
             try:
                 outcome = self._apply_page(page, site_code)
             except BaseException:

@@ -46,6 +46,13 @@ class SyncState(BaseModel):
     last_error_at = peewee.DateTimeField(null=True)
     blocked = peewee.CharField(default="")
     policy = peewee.TextField(default="")  # JSON of the last site.policy pulled
+    # The audit chain's head the server acknowledged (core.audit.Anchor).
+    audit_anchor_seq = peewee.BigIntegerField(default=0)
+    audit_anchor_hash = peewee.CharField(default="")
+    audit_anchor_at = peewee.DateTimeField(null=True)
+    # Enrolled with nothing pulled yet, until the first catch-up ends: its pulls
+    # ask for open work and the recent window only (``first=1``).
+    first_pull = peewee.BooleanField(default=False)
 
 
 class SyncSeen(BaseModel):

@@ -120,8 +120,10 @@ def mat(
     sample: str = "无",
     required: bool = True,
     situations: tuple[str, ...] = (),
+    pending_allowed: bool = False,
 ) -> dict[str, Any]:
-    """One 申请材料. `situations` empty means every situation of the item."""
+    """One 申请材料. `situations` empty means every situation of the item;
+    `pending_allowed` marks a material the counter may accept later (容缺受理)."""
     return {
         "key": key,
         "name": name,
@@ -132,6 +134,7 @@ def mat(
         "sample": sample,
         "required": required,
         "situations": list(situations),
+        "pending_allowed": pending_allowed,
     }
 
 
@@ -395,9 +398,11 @@ def market_items() -> dict[str, str]:
             operator_id(),
             premises(),
             mat("food_rules", "食品安全自查、从业人员健康管理、进货查验记录、食品安全事故处置等规章制度",
-                basis="《食品经营许可和备案管理办法》第十二条", sample="《食品安全管理制度》参考文本"),
+                basis="《食品经营许可和备案管理办法》第十二条", sample="《食品安全管理制度》参考文本",
+                pending_allowed=True),
             mat("food_layout", "与食品经营相适应的主要设备设施、经营布局、操作流程等文件（含平面布局图）",
-                basis="《食品经营许可和备案管理办法》第十二条", sample="餐饮服务经营场所平面布局图示例", situations=("S2",)),
+                basis="《食品经营许可和备案管理办法》第十二条", sample="餐饮服务经营场所平面布局图示例", situations=("S2",),
+                pending_allowed=True),
             agent_power(),
         ],
         extra=(("现场核查", 3),),

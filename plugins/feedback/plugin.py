@@ -40,6 +40,27 @@ def sihao_models() -> list[Any]:
 
 
 @hookimpl
+def sihao_audit_scope() -> Any:
+    """Ratings, voids and inspections are written only here, each with its audit
+    entry (cases and their events also arrive pulled, without one); the rating
+    tally is counted again from the ratings."""
+    from core.audit import AuditScope
+    from plugins.feedback import tally
+
+    return AuditScope(
+        complete=[
+            models.Rating,
+            models.RatingVoid,
+            models.Inspection,
+            models.InspectionScore,
+            models.Finding,
+            models.WalkStep,
+        ],
+        tallies=[tally.disagreements],
+    )
+
+
+@hookimpl
 def sihao_migrations() -> Path:
     return Path(__file__).parent / "migrations"
 
@@ -182,12 +203,14 @@ def sihao_record_kinds(registry: Any) -> None:
         description="好差评 rating",
         schema=schemas.RatingPayload,
         check=checks.check_rating,
+        append_only=True,
     )
     registry.add(
         cases.CASE_KIND,
         description="rectification case",
         schema=schemas.CasePayload,
         check=_check_case,
+        append_only=True,
     )
     registry.add(
         cases.EVENT_KIND,
@@ -196,18 +219,21 @@ def sihao_record_kinds(registry: Any) -> None:
         schema=schemas.CaseEventPayloadV2,
         schemas={1: schemas.CaseEventPayload},
         check=_check_event,
+        append_only=True,
     )
     registry.add(
         checks.INSPECTION_KIND,
         description="inspection with scores, findings, steps",
         schema=schemas.InspectionPayload,
         check=checks.check_inspection,
+        append_only=True,
     )
     registry.add(
         voids.VOID_KIND,
         description="a rating voided, with the reason",
         schema=schemas.RatingVoidPayload,
         check=voids.check_pushed,
+        append_only=True,
     )
 
 
@@ -270,6 +296,15 @@ def sihao_server_records_applied(records: Any, emit: Any) -> None:
     from plugins.feedback import server
 
     server.tally_ratings(records)
+
+
+@hookimpl
+def sihao_server_settled(kind: str, changes: Any, settled_before: Any) -> Any:
+    if kind not in _CASE_KINDS:
+        return None
+    from plugins.feedback import server_checks
+
+    return server_checks.settled(kind, changes, settled_before)
 
 
 @hookimpl

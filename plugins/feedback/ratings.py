@@ -155,8 +155,14 @@ def validate(
     site_code: str,
     *,
     actor: str = "",
+    case: Any = None,
 ) -> Checked:
-    """Every problem of a card keyed by ``actor`` (the staff number signed in)."""
+    """Every problem of a card keyed by ``actor`` (the staff number signed in).
+
+    ``case`` is this site's application case with the card's number, as the
+    ``sihao_find_case`` hook found it (a ``core.cases.CaseRef``): a number the intake
+    plugin gave needs no format check, and the case names the item and window when
+    the card leaves them blank."""
     problems: list[Problem] = []
     warnings: list[str] = []
     clean = replace(draft, tags=list(draft.tags))
@@ -182,9 +188,16 @@ def validate(
             )
 
     clean.case_no = re.sub(r"\s", "", draft.case_no)
+    known_case = case is not None and getattr(case, "case_no", None) == clean.case_no
+    if known_case:
+        clean.item_code = draft.item_code.strip() or str(case.item_code)
+        clean.window_no = draft.window_no or str(case.window_no)
+        draft = replace(draft, item_code=clean.item_code, window_no=clean.window_no)
     pattern = str(settings.get("case_number_pattern") or "")
     try:
-        wrong_format = bool(clean.case_no and pattern and not re.match(pattern, clean.case_no))
+        wrong_format = bool(
+            clean.case_no and pattern and not known_case and not re.match(pattern, clean.case_no)
+        )
     except re.error:
         log.warning("setting feedback.case_number_pattern is not a valid pattern: %r", pattern)
         warnings.append(

@@ -403,6 +403,37 @@ def check_void(payload: dict[str, Any], ctx: Any) -> None:
         raise RecordRejected(f"void {ctx.entity_id}: rating {rating_id} is voided already")
 
 
+def rebuild_tally() -> int:
+    """Count feedback_rating_tally again from the stored ratings not voided (after
+    records stored twice were removed); return the number of ratings counted."""
+    from server import db
+
+    voided = {
+        str(rating_id)
+        for (rating_id,) in db.database.execute_sql(f"SELECT rating_id FROM {VOID_TABLE}")
+    }
+    param = "%s" if db.is_postgres() else "?"
+    counts: dict[tuple[Any, ...], int] = {}
+    for entity_id, payload in db.database.execute_sql(
+        f"SELECT entity_id, payload FROM records WHERE kind = {param} ORDER BY server_seq",
+        [RATING_KIND],
+    ):
+        if str(entity_id) in voided:
+            continue
+        try:
+            data = json.loads(payload)
+        except ValueError:
+            continue
+        key = _tally_key(data) if isinstance(data, dict) else None
+        if key is not None:
+            counts[key] = counts.get(key, 0) + 1
+    db.database.execute_sql("DELETE FROM feedback_rating_tally")
+    keys = sorted(counts)
+    for start in range(0, len(keys), 500):
+        _add_to_tally({key: counts[key] for key in keys[start : start + 500]})
+    return sum(counts.values())
+
+
 def _add_to_tally(counts: dict[tuple[Any, ...], int]) -> None:
     from server import db
 

@@ -54,6 +54,9 @@ class CaseStateRow(ServerModel):
     state = peewee.CharField(default="")
     step = peewee.IntegerField(default=-1)
     recorders = peewee.TextField(default="{}")
+    # When the server last stored a record of the case (server migration 0004):
+    # a case closed before a new workstation's window is left out of its first pull.
+    changed_at = peewee.DateTimeField(null=True)
 
     class Meta:
         table_name = "feedback_case_state"
@@ -330,6 +333,7 @@ def update_states(records: Iterable[Any]) -> None:
                 window_no=facts.window_no,
                 staff_no=facts.staff_no,
                 opened_on=facts.opened_on.isoformat(),
+                changed_at=record.received_at,
             ).on_conflict_ignore().execute()
         elif record.kind == EVENT_KIND:
             row = _case_row(str(data.get("case_id") or ""))
@@ -345,7 +349,30 @@ def update_states(records: Iterable[Any]) -> None:
                 state=state,
                 step=CaseStateRow.step + 1,
                 recorders=json.dumps(recorders, ensure_ascii=False, sort_keys=True),
+                changed_at=record.received_at,
             ).where(CaseStateRow.case_id == row.case_id).execute()
+
+
+def settled(kind: str, changes: list[tuple[str, Any]], before: dt.datetime) -> set[str]:
+    """Of the pulled ``changes`` (id, data) of cases or their events, those whose case
+    is closed (a state no step leaves: reviewed) and saw nothing stored since
+    ``before``: a new workstation's first pull leaves them out (sihao_server_settled)."""
+    case_of: dict[str, str] = {}
+    for entity_id, data in changes:
+        case_id = entity_id if kind == CASE_KIND else str((data or {}).get("case_id") or "")
+        if case_id:
+            case_of[entity_id] = case_id
+    wanted = sorted(set(case_of.values()))
+    if not wanted:
+        return set()
+    final = sorted(state.value for state, after in case_rules.TRANSITIONS.items() if not after)
+    query: Any = CaseStateRow.select(CaseStateRow.case_id).where(
+        CaseStateRow.case_id.in_(wanted)
+        & CaseStateRow.state.in_(final)
+        & (CaseStateRow.changed_at < before)
+    )
+    closed = {str(case_id) for (case_id,) in query.tuples()}
+    return {entity_id for entity_id, case_id in case_of.items() if case_id in closed}
 
 
 def states_of(case_ids: Iterable[str]) -> dict[str, str]:

@@ -42,3 +42,38 @@ def rebuild() -> int:
         )
     rows: int = RatingTally.select().count()
     return rows
+
+
+def disagreements() -> list[str]:
+    """The tally counted again from the ratings (``rebuild``'s query, read only):
+    one sentence per (unit, window, month) where the stored counts differ, for
+    ``sihao audit verify``. A count edited in the file shows here: the statistics
+    and the export read the tally."""
+    from core.i18n import _
+
+    columns = ", ".join(KEY)
+    expected = {
+        tuple(row[:-1]): int(row[-1])
+        for row in database.execute_sql(
+            f"SELECT {columns}, count(*) FROM rating "
+            "WHERE id NOT IN (SELECT rating_id FROM rating_void) "
+            f"GROUP BY {columns}"
+        ).fetchall()
+    }
+    stored = {
+        tuple(row[:-1]): int(row[-1])
+        for row in database.execute_sql(
+            f"SELECT {columns}, count FROM rating_tally WHERE count <> 0"
+        ).fetchall()
+    }
+    found = []
+    for key in sorted(set(expected) | set(stored), key=str):
+        want, have = expected.get(key, 0), stored.get(key, 0)
+        if want != have:
+            found.append(
+                _(
+                    "The rating tally counts {have} ratings of {unit}, window {window}, "
+                    "{month} where the ratings hold {want}."
+                ).format(have=have, want=want, unit=key[0], window=key[1] or "-", month=key[2])
+            )
+    return found

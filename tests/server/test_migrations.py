@@ -22,6 +22,8 @@ def test_server_migrations_match_models_on_sqlite(tmp_path: Path) -> None:
         "0001_initial",
         "0002_entity_owner",
         "0003_staff_desk",
+        "0004_record_key",
+        "0005_workstation_integrity",
     ]
     assert migrate.run(db, "server", MIGRATIONS) == []
     assert not diff_models(db, MODELS)
@@ -36,6 +38,8 @@ def test_server_migrations_run_on_postgresql() -> None:
             "0001_initial",
             "0002_entity_owner",
             "0003_staff_desk",
+            "0004_record_key",
+            "0005_workstation_integrity",
         ]
         assert set(db.get_tables()) >= {m._meta.table_name for m in MODELS}
         db.close_all()
@@ -106,11 +110,20 @@ def test_the_push_statement_never_scans_the_records_table() -> None:
         try:
             columns = {
                 f"c{i}": [value] * 3
-                for i, value in enumerate(["k", "e", "m", 1, "{}", 1, dt.datetime(2026, 11, 1)])
+                for i, value in enumerate(
+                    ["k", "e", "m", 1, "{}", 1, "e", dt.datetime(2026, 11, 1)]
+                )
             }
             columns["c1"] = ["e1", "e2", "e3"]
             columns["c2"] = ["m1", "m2", "m3"]
-            params = {**columns, "site": "A", "workstation": "w", "now": dt.datetime(2026, 11, 1)}
+            params = {
+                **columns,
+                "site": "A",
+                "workstation": "w",
+                "now": dt.datetime(2026, 11, 1),
+                "audit_seq": 4,
+                "audit_hash": "0" * 64,
+            }
             plan = "\n".join(
                 row[0] for row in db.execute_sql("EXPLAIN " + sync._PG_STORE, params).fetchall()
             )

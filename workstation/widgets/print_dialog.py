@@ -64,6 +64,9 @@ class PrintDialog(ModalScreen[PrintOutcome | None]):
         self.document_title = title
         self.file_name = file_name or f"{title}.pdf"
         self.queue = queue_for(runtime)
+        # Set from the first press until the job is queued or refused: two presses
+        # queued before the buttons could be disabled print once.
+        self._sending = False
         localise_bindings(self)
 
     # -- layout --------------------------------------------------------------------
@@ -151,6 +154,8 @@ class PrintDialog(ModalScreen[PrintOutcome | None]):
         return copies
 
     def action_print(self) -> None:
+        if self._sending:
+            return
         value = self.query_one("#print-printer", Select).value
         if value is Select.NULL or not value:
             self._status(_("Choose a printer first."))
@@ -160,6 +165,7 @@ class PrintDialog(ModalScreen[PrintOutcome | None]):
             return
         # lp and lpstat run off the UI thread (a hung CUPS must not freeze the
         # counter); the buttons wait, so a double press never prints twice.
+        self._sending = True
         self._busy(True)
         self.run_worker(
             lambda: self._print(str(value), copies), thread=True, group="print", exclusive=True
@@ -182,6 +188,7 @@ class PrintDialog(ModalScreen[PrintOutcome | None]):
         self.app.call_from_thread(self._printed, job)
 
     def _refused(self, sentence: str) -> None:
+        self._sending = False
         self._busy(False)
         self._status(sentence)
 

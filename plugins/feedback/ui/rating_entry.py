@@ -277,7 +277,9 @@ class RatingEntryScreen(DraftForm, SihaoScreen):
         settings = self.runtime.settings("feedback")
         session = self.runtime.session
         actor = session.staff_no if session else ""
-        checked = ratings.validate(draft, self.tagset, settings, self.site_code, actor=actor)
+        checked = ratings.validate(
+            draft, self.tagset, settings, self.site_code, actor=actor, case=self._found_case()
+        )
         self._show_problems([*problems, *checked.problems])
         if self.problems:
             return False
@@ -470,8 +472,42 @@ class RatingEntryScreen(DraftForm, SihaoScreen):
         self.draft_changed()
         if event.input.id == "item-code":
             self._show_item_name()
+        elif event.input.id == "case-no":
+            self._fill_from_case()
         elif event.input.id in ("applicant-id", "applicant-phone"):
             self._show_person()
+
+    def _found_case(self) -> Any:
+        """This site's application case with the typed number, through the
+        ``sihao_find_case`` hook (the intake plugin answers it), or None."""
+        number = "".join(self._input("#case-no").split())
+        if not number:
+            return None
+        for _plugin, case in self.runtime.host.call(
+            "sihao_find_case", number=number, context=self.runtime
+        ):
+            return case
+        return None
+
+    def _fill_from_case(self) -> None:
+        """A known case number fills the item and window left blank, and says so."""
+        case = self._found_case()
+        if case is None:
+            return
+        item = self.query_one("#item-code", Input)
+        if not item.value.strip():
+            item.value = case.item_code
+        window = self.query_one("#window", Select)
+        if self._select("#window") == "" and case.window_no:
+            try:
+                window.value = case.window_no
+            except Exception:  # a window not offered here (another site's): leave it
+                log.info("case %s names window %s, not offered here", case.case_no, case.window_no)
+        self._say(
+            _("Case {number}: {item}, window {window}.").format(
+                number=case.case_no, item=case.item_name, window=case.window_no or "—"
+            )
+        )
 
     def _hits(self, text: str) -> list[Any]:
         search = self.runtime.extras.get("catalog.search")

@@ -42,7 +42,10 @@ def rate(
         rated_on=on,
     )
     settings = runtime.settings("feedback")
-    checked = ratings.validate(draft, tagset, settings, runtime.config.site_code)
+    found = runtime.host.call("sihao_find_case", number=case_no, context=runtime) if case_no else []
+    checked = ratings.validate(
+        draft, tagset, settings, runtime.config.site_code, case=found[0][1] if found else None
+    )
     assert checked.ok, checked.problems
     return ratings.save(
         checked,

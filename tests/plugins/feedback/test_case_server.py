@@ -256,8 +256,19 @@ def test_forged_case_events_are_refused_and_the_real_loop_goes_through(
             migration = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(migration)
             migration.up(None, db.database.obj)
+            # … and 0004 adds when each case last changed, from the same records.
+            db.database.execute_sql(
+                "ALTER TABLE feedback_case_state ADD COLUMN changed_at TIMESTAMP"
+            )
+            path = path.with_name("0004_record_key.py")
+            spec = importlib.util.spec_from_file_location("record_key_migration", path)
+            assert spec is not None and spec.loader is not None
+            later = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(later)
+            later.fill_changed_at(db.database.obj)
             again = CaseStateRow.get_by_id(case.id)
             assert (again.state, again.step, again.unit_site) == ("reviewed", 5, TOWN)
+            assert again.changed_at is not None and again.changed_at >= row.changed_at
             assert '"fed_back": "T001"' in again.recorders
 
         # Site B cannot open a case in A's queue either.

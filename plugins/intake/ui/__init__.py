@@ -1,0 +1,1 @@
+"""Textual screens of the intake plugin, one per module."""
