@@ -232,7 +232,9 @@ def store_rating(host: Any, kinds: Any, rating: CitizenRating) -> str:
     mutations = [
         {
             "mutation_id": mutation_id(rating.case.case_id, n),
-            "client_seq": 0,
+            # One number per record of the push (the server's clone check); the
+            # citizen writer keeps no cursor, so no number is ever "behind".
+            "client_seq": n + 1,
             "kind": record["kind"],
             "entity_id": record["entity_id"],
             "payload": record["payload"],
