@@ -39,7 +39,7 @@ class KioskScreen(Screen[Any], inherit_bindings=False):
         with Horizontal(classes="kiosk-bar"):
             yield Button(_("Back"), id="kiosk-back", classes="kiosk-nav")
             yield Static(self.title_text(), classes="kiosk-title")
-            yield Button(_("Start"), id="kiosk-home", classes="kiosk-nav")
+            yield Button(_("Start page"), id="kiosk-home", classes="kiosk-nav")
         with VerticalScroll(classes="kiosk-body"):
             yield from self.compose_body()
 

@@ -19,7 +19,7 @@ def test_rating_link_of_an_unknown_case_says_so(data_dir: Path) -> None:
     demo_kiosk(data_dir)
     result = sihao(data_dir, "kiosk", "rating-link", "370303202612079999")
     assert result.returncode == 2
-    assert "本大厅没有办件 370303202612079999" in result.stderr
+    assert "本站没有办件 370303202612079999" in result.stderr
 
 
 def test_rating_link_speaks_english_with_lang_en(data_dir: Path) -> None:
