@@ -334,3 +334,35 @@ def test_a_rotated_key_reaches_the_site_and_a_revoked_one_signs_nothing(
     refused = httpx.get(before, timeout=10)
     assert refused.status_code == 403 and "链接无效" in refused.text
     assert httpx.get(after, timeout=10).status_code == 403
+
+
+def test_an_intake_receipt_carries_a_link_the_server_takes(server: Any, tmp_path: Path) -> None:
+    """The counter's receipt (intake plugin) asks for the link through the hook; the
+    QR code printed on it, read back with zbar, opens this server's page for that
+    one case, and the rating given there is stored against it."""
+    from core.sync.engine import Syncer
+    from plugins.intake import documents
+    from server import admin
+    from tests.core.documents.pdf import decode_qr
+    from tests.plugins.intake.helpers import take
+
+    with memory_keyring():
+        rt = make_runtime(
+            tmp_path / "counter", plugins=["lookup", "intake", "feedback", "sync", "kiosk"]
+        )
+        rt.apply_policy()
+        Syncer(rt).enroll(server.url, admin.issue_enroll_code(SITE), "window A01")
+        rt.startup()
+        try:
+            case = take(rt, today=dt.date.today())
+            receipt = tmp_path / "receipt.pdf"
+            receipt.write_bytes(documents.receipt(rt, case))
+            [url] = decode_qr(receipt, 1, tmp_path)
+        finally:
+            rt.shutdown()
+    assert url.startswith(f"{server.url}/pages/kiosk/rate/")
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    answer = httpx.post(url, content=b"level=4", headers=form, timeout=10)
+    assert answer.status_code == 200 and "评价已提交" in answer.text
+    [rating] = stored("feedback.rating", case.case_no)
+    assert (rating["channel"], rating["level"], rating["window_no"]) == ("qr", 4, "A01")
