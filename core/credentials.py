@@ -45,10 +45,12 @@ def account_for(data_dir: Path) -> str:
 
 def _no_backend_message() -> str:
     return _(
-        "No system keyring is available to keep the sync token safe. Install and unlock a "
-        "Secret Service (for example gnome-keyring or KeePassXC), or for a demo machine "
-        "choose a plain-text file explicitly: set "
-        "PYTHON_KEYRING_BACKEND=keyrings.alt.file.PlaintextKeyring and run again."
+        "This computer has no safe place (a system keyring) to keep the key that lets it "
+        "sync with the central server, so it cannot sync yet. Work saved here is kept and "
+        "is sent once this is set up. For IT: install and unlock a keyring such as "
+        "gnome-keyring or KeePassXC; on a demo machine only, "
+        "PYTHON_KEYRING_BACKEND=keyrings.alt.file.PlaintextKeyring keeps the key in a "
+        "plain file."
     )
 
 

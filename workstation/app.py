@@ -73,9 +73,14 @@ class SihaoApp(App[None]):
         # server (the server checks it each time); forgotten at sign-out.
         self.admin_pin: str | None = None
         # Plugins may call these from the sync worker's thread (a pulled policy starts
-        # or stops them there): everything that touches the screens runs on the app's.
+        # or stops them there): everything that touches the screens runs on the app's,
+        # in the order asked, and returns once done (a screen opened is mounted): a
+        # notice queued from the worker's thread could land after the screen it
+        # announced, or after the app closed.
         runtime.ui = UI(
-            notify=self._notify_from_plugin,
+            notify=lambda message, severity="information": self._on_app_thread(
+                self._notify_from_plugin, message, severity
+            ),
             open_screen=lambda screen_id: self._on_app_thread(self.open_screen, screen_id),
             push_screen=lambda screen, callback=None: self._on_app_thread(
                 self.push_screen, screen, callback
@@ -258,21 +263,22 @@ class SihaoApp(App[None]):
             self.pop_screen()
 
     # -- screens -------------------------------------------------------------------
-    def open_screen(self, screen_id: str) -> None:
+    def open_screen(self, screen_id: str) -> Any:
+        """Open a plugin's screen; returns what awaits its mounting (None if refused)."""
         session = self.runtime.session
         spec = self.runtime.screens().get(screen_id)
         if session is None or spec is None:
             self.notify(_("That screen is not available."), severity="warning")
-            return
+            return None
         if not spec.allowed(session.role):
             self.notify(_("Your role may not open this screen."), severity="error")
-            return
+            return None
         try:
             screen = spec.factory(self.runtime)
         except Exception as exc:
             self.runtime.host.fail(spec.plugin, exc, f"screen {screen_id}")
-            return
-        self.push_screen(screen)
+            return None
+        return self.push_screen(screen)
 
     def open_plugins_screen(self) -> None:
         session = self.runtime.session

@@ -1,7 +1,7 @@
 """The ``sihao`` command: the workstation, and what IT does from a shell.
 
     sihao [--data-dir DIR] [--lang zh|en] [run [--demo]]
-    sihao plugins list | enable NAME | disable NAME
+    sihao plugins list | enable NAME | disable NAME [--as IT_STAFF_NO]
     sihao staff list | add STAFF_NO NAME --role R | deactivate | reset-pin | unlock STAFF_NO [--as IT]
     sihao db migrate
     sihao demo seed
@@ -180,9 +180,13 @@ def plugins_list(ctx: click.Context) -> None:
     """Show every installed plugin and its state."""
     runtime = _runtime(ctx)
     if runtime.server_policy_in_force:
-        from workstation.plugin_policy import policy_source_text
-
-        click.echo(policy_source_text(runtime))
+        click.echo(
+            _(
+                "Plugins for site {site} are set on the central server: this workstation "
+                "follows its policy (site.toml does not count). To switch one there: sihao "
+                "plugins enable|disable NAME --as STAFF_NO (an IT administrator)."
+            ).format(site=runtime.config.site_code)
+        )
     for name, info in sorted(runtime.host.plugins.items()):
         state = (
             _("failed: {error}").format(error=info.error)
@@ -194,7 +198,7 @@ def plugins_list(ctx: click.Context) -> None:
         click.echo(f"{name:<16} {info.version:<10} {source:<8} {enabled:<6} {state}")
 
 
-def _set_enabled(ctx: click.Context, name: str, enabled: bool) -> None:
+def _set_enabled(ctx: click.Context, name: str, enabled: bool, actor: str | None) -> None:
     runtime = _runtime(ctx)
     try:
         events = runtime.set_plugin_enabled(name, enabled)
@@ -207,10 +211,8 @@ def _set_enabled(ctx: click.Context, name: str, enabled: bool) -> None:
         )
         raise click.exceptions.Exit(2) from exc
     except ServerPolicyInForce as exc:
-        from workstation.plugin_policy import refused_text
-
-        click.echo(refused_text(exc), err=True)
-        raise click.exceptions.Exit(2) from exc
+        _set_on_server(runtime, exc, actor)
+        return
     for event in events:
         if event.kind == "failed":
             click.echo(
@@ -225,20 +227,65 @@ def _set_enabled(ctx: click.Context, name: str, enabled: bool) -> None:
     )
 
 
+def _set_on_server(runtime: Runtime, exc: ServerPolicyInForce, actor: str | None) -> None:
+    """This site's plugins are set on the central server: switch it there, as the IT
+    administrator named by --as (their PIN asked for and checked by the server), the
+    same admin call as the Plugins screen."""
+    from core.staff_desk import ServerDesk, StaffDeskError, has_server
+    from workstation.plugin_policy import refused_text
+
+    if not has_server(runtime):  # a cached policy, but no longer enrolled
+        click.echo(refused_text(exc), err=True)
+        raise click.exceptions.Exit(2) from exc
+    if not actor:
+        click.echo(
+            _(
+                "Plugins for site {site} are set on the central server. To switch one "
+                "there, name yourself with --as STAFF_NO (an IT administrator); your PIN "
+                "is asked for."
+            ).format(site=exc.site_code),
+            err=True,
+        )
+        raise click.exceptions.Exit(2) from exc
+    pin = click.prompt(_("PIN"), hide_input=True)
+    try:
+        enabled = ServerDesk(runtime, actor, pin).set_plugin(exc.plugin, exc.enabled)
+    except StaffDeskError as error:  # refused, or the server not reached: nothing changed
+        click.echo(str(error) + " " + refused_text(exc), err=True)
+        raise click.exceptions.Exit(2) from error
+    text = (
+        _("Plugin {name} is on for site {site} on the central server.")
+        if exc.plugin in enabled
+        else _("Plugin {name} is off for site {site} on the central server.")
+    ).format(name=exc.plugin, site=exc.site_code)
+    click.echo(text + " " + _("This workstation follows at its next sync."))
+
+
+_plugin_as_option = click.option(
+    "--as",
+    "actor",
+    default=None,
+    metavar="STAFF_NO",
+    help="At a site with a central server: you, an IT administrator.",
+)
+
+
 @plugins.command("enable")
 @click.argument("name")
+@_plugin_as_option
 @click.pass_context
-def plugins_enable(ctx: click.Context, name: str) -> None:
+def plugins_enable(ctx: click.Context, name: str, actor: str | None) -> None:
     """Enable plugin NAME for this site."""
-    _set_enabled(ctx, name, True)
+    _set_enabled(ctx, name, True, actor)
 
 
 @plugins.command("disable")
 @click.argument("name")
+@_plugin_as_option
 @click.pass_context
-def plugins_disable(ctx: click.Context, name: str) -> None:
+def plugins_disable(ctx: click.Context, name: str, actor: str | None) -> None:
     """Disable plugin NAME for this site."""
-    _set_enabled(ctx, name, False)
+    _set_enabled(ctx, name, False, actor)
 
 
 @main.group()

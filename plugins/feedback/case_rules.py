@@ -12,6 +12,11 @@ make it and what it needs:
   (the callback's result and when it happened; the fix's evidence);
 - ``not_by_recorder_of``: four eyes (四眼). Whoever recorded the fix or the
   explanation may not review it, and whoever lodged an appeal may not decide it.
+- ``by_void``: the step is taken only by voiding the rating that opened the case
+  (a card keyed twice or on the wrong window: there was no complaint to rectify).
+  The case is withdrawn (已撤销) with the void's reason, by whoever voided the card,
+  at the site that keyed it; the screen never offers it, and the central server
+  accepts it only when it holds the void.
 
 A clerk moves only the cases of their own window (or naming them, or naming no
 window); supervisors move every case of their site.
@@ -50,6 +55,7 @@ class CaseState(StrEnum):
     REVIEWED = "reviewed"
     EXPLAINED = "explained"
     APPEALED = "appealed"
+    WITHDRAWN = "withdrawn"
 
     @property
     def label(self) -> str:
@@ -65,6 +71,7 @@ STATE_LABELS = {
     CaseState.REVIEWED: "已复核",
     CaseState.EXPLAINED: "解释说明",
     CaseState.APPEALED: "申诉复核",
+    CaseState.WITHDRAWN: "已撤销",
 }
 
 
@@ -88,6 +95,7 @@ class Step:
     needs_callback_at: bool = False
     needs_evidence: bool = False
     not_by_recorder_of: frozenset[CaseState] = frozenset()
+    by_void: bool = False
 
 
 S = CaseState
@@ -117,14 +125,24 @@ STEPS: tuple[Step, ...] = (
          needs_note=True, not_by_recorder_of=frozenset({S.APPEALED})),
     Step(S.FED_BACK, S.REVIEWED, _REVIEWERS, Side.EITHER,
          not_by_recorder_of=frozenset({S.RECTIFIED, S.EXPLAINED})),
+    # The rating that opened the case was voided: from any state but the closed ones.
+    *(
+        Step(source, S.WITHDRAWN, OPENERS, Side.OPENER, needs_note=True, by_void=True)
+        for source in (S.PENDING_CALLBACK, S.CALLED_BACK, S.RECTIFYING, S.RECTIFIED,
+                       S.FED_BACK, S.EXPLAINED, S.APPEALED)
+    ),
 )  # fmt: skip
+# States a case leaves no more.
+CLOSED_STATES = frozenset({S.REVIEWED, S.WITHDRAWN})
 
 _BY_PAIR: dict[tuple[CaseState | None, CaseState], Step] = {
     (step.source, step.target): step for step in STEPS
 }
-# Next states of each state, in the table's order (the digits the screen offers).
+# Next states of each state, in the table's order (the digits the screen offers);
+# a withdrawal is not among them: it comes with a void.
 TRANSITIONS: dict[CaseState, tuple[CaseState, ...]] = {
-    state: tuple(step.target for step in STEPS if step.source is state) for state in CaseState
+    state: tuple(step.target for step in STEPS if step.source is state and not step.by_void)
+    for state in CaseState
 }
 
 
@@ -171,6 +189,7 @@ class Move:
     note: str = ""
     evidence: str = ""
     called_at: dt.datetime | None = None
+    voided: bool = False  # the rating that opened the case is voided (by_void steps)
 
 
 def sees(actor: Actor, case: CaseFacts) -> bool:
@@ -227,6 +246,8 @@ def refusal(
         role = Role(actor.role)
     except ValueError:
         role = None
+    if step.by_void and not move.voided:
+        return _("A case is withdrawn (已撤销) only by voiding the rating that opened it.")
     if role not in step.roles:
         if step.roles == _REVIEWERS:
             return _("Only a supervisor can review (复核) a case.")
@@ -242,8 +263,14 @@ def refusal(
         return _("A case is opened by the site that records the rating or the finding.")
     if step.side is Side.EITHER and actor.site_code not in (case.unit_site, case.opening_site):
         return _("Only {unit} or the site that opened the case can review it.").format(unit=unit)
-    # Anyone keying in a card opens its case, whichever window it rates.
-    if role is Role.CLERK and step.source is not None and not _clerks_case(actor, case):
+    # Anyone keying in a card opens its case, whichever window it rates (and withdraws
+    # it with the card's void).
+    if (
+        role is Role.CLERK
+        and step.source is not None
+        and not step.by_void
+        and not _clerks_case(actor, case)
+    ):
         return _("This case is window {window}'s: its clerk or a supervisor moves it.").format(
             window=case.window_no
         )

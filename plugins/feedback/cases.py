@@ -55,8 +55,9 @@ EVENT_KIND = "feedback.case_event"
 
 
 S = CaseState
-# States reached once the unit has called back / has dealt with the complaint.
-CALLED_BACK_STATES = frozenset(S) - {S.PENDING_CALLBACK}
+# States reached once the unit has called back / has dealt with the complaint (a
+# withdrawn case's rating is voided: it counts nowhere).
+CALLED_BACK_STATES = frozenset(S) - {S.PENDING_CALLBACK, S.WITHDRAWN}
 HANDLED_STATES = frozenset({S.RECTIFIED, S.FED_BACK, S.REVIEWED, S.EXPLAINED})
 # Still running against the rectification deadline.
 OPEN_STATES = frozenset({S.PENDING_CALLBACK, S.CALLED_BACK, S.RECTIFYING, S.APPEALED})
@@ -324,7 +325,13 @@ def list_cases(
         what = overdue_what(case, state, today)
         callback_due, rectify_due = _as_date(case.callback_due), _as_date(case.rectify_due)
         views.append(CaseView(case, state, bool(what), what, callback_due, rectify_due))
-    views.sort(key=lambda v: (not v.overdue, v.state is S.REVIEWED, v.rectify_due or dt.date.max))
+    views.sort(
+        key=lambda v: (
+            not v.overdue,
+            v.state in case_rules.CLOSED_STATES,
+            v.rectify_due or dt.date.max,
+        )
+    )
     return views
 
 
@@ -345,7 +352,10 @@ def overdue_count(
 ) -> tuple[int, int]:
     """(overdue, open) cases of a unit, for the home tile."""
     views = list_cases(unit_site, today, viewer=viewer)
-    return sum(v.overdue for v in views), sum(v.state is not S.REVIEWED for v in views)
+    return (
+        sum(v.overdue for v in views),
+        sum(v.state not in case_rules.CLOSED_STATES for v in views),
+    )
 
 
 def allowed_next(state: CaseState) -> tuple[CaseState, ...]:
@@ -363,6 +373,7 @@ def transition(
     site_code: str | None = None,
     evidence: str = "",
     called_at: dt.datetime | None = None,
+    voided: bool = False,
 ) -> CaseEvent:
     """Move a case on: a new event row, audited and queued for the server.
 
@@ -377,7 +388,7 @@ def transition(
         raise CaseError(_("This case no longer exists; refresh the list."))
     who = staff_actor(actor, role, site_code)
     note, evidence = note.strip(), evidence.strip()
-    move = Move(to_state, today, note=note, evidence=evidence, called_at=called_at)
+    move = Move(to_state, today, note=note, evidence=evidence, called_at=called_at, voided=voided)
     with atomic():
         current, top = _latest(case_id)
         why = case_rules.refusal(
@@ -413,6 +424,41 @@ def transition(
         )
     log.info("case %s: %s -> %s by %s", case_id, event.from_state, to_state.value, actor)
     return event
+
+
+def withdraw_for_void(
+    rating_id: str, *, reason: str, actor: str, role: str, site_code: str, today: dt.date
+) -> list[CaseEvent]:
+    """The cases a voided rating opened are withdrawn (已撤销) with the void's reason,
+    in the caller's transaction (the void's), after the void in the outbox so the
+    server holds the void when it checks the withdrawal. A case already closed
+    (reviewed) keeps its history as it is."""
+    events = []
+    opened = Case.select().where(
+        (Case.source == "rating") & (Case.source_id == rating_id) & (Case.site_code == site_code)
+    )
+    for case in opened:
+        if state_of(case.id) in case_rules.CLOSED_STATES:
+            continue
+        events.append(
+            transition(
+                case.id,
+                S.WITHDRAWN,
+                actor=actor,
+                role=role,
+                today=today,
+                note=reason,
+                site_code=site_code,
+                voided=True,
+            )
+        )
+    return events
+
+
+def withdrawn_with(rating_id: str) -> bool:
+    """Whether a case the rating opened is withdrawn (its void closed it)."""
+    opened = Case.select(Case.id).where((Case.source == "rating") & (Case.source_id == rating_id))
+    return any(state_of(case.id) is S.WITHDRAWN for case in opened)
 
 
 # -- pulled from the server ----------------------------------------------------------
@@ -541,7 +587,16 @@ def apply_remote_event(data: dict[str, Any]) -> None:
     role = _text(data, "role")
     site = _text(data, "site_code")
     actor = _text(data, "actor")
-    move = Move(target, happened_on, note=note, evidence=evidence, called_at=called_at)
+    # A withdrawal comes with its rating's void, which the server checked it holds
+    # (the void itself travels to the site that keyed the rating only).
+    move = Move(
+        target,
+        happened_on,
+        note=note,
+        evidence=evidence,
+        called_at=called_at,
+        voided=target is S.WITHDRAWN and str(case.source) == "rating",
+    )
     if role and site:
         # The writer's window is not known here (staff of other sites are not synced):
         # the server checked it against its staff table.

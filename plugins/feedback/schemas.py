@@ -57,6 +57,7 @@ CaseState = Literal[
     "reviewed",
     "explained",
     "appealed",
+    "withdrawn",
 ]
 
 

@@ -305,6 +305,15 @@ def check_event(payload: dict[str, Any], ctx: RecordContext) -> None:
         evidence=str(payload.get("evidence") or ""),
         called_at=_datetime(payload.get("called_at"), "called_at"),
     )
+    if target is CaseState.WITHDRAWN:
+        move = Move(
+            move.target,
+            move.happened_on,
+            note=move.note,
+            evidence=move.evidence,
+            called_at=move.called_at,
+            voided=_rating_voided(case_id, ctx),
+        )
     if current is None and target is not CaseState.PENDING_CALLBACK:
         raise RecordRejected("a case's first event opens it (待回访)")
     # The rules' sentences are message ids: the server (no UI language) answers in English.
@@ -314,6 +323,44 @@ def check_event(payload: dict[str, Any], ctx: RecordContext) -> None:
     why = created_at_refusal(_datetime(payload.get("created_at"), "created_at"), _utcnow())
     if why:
         raise RecordRejected(why)
+
+
+def _rating_voided(case_id: str, ctx: RecordContext) -> bool:
+    """Whether the case was opened by a rating the server holds a void of (stored, or
+    earlier in this push). Rare (a withdrawal): reads the case's stored record."""
+    from plugins.feedback.server import VOID_TABLE
+    from plugins.feedback.voids import VOID_KIND
+    from server import db
+    from server.models import Record
+
+    case: dict[str, Any] | None = None
+    for kind, entity_id, data in ctx.earlier:
+        if kind == CASE_KIND and entity_id == case_id:
+            case = data
+    if case is None:
+        stored = (
+            Record.select(Record.payload)
+            .where((Record.kind == CASE_KIND) & (Record.entity_id == case_id))
+            .order_by(Record.server_seq)
+            .tuples()
+            .first()
+        )
+        try:
+            case = json.loads(stored[0]) if stored is not None else None
+        except ValueError:
+            case = None
+    if not isinstance(case, dict) or case.get("source") != "rating":
+        return False
+    rating_id = str(case.get("source_id") or "")
+    if any(
+        kind == VOID_KIND and data.get("rating_id") == rating_id for kind, _id, data in ctx.earlier
+    ):
+        return True
+    param = "%s" if db.is_postgres() else "?"
+    found = db.database.execute_sql(
+        f"SELECT 1 FROM {VOID_TABLE} WHERE rating_id = {param}", [rating_id]
+    ).fetchone()
+    return found is not None
 
 
 def update_states(records: Iterable[Any]) -> None:

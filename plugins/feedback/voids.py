@@ -8,6 +8,11 @@ exports count it apart, so every card keyed is still accounted for.
 
 Who may void: the staff member who keyed the card, or a supervisor. A rating is
 voided once; a reason is required.
+
+A bad rating opened a rectification case (整改闭环): voiding the card withdraws the
+case (已撤销, ``cases.withdraw_for_void``) in the same transaction, a new case event
+audited and pushed after the void, so nobody goes on calling back about a card that
+was never a complaint. A case already reviewed keeps its history.
 """
 
 from __future__ import annotations
@@ -54,6 +59,9 @@ def void_rating(
         raise VoidError(_("That rating is not on record at this site."))
     if rating.actor != actor and role not in VOID_ROLES:
         raise VoidError(_("Only the person who keyed the card, or a supervisor, can void it."))
+    from plugins.feedback import cases
+
+    day = today or dt.date.today()
     with atomic():
         if RatingVoid.select().where(RatingVoid.rating_id == rating.id).exists():
             raise VoidError(_("This rating has already been voided."))
@@ -62,11 +70,17 @@ def void_rating(
             site_code=site_code,
             reason=reason,
             actor=actor,
-            voided_on=today or dt.date.today(),
+            voided_on=day,
         )
         audit.record(VOID_KIND, actor=actor, row=void)
         outbox.enqueue(VOID_KIND, void.id, void_payload(void, rating))
         tally.count(rating, -1)  # the tally counts what the statistics count
+        try:
+            cases.withdraw_for_void(
+                rating.id, reason=reason, actor=actor, role=role, site_code=site_code, today=day
+            )
+        except cases.CaseError as exc:  # the void and the case go together, or neither
+            raise VoidError(str(exc)) from exc
     log.info("rating %s voided by %s", rating.id, actor)
     return void
 

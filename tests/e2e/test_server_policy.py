@@ -228,3 +228,44 @@ async def test_a_plugin_the_server_switches_on_while_running_is_started_once(
         await pilot.pause(0.3)
         assert recorded.of("alpha") == ["import", "migrations", "startup"]
         assert recorded.of("beta") == ["import", "migrations", "startup"]
+
+
+def test_sihao_plugins_at_a_site_with_a_server_switches_it_there_as_the_named_it_admin(
+    server: Any, tmp_path: Path
+) -> None:
+    """`sihao plugins enable|disable` makes the same authenticated admin call as the
+    Plugins screen: the IT administrator named by --as, their PIN checked by the
+    server; a clerk or a wrong PIN is refused there, and nothing is written here."""
+    paths = enrolled_workstation(server, tmp_path / "ws")
+    site_toml = paths.site_config.read_bytes()
+
+    def sihao(*args: str, pin: str | None = None) -> Any:
+        return CliRunner().invoke(
+            main, ["--data-dir", str(paths.data_dir), *args], input=f"{pin}\n" if pin else None
+        )
+
+    def on() -> bool:
+        return "about" in admin.get_policy(DEMO_SITE)["enabled_plugins"]
+
+    assert on()
+    listing = sihao("plugins", "list")
+    assert listing.exit_code == 0 and "sihao plugins enable|disable" in listing.output
+    assert "--as" in listing.output and "中心服务器" in listing.output
+    bare = sihao("plugins", "disable", "about")
+    assert bare.exit_code == 2 and "--as" in bare.output and DEMO_SITE in bare.output
+    for who, pin in (("1001", "123456"), ("9001", "000000")):  # a clerk; a wrong PIN
+        refused = sihao("plugins", "disable", "about", "--as", who, pin=pin)
+        assert refused.exit_code == 2, refused.output
+        assert "服务器拒绝" in refused.output
+        assert on()
+    switched = sihao("plugins", "disable", "about", "--as", "9001", pin="123456")
+    assert switched.exit_code == 0, switched.output
+    assert "已在中心服务器为站点 370303-ZWFW 停用插件 about" in switched.output
+    assert not on()
+    # The workstation follows at its next sync.
+    assert sihao("sync").exit_code == 0
+    assert "about" not in (engine.cached_policy() or {}).get("enabled_plugins", ["about"])
+    back = sihao("plugins", "enable", "about", "--as", "9001", pin="123456")
+    assert back.exit_code == 0, back.output
+    assert on()
+    assert paths.site_config.read_bytes() == site_toml  # nothing written here

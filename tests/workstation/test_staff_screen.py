@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 from textual.widgets import DataTable, Input, Select, Static
 
 from core.audit import AuditEntry
@@ -74,6 +75,10 @@ async def test_the_desk_fits_and_only_it_opens_it(
         ):
             region = screen.query_one(widget).region
             assert region.right <= size[0] and region.bottom <= size[1] - 2, widget
+        # Each field of the add form shows what it asks for, whole.
+        for field in ("#staff-add-no", "#staff-add-name", "#staff-add-window"):
+            entry = screen.query_one(field, Input)
+            assert cell_len(str(entry.placeholder)) <= entry.content_region.width, field
         keys = str(screen.query_one("#staff-keys", Static).render())
         expected = (
             ("f2 停用/启用", "f3 重置密码", "f4 解锁")

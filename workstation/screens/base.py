@@ -26,6 +26,8 @@ from core.i18n import N_
 from workstation.localise import localise_bindings, localise_widget
 from workstation.widgets.status_bar import StatusBar
 
+COMPACT_FOOTER_BELOW = 100  # columns
+
 
 class SihaoScreen(Screen[Any]):
     BINDINGS = [Binding("escape", "back", N_("Back"), id="sihao.back")]
@@ -40,7 +42,14 @@ class SihaoScreen(Screen[Any]):
         with Container(classes="screen-body"):
             yield from self.compose_body()
         yield StatusBar(self.runtime)
-        yield Footer()
+        yield Footer(compact=self.app.size.width < COMPACT_FOOTER_BELOW)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Below 100 columns the footer drops the spaces between keys: a screen with
+        # five keys of its own ran under the palette key, which cut a character of
+        # "命令面板" in half.
+        for footer in self.query(Footer):
+            footer.compact = event.size.width < COMPACT_FOOTER_BELOW
 
     def compose_body(self) -> Iterable[Widget]:
         return []

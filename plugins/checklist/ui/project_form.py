@@ -134,7 +134,9 @@ class ProjectFormScreen(DraftForm, SihaoScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#form-preview", DataTable)
-        table.add_columns(_("Stage"), _("Item"), _("Days"), _("Start"), _("Finish"), _("Slack"))
+        table.add_columns(
+            _("Stage"), _("Item"), _("Working days"), _("Start"), _("Finish"), _("Slack")
+        )
         if self.project is not None:
             self.restore_draft(self._project_fields(self.project))
         draft = self.open_draft()

@@ -43,7 +43,7 @@ class ProjectScreen(SihaoScreen):
         Binding("d", "done", N_("Mark done")),
         Binding("l", "late", N_("Late")),
         Binding("c", "consult", N_("Difficulty")),
-        Binding("o", "outcome", N_("Outcome")),
+        Binding("o", "outcome", N_("Consultation outcome")),
         Binding("p", "print", N_("Print")),
     ]
 
@@ -73,11 +73,11 @@ class ProjectScreen(SihaoScreen):
 
     def on_mount(self) -> None:
         self.query_one("#project-items", DataTable).add_columns(
-            _("Stage"), _("Item"), _("Lead department"), _("Days"), _("Start"), _("Finish"),
+            _("Stage"), _("Item"), _("Lead department"), _("Working days"), _("Start"), _("Finish"),
             _("Slack"), _("Status"),
         )  # fmt: skip
         self.query_one("#project-issues", DataTable).add_columns(
-            _("Difficulty"), _("Resolved by"), _("Due"), _("Outcome")
+            _("Difficulty"), _("Resolved by"), _("Due"), _("Consultation outcome")
         )
         self.refresh_plan()
         self.set_focus(self.query_one("#project-items", DataTable))
@@ -261,7 +261,11 @@ class ProjectScreen(SihaoScreen):
             return None
 
         self.app.push_screen(
-            FieldsDialog(_("Outcome"), [Field("outcome", _("Outcome"), max_length=500)], check),
+            FieldsDialog(
+                _("Consultation outcome"),
+                [Field("outcome", _("Consultation outcome"), max_length=500)],
+                check,
+            ),
             lambda result: self.refresh_plan() if result else None,
         )
 

@@ -28,7 +28,7 @@ from core.i18n import N_, _
 from core.masking import scrub
 from core.roles import Role
 from plugins.feedback import case_rules, cases
-from plugins.feedback.case_rules import CaseState
+from plugins.feedback.case_rules import CLOSED_STATES, CaseState
 from plugins.feedback.cases import CaseError
 from plugins.feedback.ui import not_saved_text
 from workstation.screens.base import SihaoScreen
@@ -148,7 +148,7 @@ class CasesScreen(SihaoScreen):
             )
         self.query_one("#cases-title", Static).update(
             _("Rectification cases: {n} open, {m} overdue").format(
-                n=sum(v.state is not CaseState.REVIEWED for v in self.views), m=overdue
+                n=sum(v.state not in CLOSED_STATES for v in self.views), m=overdue
             )
         )
         if keep is not None:
@@ -182,6 +182,8 @@ class CasesScreen(SihaoScreen):
                     for n, state in enumerate(options, start=1)
                 )
             )
+        elif view.state is CaseState.WITHDRAWN:
+            lines.append(_("Closed: withdrawn, the rating that opened it was voided."))
         else:
             lines.append(_("Closed: reviewed."))
         if view.case.due_estimate:

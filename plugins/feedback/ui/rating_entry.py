@@ -41,7 +41,7 @@ from core.i18n import N_, _
 from core.identifiers import check_mobile, check_resident_id
 from core.masking import mask_id, mask_phone
 from core.models import Staff, Window
-from plugins.feedback import ratings, reference, voids
+from plugins.feedback import cases, ratings, reference, voids
 from plugins.feedback.models import Case, Rating
 from plugins.feedback.ratings import LEVEL_NAMES, Kind, RatingDraft, Target
 from plugins.feedback.ui.rating_pad import RatingPad
@@ -632,7 +632,10 @@ class RatingEntryScreen(DraftForm, SihaoScreen):
             )
             return
         self._mark_voided(rating_id, reason)
-        self._say(_("The card was voided: it no longer counts in the statistics."))
+        said = _("The card was voided: it no longer counts in the statistics.")
+        if cases.withdrawn_with(rating_id):
+            said += " " + _("The rectification case it opened is withdrawn (已撤销).")
+        self._say(said)
 
     def action_discard_draft(self) -> None:
         """Ctrl+D twice: the card as keyed is thrown away (the sticky fields stay)."""

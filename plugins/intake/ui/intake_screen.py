@@ -181,7 +181,7 @@ class IntakeScreen(DraftForm, SihaoScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#intake-materials", DataTable)
-        table.add_columns(_("Status"), _("Material"))  # status first: names are long
+        table.add_columns(_("Status of material"), _("Material"))  # status first: names are long
         self._load_item(self.preset_situations)
         self._kind_changed()
         self.query_one("#intake-name", Input).focus()

@@ -71,7 +71,7 @@ class RemindersScreen(SihaoScreen):
 
     def on_mount(self) -> None:
         self.query_one(f"#{UPCOMING}", DataTable).add_columns(
-            _("Expires"), _("Days"), _("Holder"), _("Mobile"), _("Last reminder"), _("Licence")
+            _("Expires"), _("Days left"), _("Holder"), _("Mobile"), _("Last reminder"), _("Licence")
         )
         self.query_one(f"#{SENT}", DataTable).add_columns(
             _("Time"), _("Licence no."), _("Holder"), _("Mobile"), _("Ahead"), _("State")

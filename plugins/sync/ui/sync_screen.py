@@ -6,6 +6,10 @@ Changes pulled from the server that a plugin here refused (they fail its checks)
 are listed below them with the plugin's reason; they are offered again whenever
 the plugins change.
 "Retry now" wakes the worker instead of waiting for its timer.
+
+At 80x24 the reason is what IT needs and a record's id the least: a table shows the
+id's last characters and the reason cut to the width left (never a table wider than
+the screen), and the line under it gives the highlighted row's reason in full.
 """
 
 from __future__ import annotations
@@ -13,6 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from rich.cells import cell_len
+from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widget import Widget
@@ -24,6 +31,28 @@ from core.sync import engine
 from core.sync.models import Blocked
 from plugins.sync import service
 from workstation.screens.base import SihaoScreen
+
+ID_TAIL = 8  # the end of a UUIDv7 (its start is a timestamp, the same for a batch)
+# Cell padding of a column (1 each side), the screen's margins, the scroll bar.
+_PADDING, _CHROME = 2, 6
+
+
+def short_id(entity_id: str) -> str:
+    return entity_id if len(entity_id) <= ID_TAIL + 1 else "…" + entity_id[-ID_TAIL:]
+
+
+def fitted_rows(labels: list[str], rows: list[list[str]], width: int) -> list[list[str | Text]]:
+    """Rows whose last column (the reason) is cut to what ``width`` leaves it."""
+    used = _CHROME + _PADDING
+    for index, label in enumerate(labels[:-1]):
+        used += _PADDING + max([cell_len(label), *(cell_len(row[index]) for row in rows)])
+    room = max(12, width - used)
+    fitted: list[list[str | Text]] = []
+    for row in rows:
+        reason = Text(row[-1].replace("\n", " "))
+        reason.truncate(room, overflow="ellipsis")
+        fitted.append([*row[:-1], reason])
+    return fitted
 
 
 class SyncScreen(SihaoScreen):
@@ -43,17 +72,41 @@ class SyncScreen(SihaoScreen):
             yield Static("", id="sync-warning")
             yield Static(_("Rejected by the server"), id="sync-rejected-title")
             yield DataTable(id="sync-rejected", cursor_type="row")
+            yield Static("", id="sync-rejected-reason", classes="sync-reason")
             yield Static(_("Changes from the server refused here"), id="sync-refused-title")
             yield DataTable(id="sync-refused", cursor_type="row")
+            yield Static("", id="sync-refused-reason", classes="sync-reason")
             yield Static("", id="sync-message")
 
+    REJECTED_COLUMNS = (N_("No."), N_("Kind"), N_("Record"), N_("Made at"), N_("Reason"))
+    REFUSED_COLUMNS = (N_("Kind"), N_("Record"), N_("Reason"))
+
     def on_mount(self) -> None:
+        # Full reasons by row key, for the line under each table.
+        self._reasons: dict[str, dict[str, str]] = {"sync-rejected": {}, "sync-refused": {}}
+        self._width = 0
         table = self.query_one("#sync-rejected", DataTable)
-        table.add_columns(_("No."), _("Kind"), _("Record"), _("Made at"), _("Reason"))
+        table.add_columns(*(_(label) for label in self.REJECTED_COLUMNS))
         refused = self.query_one("#sync-refused", DataTable)
-        refused.add_columns(_("Kind"), _("Record"), _("Reason"))
+        refused.add_columns(*(_(label) for label in self.REFUSED_COLUMNS))
         self.refresh_state()
         self.set_interval(2.0, self.refresh_state)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self._width:
+            self._width = 0  # refill: the reasons are cut to the new width
+            self.refresh_state()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        table_id = event.data_table.id or ""
+        if table_id in self._reasons and event.row_key.value is not None:
+            self._show_reason(table_id, str(event.row_key.value))
+
+    def _show_reason(self, table_id: str, key: str | None) -> None:
+        line = self.query_one(f"#{table_id}-reason", Static)
+        reason = self._reasons[table_id].get(key or "", "")
+        line.update(_("Reason: {reason}").format(reason=reason) if reason else "")
+        line.display = bool(reason)
 
     def refresh_state(self) -> None:
         state = engine.status()
@@ -94,42 +147,67 @@ class SyncScreen(SihaoScreen):
                 )
             )
         self.query_one("#sync-summary", Static).update("\n".join(lines))
-        self.query_one("#sync-warning", Static).update(service.credentials_warning() or "")
-        self._fill_rejected()
-        self._fill_refused()
+        warning = self.query_one("#sync-warning", Static)
+        warning.update(service.credentials_warning() or "")
+        warning.display = bool(service.credentials_warning())
+        width = self.size.width or self.app.size.width
+        refill = width != self._width
+        self._width = width
+        self._fill(
+            "sync-rejected",
+            self.REJECTED_COLUMNS,
+            [
+                (
+                    str(row.client_seq),
+                    [
+                        str(row.client_seq),
+                        row.kind,
+                        short_id(row.entity_id),
+                        service.when_text(row.created_at),
+                        service.rejection_text(row.last_error),
+                    ],
+                )
+                for row in engine.rejected_mutations()
+            ],
+            refill,
+        )
+        self._fill(
+            "sync-refused",
+            self.REFUSED_COLUMNS,
+            [
+                (str(row.seq), [row.kind, short_id(row.entity_id), row.reason])
+                for row in engine.refused_changes()
+            ],
+            refill,
+        )
 
-    def _fill_refused(self) -> None:
-        table = self.query_one("#sync-refused", DataTable)
-        rows = engine.refused_changes()
-        keys = [str(row.seq) for row in rows]
-        if keys == [str(key.value) for key in table.rows]:
+    def _fill(
+        self,
+        table_id: str,
+        labels: tuple[str, ...],
+        rows: list[tuple[str, list[str]]],
+        refill: bool,
+    ) -> None:
+        table = self.query_one(f"#{table_id}", DataTable)
+        keys = [key for key, _cells in rows]
+        if not refill and keys == [str(key.value) for key in table.rows]:
             return
-        table.clear()
-        for row in rows:
-            table.add_row(row.kind, row.entity_id, row.reason, key=str(row.seq))
-
-    def _fill_rejected(self) -> None:
-        table = self.query_one("#sync-rejected", DataTable)
-        rows = engine.rejected_mutations()
-        keys = [str(row.client_seq) for row in rows]
-        if keys == [str(key.value) for key in table.rows]:
-            return
+        self._reasons[table_id] = {key: cells[-1] for key, cells in rows}
         cursor = table.cursor_row
         table.clear()
-        for row in rows:
-            table.add_row(
-                str(row.client_seq),
-                row.kind,
-                row.entity_id,
-                service.when_text(row.created_at),
-                service.rejection_text(row.last_error),
-                key=str(row.client_seq),
-            )
+        cells = fitted_rows([_(label) for label in labels], [c for _k, c in rows], self._width)
+        for key, fitted in zip(keys, cells, strict=True):
+            table.add_row(*fitted, key=key)
         if table.row_count:
             table.move_cursor(row=min(max(cursor, 0), table.row_count - 1))
+            self._show_reason(table_id, keys[table.cursor_row])
+        else:
+            self._show_reason(table_id, None)
 
     def _say(self, text: str) -> None:
-        self.query_one("#sync-message", Static).update(text)
+        message = self.query_one("#sync-message", Static)
+        message.update(text)
+        message.display = bool(text)
 
     def action_retry(self) -> None:
         if service.retry_now(self.runtime):

@@ -279,3 +279,61 @@ def test_a_broken_deadline_setting_falls_back_to_the_default(fb_runtime: Runtime
     rating = rate(fb_runtime, 2, on=dt.date(2026, 9, 30))
     case = Case.get(Case.source_id == rating.id)
     assert (case.callback_due, case.rectify_due) == (dt.date(2026, 10, 8), dt.date(2026, 10, 13))
+
+
+async def test_a_voided_cards_case_reads_withdrawn_and_offers_no_step(fb_runtime: Runtime) -> None:
+    """Voiding the card withdraws its case: the list shows 已撤销, the detail says why
+    and offers no next step, digits do nothing, and the home tile stops counting it."""
+    from plugins.feedback import voids
+
+    overdue = rate(fb_runtime, 2, on=dt.date(2026, 9, 30))  # long overdue by now
+    case = Case.get(Case.source_id == overdue.id)
+    voids.void_rating(
+        overdue.id, reason="重复录入", actor="4001", role="officer",
+        site_code=fb_runtime.config.site_code,
+    )  # fmt: skip
+    assert cases.state_of(case.id) is CaseState.WITHDRAWN
+    app = SihaoApp(fb_runtime, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "3001")
+        tile = app.screen.query_one("#" + HomeScreen.tile_id("feedback.cases"), Button)
+        assert not tile.has_class("alert") and "逾期" not in str(tile.label)
+        screen = CasesScreen(fb_runtime, today=dt.date(2026, 10, 9))
+        await app.push_screen(screen)
+        await pilot.pause()
+        detail = str(screen.query_one("#case-detail", Static).render())
+        assert "已撤销，引发它的评价已作废" in detail and "重复录入" in detail
+        assert "下一步" not in detail
+        events = CaseEvent.select().where(CaseEvent.case_id == case.id).count()
+        await pilot.press("1")
+        await pilot.pause()
+        assert CaseEvent.select().where(CaseEvent.case_id == case.id).count() == events
+        assert "未办结 0 件" in str(screen.query_one("#cases-title", Static).render())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+async def test_the_overdue_count_on_the_home_tile_is_on_screen(
+    fb_runtime: Runtime, size: tuple[int, int], language: str
+) -> None:
+    """At 80 columns the cases tile's description takes two lines and its overdue
+    count a third: the tile grows (with its row) instead of cutting the count off."""
+    from core.i18n import set_language
+
+    rate(fb_runtime, 2, on=dt.date(2026, 9, 30))  # long overdue by now
+    set_language(language)
+    app = SihaoApp(fb_runtime, watch=False)
+    try:
+        async with app.run_test(size=size) as pilot:
+            await sign_in(pilot, "3001")
+            tile = app.screen.query_one("#" + HomeScreen.tile_id("feedback.cases"), Button)
+            tile.scroll_visible(animate=False)
+            await pilot.pause()
+            text = "\n".join(
+                "".join(s.text for s in strip) for strip in app.screen._compositor.render_strips()
+            )
+            assert ("逾期 1 件" if language == "zh_CN" else "1 overdue") in text
+            row = [t for t in app.screen.query(".tile") if t.region.y == tile.region.y]
+            assert len(row) > 1 and {t.region.height for t in row} == {tile.region.height}
+    finally:
+        set_language("zh_CN")

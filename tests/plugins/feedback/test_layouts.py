@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Select
 
 from core.i18n import set_language
 from core.runtime import Runtime
+from plugins.feedback.ui.inspection_screen import InspectionScreen
 from plugins.feedback.ui.rating_entry import RatingEntryScreen
 from plugins.feedback.ui.stats_screen import StatsScreen
 from tests.plugins.feedback.helpers import rate
@@ -99,3 +100,30 @@ async def test_statistics_fit_and_say_what_they_show(
         line = next(line for line in text if server in line)
         assert "│" in line  # inside the drop-down's own frame
         assert not any("窗本工作站" in line or "Window本" in line for line in text)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    ("screen_id", "kind"),
+    [
+        ("feedback.stats", StatsScreen),
+        ("feedback.inspection", InspectionScreen),
+        ("feedback.rating_entry", RatingEntryScreen),
+    ],
+)
+async def test_the_footer_leaves_the_palette_key_whole(
+    fb_runtime: Runtime, size: tuple[int, int], language: str, screen_id: str, kind: type
+) -> None:
+    """Five keys of a screen's own ran under the palette key at 80 columns and cut a
+    character of 命令面板 in half; below 100 columns the footer is compact."""
+    set_language(language)
+    app = SihaoApp(fb_runtime, watch=False)
+    async with app.run_test(size=size) as pilot:
+        await open_as(pilot, "3001", screen_id, kind)
+        await pilot.pause()
+        footer = screen_text(app)[-1]
+        assert footer.rstrip().endswith("^p 命令面板" if language == "zh_CN" else "^p palette")
+        if size[0] < 100:
+            assert all(footer.has_class("-compact") for footer in app.screen.query("Footer"))
+        assert "f5" in footer or screen_id != "feedback.stats"  # its own keys are shown

@@ -4,6 +4,7 @@ longer counts, and it is counted apart; a second void of it changes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -181,5 +182,111 @@ def test_self_ratings_are_counted_apart_by_the_server(server: Any, tmp_path: Pat
             assert feedback_server.city_stats(by, use_tally=True) == feedback_server.city_stats(
                 by, use_tally=False
             )
+    finally:
+        runtime.shutdown()
+
+
+def test_voiding_a_rating_withdraws_the_case_it_opened_here_and_on_the_server(
+    server: Any, tmp_path: Path
+) -> None:
+    """A card keyed by mistake opened a rectification case: its void withdraws the case
+    (已撤销) in the same transaction, audited and pushed after the void; the server
+    accepts the withdrawal because it holds the void, and refuses one without. Nobody
+    can withdraw a case by hand."""
+    from core import audit
+    from core.audit import AuditEntry
+    from plugins.feedback import cases
+    from plugins.feedback.case_rules import CaseState
+    from plugins.feedback.models import Case, CaseEvent
+    from plugins.feedback.server_checks import CaseStateRow
+    from server import db
+
+    runtime = workstation(tmp_path / "ws", seed=True)
+    try:
+        enroll(runtime, server)
+        syncer = Syncer(runtime)
+        syncer.sync_once()
+        today = dt.date.today()
+        mistaken = rate(runtime, 1, window="A01", on=today)
+        kept = rate(runtime, 2, window="A01", on=today)
+        case = Case.get(Case.source_id == mistaken.id)
+        other = Case.get(Case.source_id == kept.id)
+        # The screen's digits never offer it, and the service refuses it without a void.
+        assert CaseState.WITHDRAWN not in cases.allowed_next(CaseState.PENDING_CALLBACK)
+        with pytest.raises(cases.CaseError, match="作废"):
+            cases.transition(
+                other.id, CaseState.WITHDRAWN, actor="2001", role="supervisor",
+                today=today, note="不想办",
+            )  # fmt: skip
+        cases.transition(
+            case.id, CaseState.CALLED_BACK, actor="1001", role="clerk", today=today,
+            note="已电话回访", called_at=dt.datetime.combine(today, dt.time(9, 0)),
+        )  # fmt: skip
+        assert syncer.sync_once()[0].rejected == 0
+
+        voids.void_rating(
+            mistaken.id, reason="录错窗口", actor="4001", role="officer",
+            site_code=DEMO_SITE, today=today,
+        )  # fmt: skip
+        assert cases.state_of(case.id) is CaseState.WITHDRAWN
+        assert cases.state_of(other.id) is CaseState.PENDING_CALLBACK
+        withdrawal = cases.history(case.id)[-1]
+        assert (withdrawal.note, withdrawal.actor, withdrawal.from_state) == (
+            "录错窗口", "4001", "called_back",
+        )  # fmt: skip
+        assert AuditEntry.select().where(AuditEntry.entity_id == withdrawal.id).exists()
+        assert audit.verify(runtime.models()).ok
+        # Off the open list and its count; nothing more to do on it.
+        views = {v.case.id: v for v in cases.list_cases(DEMO_SITE, today)}
+        assert not views[case.id].overdue
+        assert cases.overdue_count(DEMO_SITE, today)[1] == 1
+        assert cases.allowed_next(CaseState.WITHDRAWN) == ()
+        # Pushed after the void, and accepted: the server holds the void.
+        kinds = [row.kind for row in Outbox.select().order_by(Outbox.client_seq)][-2:]
+        assert kinds == [voids.VOID_KIND, cases.EVENT_KIND]
+        assert syncer.sync_once()[0].rejected == 0
+        assert Outbox.get(Outbox.entity_id == withdrawal.id).state == OutboxState.APPLIED.value
+        with db.request_connection():
+            assert CaseStateRow.get_by_id(case.id).state == "withdrawn"
+        # A second void is refused and changes nothing.
+        with pytest.raises(voids.VoidError):
+            voids.void_rating(
+                mistaken.id, reason="再来", actor="4001", role="officer", site_code=DEMO_SITE
+            )
+        assert CaseEvent.select().where(CaseEvent.case_id == case.id).count() == 3
+
+        # A forged withdrawal of the other case (its rating stands) is refused.
+        token = credentials.get_token(runtime.paths.data_dir)
+        headers = {"Authorization": f"Bearer {token}", **SCHEMA}
+        forged = {
+            **json.loads(Outbox.get(Outbox.entity_id == withdrawal.id).payload),
+            "id": str(uuid7()),
+            "case_id": other.id,
+            "from_state": "pending_callback",
+            "step": 1,
+        }
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            answer = client.post(
+                "/v1/sync/push",
+                headers=headers,
+                json={
+                    "mutations": [
+                        {
+                            "client_seq": 2000,
+                            "mutation_id": str(uuid7()),
+                            "kind": cases.EVENT_KIND,
+                            "entity_id": forged["id"],
+                            "payload_version": cases.EVENT_PAYLOAD_VERSION,
+                            "created_at": forged["created_at"],
+                            "payload": forged,
+                        }
+                    ]
+                },
+            )
+        assert answer.status_code == 200, answer.text
+        result = answer.json()["results"][0]
+        assert result["status"] == "rejected" and "作废" in result["reason"]
+        with db.request_connection():
+            assert CaseStateRow.get_by_id(other.id).state == "pending_callback"
     finally:
         runtime.shutdown()

@@ -90,7 +90,7 @@ def test_files_that_cannot_be_imported_say_why(clean: str, tmp_path: Path) -> No
     assert "no site NO-SUCH" in nowhere.output
     binary = tmp_path / "b.csv"
     binary.write_bytes(b"\x00\x01\x02")
-    assert "不是可读取的文本文件" in _run(clean, "import", str(binary), "--site", SITE).output
+    assert "不是电子表格" in _run(clean, "import", str(binary), "--site", SITE).output
     assert Licence.select().count() == 0
 
 

@@ -387,7 +387,7 @@ async def test_the_screen_speaks_english_with_lang_en(runtime: Runtime) -> None:
         screen = app.screen
         assert isinstance(screen, RemindersScreen)
         table = screen.query_one("#rem-upcoming", DataTable)
-        assert [str(c.label) for c in table.columns.values()][:2] == ["Expires", "Days"]
+        assert [str(c.label) for c in table.columns.values()][:2] == ["Expires", "Days left"]
         screen.query_one("#rem-tabs", TabbedContent).active = "tab-failed"
         await pilot.pause()
         failed = _cells(screen.query_one("#rem-failed", DataTable))

@@ -37,15 +37,17 @@ def test_each_data_dir_has_its_own_token(tmp_path: Path, keyring_backend: Memory
 
 
 def test_no_keyring_backend_gives_a_sentence_with_the_options(tmp_path: Path) -> None:
+    """What it means for the person at the counter first (no sync yet, nothing lost),
+    then what IT does about it."""
     keyring.set_keyring(fail.Keyring())
     with pytest.raises(CredentialsError) as caught:
         credentials.set_token(tmp_path, "t")
     message = str(caught.value)
-    assert (
-        "密钥环" in message
-        and "PYTHON_KEYRING_BACKEND=keyrings.alt.file.PlaintextKeyring" in message
-    )
-    assert "Secret Service" in message
+    plain, for_it = message.split("请 IT 处理")
+    assert "暂时不能与中心服务器同步" in plain and "都会保留" in plain
+    assert "PYTHON" not in plain and "Secret Service" not in message
+    assert "密钥环" in for_it and "gnome-keyring" in for_it
+    assert "PYTHON_KEYRING_BACKEND=keyrings.alt.file.PlaintextKeyring" in for_it
     assert credentials.backend_warning() == message
 
 

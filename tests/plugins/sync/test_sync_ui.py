@@ -223,7 +223,13 @@ async def test_a_record_the_server_refuses_and_a_change_refused_here_show_their_
         assert row[1] == "e2e.note" and str(row[4]).startswith("服务器拒收了这条记录的内容（n:")
         refused = app.screen.query_one("#sync-refused", DataTable)
         assert await wait_for(pilot, lambda: refused.row_count == 1, timeout=20)
-        assert refused.get_row_at(0) == ["e2e.checked", "forged-1", "办件状态不能从已办结退回"]
+        assert [str(cell) for cell in refused.get_row_at(0)] == [
+            "e2e.checked",
+            "forged-1",
+            "办件状态不能从已办结退回",
+        ]
+        reason = app.screen.query_one("#sync-refused-reason", Static)
+        assert "原因：办件状态不能从已办结退回" in str(reason.render())
         assert "服务器发来、本机拒收的变更" in str(
             app.screen.query_one("#sync-refused-title", Static).render()
         )
@@ -257,3 +263,51 @@ async def test_the_enroll_screen_refuses_plain_http_in_view(
         assert result.region.bottom <= size[1] - 2  # above the status bar and footer
         assert not engine.status().enrolled
         await settle(pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+async def test_the_sync_screen_fits_and_gives_each_rejection_its_whole_reason(
+    server: Any, tmp_path: Path, size: tuple[int, int], language: str
+) -> None:
+    """At 80x24 the rejected records' table is no wider than the screen (the record's
+    id shortened, the reason cut), and the highlighted row's reason is on screen in
+    full, above the status bar."""
+    from core.i18n import set_language
+
+    runtime = workstation(tmp_path / "ws")
+    enroll(runtime, server)
+    write_notes(2, kind="e2e.unknown")
+    Syncer(runtime).sync_once()
+    rejected = engine.rejected_mutations()
+    assert len(rejected) == 2
+    set_language(language)
+    app = SihaoApp(runtime, watch=False)
+    try:
+        async with app.run_test(size=size) as pilot:
+            service.stop_worker(runtime)
+            await settle(pilot)
+            await sign_in(pilot, "9001")
+            await pilot.click("#tile-sync-status")
+            await pilot.pause()
+            screen = app.screen
+            assert screen.id == "sync"
+            table = screen.query_one("#sync-rejected", DataTable)
+            assert table.row_count == 2
+            assert table.virtual_size.width <= table.size.width  # no sideways scrolling
+            assert table.region.right <= size[0]
+            whole = service.rejection_text(rejected[0].last_error)
+            line = screen.query_one("#sync-rejected-reason", Static)
+            assert whole in " ".join(str(line.render()).split("\n"))
+            assert line.region.height > 0 and line.region.bottom <= size[1] - 2
+            text = "\n".join(
+                "".join(s.text for s in strip) for strip in screen._compositor.render_strips()
+            )
+            assert rejected[0].entity_id[-8:] in text
+            await pilot.press("down")  # the line follows the highlighted row
+            await pilot.pause()
+            assert whole in " ".join(str(line.render()).split("\n"))
+            await settle(pilot)
+    finally:
+        service.stop_worker(runtime)
+        runtime.shutdown()
