@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= .demo
-APT_PACKAGES := poppler-utils fonts-wqy-microhei cups cups-bsd printer-driver-cups-pdf zbar-tools
+APT_PACKAGES := poppler-utils fonts-wqy-microhei cups cups-bsd printer-driver-cups-pdf zbar-tools chromium chromium-driver
 
 .PHONY: run test setup system-deps postgres catalogs lint typecheck imports pytest bench clean
 

@@ -46,3 +46,30 @@ class IssuedLicence:
     issued_on: date
     site_code: str
     case_no: str = ""
+
+
+# Records a citizen writes (the QR rating page on the central server) are pushed
+# by the server itself under this writer, one per site ("citizen:<site code>"). A
+# workstation's id is a UUID the server gave it, so no workstation can push as one.
+CITIZEN_WRITER_PREFIX = "citizen:"
+
+
+def citizen_writer(site_code: str) -> str:
+    return f"{CITIZEN_WRITER_PREFIX}{site_code}"
+
+
+@dataclass(frozen=True)
+class CitizenRating:
+    """A rating a citizen gave on the QR page, bound to one case by a signed link.
+
+    ``sihao_server_citizen_rating`` turns it into the records the ratings store
+    keeps (the rating, and for a bad review its rectification case), each a dict
+    with ``kind``, ``entity_id``, ``payload`` and ``payload_version``; the server
+    stores them through the same checks as a workstation's push."""
+
+    case: CaseRef
+    channel: str  # the tag set's channel code: "qr" (动态二维码)
+    level: int
+    tags: tuple[str, ...]
+    text: str
+    rated_on: date

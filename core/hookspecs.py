@@ -123,3 +123,23 @@ def sihao_audit_scope() -> Any:
 @hookspec
 def sihao_server_settled(kind: str, changes: Any, settled_before: Any) -> Any:
     """On the server, in a first pull: the ids among ``changes`` (id, data) of ``kind`` settled before ``settled_before``."""
+
+
+@hookspec
+def sihao_kiosk_screens(registry: Any) -> None:
+    """Add citizen-facing screens to the hall kiosk's ``registry`` (``core.kiosk.KioskRegistry``)."""
+
+
+@hookspec
+def sihao_server_pages(router: Any) -> None:
+    """Add public pages (no workstation token: citizens' phones) under ``/pages/<plugin>/``."""
+
+
+@hookspec(firstresult=True)
+def sihao_server_rating_choices(channel: str) -> Any:
+    """On the server: ``{level: [tags]}`` a citizen may pick on ``channel``, or None."""
+
+
+@hookspec(firstresult=True)
+def sihao_server_citizen_rating(rating: Any) -> Any:
+    """On the server: the records (``core.cases.CitizenRating``) a citizen's rating becomes, or None."""

@@ -57,6 +57,7 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "checklist": "plugins.checklist.plugin",
     "reminders": "plugins.reminders.plugin",
     "intake": "plugins.intake.plugin",
+    "kiosk": "plugins.kiosk.plugin",
 }
 
 # Plugins whose CLI commands work before a site has any policy: enrolling a new

@@ -582,6 +582,14 @@ def create_app(
         if router.routes:
             app.include_router(router, responses=ERRORS)
 
+    # Public pages (a citizen's phone has no workstation token): each plugin's under
+    # /pages/<plugin>/, outside the API's schema. Their input is checked by the plugin.
+    for name in plugin_host.loaded():
+        pages = APIRouter(prefix=f"/pages/{name}", include_in_schema=False)
+        plugin_host.call("sihao_server_pages", only=name, router=pages)
+        if pages.routes:
+            app.include_router(pages)
+
     return app
 
 

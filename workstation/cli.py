@@ -121,7 +121,7 @@ def _runtime(ctx: click.Context) -> Runtime:
 @click.pass_context
 def main(ctx: click.Context, data_dir: str | None, lang: str | None) -> None:
     """Sihao (四好) staff workstation."""
-    if ctx.invoked_subcommand not in (None, "run"):
+    if ctx.invoked_subcommand not in (None, "run", "kiosk"):  # the kiosk: as run
         gc.enable()
     ctx.ensure_object(dict)
     ctx.obj["data_dir"] = data_dir

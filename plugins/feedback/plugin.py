@@ -13,7 +13,6 @@ from core.i18n import _
 from core.plugins import hookimpl
 from core.registry import ItemAction, TileBadge
 from core.roles import Role
-from plugins.feedback import cases, models, ratings, reference
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +31,17 @@ STATS_ROLES = (Role.SUPERVISOR, Role.OFFICER, Role.IT_ADMIN)
 
 REFERENCE_KIND = "feedback.reference"
 VOID_KIND = "feedback.rating_void"  # voids.VOID_KIND, without importing it at start-up
+# ratings.RATING_KIND, cases.CASE_KIND and EVENT_KIND: the plugin's modules (cases,
+# ratings, tag sets: 35–50 ms) are imported when first used, not when it loads.
+RATING_KIND = "feedback.rating"
+CASE_KIND = "feedback.case"
+EVENT_KIND = "feedback.case_event"
 
 
 @hookimpl
 def sihao_models() -> list[Any]:
+    from plugins.feedback import models
+
     return list(models.MODELS)
 
 
@@ -45,7 +51,7 @@ def sihao_audit_scope() -> Any:
     entry (cases and their events also arrive pulled, without one); the rating
     tally is counted again from the ratings."""
     from core.audit import AuditScope
-    from plugins.feedback import tally
+    from plugins.feedback import models, tally
 
     return AuditScope(
         complete=[
@@ -67,6 +73,8 @@ def sihao_migrations() -> Path:
 
 @hookimpl
 def sihao_settings() -> dict[str, Any]:
+    from plugins.feedback import cases, ratings
+
     return {**ratings.DEFAULT_SETTINGS, **cases.DEFAULT_SETTINGS}
 
 
@@ -107,6 +115,8 @@ def _stats_screen(runtime: Any) -> Any:
 
 
 def cases_badge(runtime: Any) -> TileBadge | None:
+    from plugins.feedback import cases
+
     session = getattr(runtime, "session", None)
     viewer = (
         cases.staff_actor(session.staff_no, session.role, session.site_code)
@@ -196,24 +206,24 @@ def sihao_item_actions(item: Any, context: Any) -> list[ItemAction]:
 def sihao_record_kinds(registry: Any) -> None:
     # The strict payload schemas and the server's checks (pydantic: imported here,
     # never on the workstation's start-up path).
-    from plugins.feedback import checks, schemas, voids
+    from plugins.feedback import cases, checks, schemas, voids
 
     registry.add(
-        ratings.RATING_KIND,
+        RATING_KIND,
         description="好差评 rating",
         schema=schemas.RatingPayload,
         check=checks.check_rating,
         append_only=True,
     )
     registry.add(
-        cases.CASE_KIND,
+        CASE_KIND,
         description="rectification case",
         schema=schemas.CasePayload,
         check=_check_case,
         append_only=True,
     )
     registry.add(
-        cases.EVENT_KIND,
+        EVENT_KIND,
         payload_version=cases.EVENT_PAYLOAD_VERSION,
         description="rectification case state change",
         schema=schemas.CaseEventPayloadV2,
@@ -258,10 +268,14 @@ def sihao_apply_change(kind: str, id: str, op: str, data: Any) -> bool | None:
     reason by the sync client, the rest of the page applies."""
     if op != "upsert" or not isinstance(data, dict):
         return True if kind.startswith("feedback.") else None
-    if kind == cases.CASE_KIND:
+    if kind not in (CASE_KIND, EVENT_KIND, REFERENCE_KIND):
+        return None
+    from plugins.feedback import cases, reference
+
+    if kind == CASE_KIND:
         cases.apply_remote_case(data)
         return True
-    if kind == cases.EVENT_KIND:
+    if kind == EVENT_KIND:
         cases.apply_remote_event(data)
         return True
     if kind == REFERENCE_KIND:
@@ -275,14 +289,14 @@ def sihao_apply_change(kind: str, id: str, op: str, data: Any) -> bool | None:
 
 @hookimpl
 def sihao_server_record_applied(record: Any, emit: Any) -> None:
-    if record.kind not in (cases.CASE_KIND, cases.EVENT_KIND):
+    if record.kind not in (CASE_KIND, EVENT_KIND):
         return  # asked about every record every workstation pushes: most are not ours
     from plugins.feedback import server  # server side only
 
     server.record_applied(record, emit)
 
 
-_CASE_KINDS = (cases.CASE_KIND, cases.EVENT_KIND)
+_CASE_KINDS = (CASE_KIND, EVENT_KIND)
 
 
 @hookimpl
@@ -291,7 +305,7 @@ def sihao_server_records_applied(records: Any, emit: Any) -> None:
         from plugins.feedback import server_checks
 
         server_checks.update_states(records)
-    if not any(record.kind in (ratings.RATING_KIND, VOID_KIND) for record in records):
+    if not any(record.kind in (RATING_KIND, VOID_KIND) for record in records):
         return  # most pushes hold no rating
     from plugins.feedback import server
 
@@ -360,3 +374,38 @@ def sihao_cli(group: click.Group) -> None:
         else:
             export.to_csv(target, lines)
         click.echo(_("Exported {n} rows to {path}.").format(n=len(rows), path=target))
+
+
+# -- citizens rate by themselves: the hall kiosk and the QR page ------------------------------
+KIOSK_RATING_SCREEN = "feedback.kiosk_rating"
+
+
+def _kiosk_rating_screen(runtime: Any) -> Any:
+    from plugins.feedback.ui.kiosk_rating import KioskRatingScreen  # Textual only when shown
+
+    return KioskRatingScreen(runtime)
+
+
+@hookimpl
+def sihao_kiosk_screens(registry: Any) -> None:
+    registry.add(
+        KIOSK_RATING_SCREEN,
+        lambda: _("Rate the hall"),
+        _kiosk_rating_screen,
+        description=lambda: _("Tell us how we served you today"),
+        order=300,
+    )
+
+
+@hookimpl
+def sihao_server_rating_choices(channel: str) -> Any:
+    from plugins.feedback import citizen
+
+    return citizen.rating_choices(channel)
+
+
+@hookimpl
+def sihao_server_citizen_rating(rating: Any) -> Any:
+    from plugins.feedback import citizen
+
+    return citizen.citizen_records(rating)

@@ -5,7 +5,9 @@ case's current state they read.
 The server trusts no workstation. The schema (``schemas``) has refused malformed
 payloads and put the token's site in ``site_code``; ``checks.check_case`` decides
 where a case may go. Here: a pushed case is opened by a member of the pushing
-site's staff allowed to open cases, its deadlines after the day it was opened. A pushed state change
+site's staff allowed to open cases (or, for a citizen's own bad review on the
+kiosk or the QR page, pushed with its rating, by nobody), its deadlines after the
+day it was opened. A pushed state change
 is checked against the case as the server holds it, with ``case_rules.refusal``
 (the one table of transitions the workstation uses too): the case exists (stored,
 or earlier in the same push), the change follows its current state, the writer is
@@ -36,6 +38,7 @@ from core.outbox import RecordContext, RecordRejected
 from plugins.feedback import case_rules
 from plugins.feedback.case_rules import Actor, CaseFacts, CaseState, Move
 from plugins.feedback.cases import CASE_KIND, EVENT_KIND, created_at_refusal
+from plugins.feedback.ratings import RATING_KIND
 from server.db import ServerModel
 
 log = logging.getLogger(__name__)
@@ -131,15 +134,63 @@ def check_case(payload: dict[str, Any], ctx: RecordContext) -> None:
     day it was opened."""
     if _already_stored(CASE_KIND, ctx.entity_id, payload):
         return
-    staff = _staff(str(payload.get("actor") or ""), ctx.site_code)
-    if staff.role not in case_rules.OPENERS:
-        raise RecordRejected(f"a {staff.role} cannot open a case")
+    if not _opened_by_citizen(payload, ctx):
+        staff = _staff(str(payload.get("actor") or ""), ctx.site_code)
+        if staff.role not in case_rules.OPENERS:
+            raise RecordRejected(f"a {staff.role} cannot open a case")
     opened_on = _date(payload.get("opened_on"), "opened_on")
     if opened_on > (case_rules.local_now() + case_rules.CLOCK_SKEW).date():
         raise RecordRejected(f"opened_on {opened_on.isoformat()} is in the future")
     for name in ("callback_due", "rectify_due"):
         if _date(payload.get(name), name) < opened_on:
             raise RecordRejected(f"{name} is before the case was opened")
+
+
+# Channels on which citizens rate by themselves, with nobody signed in: their bad
+# reviews open a case with no staff member as its opener.
+CITIZEN_CHANNELS = frozenset({"kiosk", "qr"})
+
+
+def _opened_by_citizen(payload: dict[str, Any], ctx: RecordContext) -> bool:
+    """A case with no opener is the case of a citizen's own bad review: the rating is
+    earlier in the same push, on a citizen channel, keyed by nobody, and names it."""
+    if payload.get("actor") or payload.get("source") != "rating":
+        return False
+    for kind, entity_id, earlier in ctx.earlier:
+        if kind == RATING_KIND and entity_id == payload.get("source_id"):
+            return (
+                earlier.get("channel") in CITIZEN_CHANNELS
+                and not earlier.get("actor")
+                and earlier.get("level") == payload.get("level")
+                and not _rating_stored(entity_id)
+            )
+    return False
+
+
+def _rating_stored(rating_id: str) -> bool:
+    """The rating is stored already: this push sends it again (the same QR link
+    submitted twice), so it opens no case now. On PostgreSQL two such pushes at
+    once are taken one after the other (a lock on the rating's id), so the second
+    sees the first's rating."""
+    from server import db
+    from server.models import EntityOwner
+
+    if db.is_postgres():
+        db.database.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (rating_id,))
+    return bool(
+        EntityOwner.select()
+        .where((EntityOwner.kind == RATING_KIND) & (EntityOwner.entity_id == rating_id))
+        .exists()
+    )
+
+
+def _case_opened_by_citizen(case_id: str, ctx: RecordContext) -> bool:
+    """The case (earlier in this push: a case and its first event travel together)
+    was opened by a citizen's rating."""
+    for kind, entity_id, earlier in ctx.earlier:
+        if kind == CASE_KIND and entity_id == case_id:
+            return earlier.get("source") == "rating" and not earlier.get("actor")
+    return False
 
 
 def _case_row(case_id: str) -> CaseStateRow | None:
@@ -228,6 +279,13 @@ def check_event(payload: dict[str, Any], ctx: RecordContext) -> None:
             f"the change assumes state {source or 'none'}; on the server the case is "
             f"{held or 'not yet opened'}"
         )
+    if (
+        current is None
+        and target is CaseState.PENDING_CALLBACK
+        and not payload.get("actor")
+        and _case_opened_by_citizen(case_id, ctx)
+    ):
+        return  # a citizen's bad review opened it (QR page, kiosk): nobody's step yet
     staff = _staff(str(payload.get("actor") or ""), ctx.site_code)
     claimed = str(payload.get("role") or "")
     if claimed and claimed != staff.role:

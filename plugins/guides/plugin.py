@@ -70,3 +70,21 @@ def sihao_cli(group: click.Group) -> None:
     from plugins.guides.cli import add_commands
 
     add_commands(group)
+
+
+def _kiosk_guide(runtime: Any, code: str) -> Any:
+    from plugins.guides.ui.kiosk_guide import KioskGuideScreen  # Textual only when shown
+
+    return KioskGuideScreen(runtime, code)
+
+
+@hookimpl
+def sihao_kiosk_screens(registry: Any) -> None:
+    """The kiosk shows an item as its plain-language guide, with a print button."""
+    registry.add(
+        "guides.kiosk_guide",
+        lambda: _("Guide"),
+        _kiosk_guide,
+        kind="item_page",
+        order=10,
+    )
