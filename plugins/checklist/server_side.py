@@ -97,18 +97,9 @@ def record_applied(record: Any, emit: Callable[..., Any]) -> None:
 
 # -- how long stages really took -------------------------------------------------------
 def _payloads(kind: str) -> Iterable[dict[str, Any]]:
-    import orjson
+    from server.scope import stored_payloads
 
-    from server.models import Record
-
-    query = Record.select(Record.payload).where(Record.kind == kind).tuples()
-    for (payload,) in query.iterator():
-        try:
-            data = orjson.loads(payload)
-        except ValueError:
-            continue
-        if isinstance(data, dict):
-            yield data
+    return stored_payloads(kind)
 
 
 def stage_durations(sites: set[str] | None, project_type: str | None = None) -> dict[str, Any]:
@@ -169,30 +160,18 @@ def stage_durations(sites: set[str] | None, project_type: str | None = None) -> 
 
 
 def add_routes(router: Any) -> None:
-    from fastapi import HTTPException
 
     def stages(
         request: Request, site: str | None = None, type: str | None = None
     ) -> dict[str, Any]:
         """Per stage: projects measured, average real and promised working days, and how
         many took longer than promised; the calling site and every site below it."""
-        from server import admin, db
+        from server import db
+        from server.scope import sites_asked_about
 
-        own = str(request.state.workstation.site_code)
-        target = site or own
         with db.request_connection():
-            try:
-                allowed = admin.sites_under(own)
-            except admin.AdminError:
-                allowed = [own]
-            if target not in allowed:
-                raise HTTPException(
-                    403, f"site {target} is not this workstation's site {own} or below it"
-                )
-            try:
-                under = set(admin.sites_under(target))
-            except admin.AdminError:
-                under = {target}
+            target, below = sites_asked_about(request, site)
+            under = set(below)
             body = stage_durations(under, type)
         return {"site": target, "type": type, **body}
 

@@ -192,18 +192,9 @@ def _sites_under(root: str | None) -> tuple[set[str] | None, dict[str, str]]:
 
 
 def _payloads(kind: str) -> Iterable[dict[str, Any]]:
-    import orjson  # strict: a payload stored with NaN or Infinity (never since) is skipped
+    from server.scope import stored_payloads
 
-    from server.models import Record
-
-    query = Record.select(Record.payload).where(Record.kind == kind).tuples()
-    for (payload,) in query.iterator():
-        try:
-            data = orjson.loads(payload)
-        except ValueError:
-            continue
-        if isinstance(data, dict):
-            yield data
+    return stored_payloads(kind)
 
 
 class _JsonSQL:
@@ -722,7 +713,8 @@ def add_routes(router: Any) -> None:
         ``site`` is the calling workstation's site (the default) or a site below it:
         a town sees its villages, the city every site, nobody a neighbour's windows
         and staff."""
-        from server import admin, db
+        from server import db
+        from server.scope import sites_asked_about
 
         dims = tuple(d.strip() for d in by.split(",") if d.strip())
         unknown = [d for d in dims if d not in SERVER_DIMENSIONS]
@@ -730,18 +722,8 @@ def add_routes(router: Any) -> None:
             raise HTTPException(
                 422, f"by: up to 3 of {', '.join(SERVER_DIMENSIONS)}; unknown: {unknown}"
             )
-        own = str(request.state.workstation.site_code)
-        target = site or own
         with db.request_connection():
-            try:
-                allowed = admin.sites_under(own)
-            except admin.AdminError:
-                allowed = [own]
-            if target not in allowed:
-                raise HTTPException(
-                    403,
-                    f"site {target} is not this workstation's site {own} or a site below it",
-                )
+            target, _below = sites_asked_about(request, site)
             rows = city_stats(
                 dims,
                 site=target,

@@ -377,26 +377,14 @@ def add_routes(router: Any) -> None:
     ) -> dict[str, Any]:  # fmt: skip
         """How many cases each site took per item and month: the calling workstation's
         site (the default) or a site below it, and every site below that."""
-        from server import admin, db
+        from server import db
+        from server.scope import sites_asked_about
 
         for name, value in (("month_from", month_from), ("month_to", month_to)):
             if value is not None and not _is_month(value):
                 raise HTTPException(422, f"{name} must be a month written YYYY-MM")
-        own = str(request.state.workstation.site_code)
-        target = site or own
         with db.request_connection():
-            try:
-                allowed = admin.sites_under(own)
-            except admin.AdminError:
-                allowed = [own]
-            if target not in allowed:
-                raise HTTPException(
-                    403, f"site {target} is not this workstation's site {own} or a site below it"
-                )
-            try:
-                below = admin.sites_under(target)
-            except admin.AdminError:
-                below = [target]
+            target, below = sites_asked_about(request, site)
             rows = cases_per_item_month(below, month_from, month_to)
         return {"site": target, "rows": rows, "total": sum(r["cases"] for r in rows)}
 
