@@ -24,6 +24,18 @@ class TileBadge:
     alert: bool = False
 
 
+def work_badge(overdue: int, open_: int) -> TileBadge | None:
+    """The badge of a tile of work with deadlines (cases, 办件): the overdue ones
+    highlighted, else how many are open, else none."""
+    from core.i18n import _
+
+    if overdue:
+        return TileBadge(_("{n} overdue").format(n=overdue), alert=True)
+    if open_:
+        return TileBadge(_("{n} open").format(n=open_))
+    return None
+
+
 @dataclass(frozen=True)
 class ScreenSpec:
     id: str

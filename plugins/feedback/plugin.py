@@ -11,7 +11,7 @@ import click
 
 from core.i18n import _
 from core.plugins import hookimpl
-from core.registry import ItemAction, TileBadge
+from core.registry import ItemAction, TileBadge, work_badge
 from core.roles import Role
 
 log = logging.getLogger(__name__)
@@ -124,11 +124,7 @@ def cases_badge(runtime: Any) -> TileBadge | None:
         else None
     )
     overdue, open_ = cases.overdue_count(runtime.config.site_code, dt.date.today(), viewer)
-    if overdue:
-        return TileBadge(_("{n} overdue").format(n=overdue), alert=True)
-    if open_:
-        return TileBadge(_("{n} open").format(n=open_))
-    return None
+    return work_badge(overdue, open_)
 
 
 @hookimpl

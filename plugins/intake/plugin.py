@@ -10,7 +10,7 @@ import click
 
 from core.i18n import _
 from core.plugins import hookimpl
-from core.registry import BUNDLE_TARGET, ITEM_TARGET, ItemAction, TileBadge
+from core.registry import BUNDLE_TARGET, ITEM_TARGET, ItemAction, TileBadge, work_badge
 from core.roles import Role
 from plugins.intake import models
 
@@ -62,11 +62,7 @@ def cases_badge(runtime: Any) -> TileBadge | None:
     from plugins.intake import service
 
     overdue, open_ = service.open_counts(runtime.config.site_code)
-    if overdue:
-        return TileBadge(_("{n} overdue").format(n=overdue), alert=True)
-    if open_:
-        return TileBadge(_("{n} open").format(n=open_))
-    return None
+    return work_badge(overdue, open_)
 
 
 @hookimpl
