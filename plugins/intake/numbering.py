@@ -20,7 +20,8 @@ unique city-wide by construction.
 Site codes are unique city-wide, tags unique within a site, sequences unique within
 a workstation's day: numbers cannot clash. A tag once made and used keeps being used
 (the numbers already given stay valid) until ``sihao intake retag``, which asks the
-server for a fresh allocated tag when enrolled. The server's city-wide unique index
+server for a fresh allocated tag when enrolled; a tag the server allocated is
+followed by the newer one a re-enrollment brings (never used at the site either). The server's city-wide unique index
 on case numbers stays as the backstop. docs/intake.md gives the rule.
 """
 
@@ -74,11 +75,20 @@ def workstation_tag() -> str:
     """This workstation's tag, taken on first use and kept (call inside a transaction):
     the server's allocated tag; enrolled but none pulled yet, the one made from the
     workstation id (what the server reserved for a workstation enrolled before
-    allocation); standalone, a random one."""
+    allocation); standalone, a random one. A tag the server allocated follows the
+    server's newest (a re-enrollment gives a new one); a tag made here is kept until
+    ``retag``."""
     row = WorkstationTag.get_or_none(WorkstationTag.id == 1)
-    if row is not None:
+    if row is not None and row.made_from != "server":
         return str(row.tag)
     workstation_id, allocated = _enrolment()
+    if row is not None:
+        if allocated and allocated != row.tag:
+            # Enrolled again: the server gave a new tag, never used at the site, and the
+            # old one was the server's too; taking it cannot clash with any number.
+            row.tag = allocated
+            row.save()
+        return str(row.tag)
     if allocated:
         tag, made_from = allocated, "server"
     elif workstation_id:

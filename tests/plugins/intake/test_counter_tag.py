@@ -132,3 +132,19 @@ def test_a_standalone_workstation_keeps_a_random_tag(tmp_path: Path) -> None:
     assert new != tag and new in out.output
     assert WorkstationTag.get_by_id(1).made_from == "random"
     runtime.shutdown()
+
+
+def test_enrolled_again_the_workstation_numbers_with_its_new_tag(
+    tmp_path: Path, server: Any
+) -> None:
+    runtime = counter(tmp_path, server, "A06")
+    old_id = str(sync_state().workstation_id)
+    first = numbering.parse(take(runtime).case_no)["tag"]  # type: ignore[index]
+    admin.revoke_workstation(old_id)
+    Syncer(runtime).enroll(server.url, admin.issue_enroll_code(DEMO_SITE), "A06")
+    new_id = str(sync_state().workstation_id)
+    fresh = _server_tag(new_id)
+    assert new_id != old_id and fresh != first
+    assert _server_tag(old_id) == first  # the revoked one keeps its tag, reserved
+    assert numbering.parse(take(runtime).case_no)["tag"] == fresh  # type: ignore[index]
+    runtime.shutdown()
