@@ -364,6 +364,7 @@ class WorkstationRow:
     pending_rejections: int
     suspect: str = ""  # why IT should look at it (server.integrity), or ""
     suspect_at: dt.datetime | None = None
+    counter_tag: str = ""  # the tag its case numbers carry (server.counter_tags)
 
 
 def list_workstations() -> list[WorkstationRow]:
@@ -390,6 +391,7 @@ def list_workstations() -> list[WorkstationRow]:
             int(pending.get(ws.id, 0)),
             ws.suspect,
             ws.suspect_at,
+            ws.counter_tag or "",
         )
         for ws in Workstation.select().order_by(Workstation.site, Workstation.enrolled_at)
     ]

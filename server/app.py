@@ -34,7 +34,7 @@ from starlette.requests import ClientDisconnect
 
 from core import migrate
 from core.plugins import PluginHost
-from server import changes, db, integrity, sync, validation
+from server import changes, counter_tags, db, integrity, sync, validation
 from server.models import utcnow
 from server.plugins import RecordKinds, load_host
 
@@ -157,6 +157,15 @@ class EnrollOut(BaseModel):
     workstation_id: str
     site_code: str
     server_time: str
+    counter_tag: str = Field(
+        description="the 4 characters this workstation's case numbers carry, unique in its site"
+    )
+
+
+class EnrollmentOut(BaseModel):
+    workstation_id: str
+    site_code: str
+    counter_tag: str
 
 
 class HealthOut(BaseModel):
@@ -565,6 +574,29 @@ def create_app(
         with db.request_connection():
             caller = _authenticate(credentials, x_sihao_schema)
             return integrity.anchor_of(caller.workstation_id)
+
+    @app.get("/v1/sync/enrollment", response_model=EnrollmentOut, responses=ERRORS, tags=["sync"])
+    def enrollment(credentials: Credentials, x_sihao_schema: SchemaHeader = None) -> Any:
+        """What the server gave this workstation at enrollment: its id, site and counter
+        tag (one is allocated now for a workstation enrolled before tags were)."""
+        with db.request_connection():
+            caller = _authenticate(credentials, x_sihao_schema)
+            return {
+                "workstation_id": caller.workstation_id,
+                "site_code": caller.site_code,
+                "counter_tag": counter_tags.tag_of(caller.workstation_id),
+            }
+
+    @app.post("/v1/sync/counter-tag", response_model=EnrollmentOut, responses=ERRORS, tags=["sync"])
+    def new_counter_tag(credentials: Credentials, x_sihao_schema: SchemaHeader = None) -> Any:
+        """A fresh counter tag for this workstation (its old one is never given again)."""
+        with db.request_connection():
+            caller = _authenticate(credentials, x_sihao_schema)
+            return {
+                "workstation_id": caller.workstation_id,
+                "site_code": caller.site_code,
+                "counter_tag": counter_tags.renew(caller.workstation_id),
+            }
 
     _document_push_body(app)
 

@@ -697,6 +697,7 @@ def workstations(
                         "pending_rejections": r.pending_rejections,
                         "flagged": r.suspect or None,
                         "flagged_at": r.suspect_at.isoformat() if r.suspect_at else None,
+                        "counter_tag": r.counter_tag or None,
                     }
                     for r in rows
                 ],
@@ -710,12 +711,16 @@ def workstations(
             + (" match" if sites or under or quiet_hours is not None else " enrolled")
         )
         return
-    click.echo(f"{'id':36}  {'site':16}  {'last seen':19}  {'last seq':>9}  {'rejected':>8}  name")
+    click.echo(
+        f"{'id':36}  {'site':16}  {'tag':4}  {'last seen':19}  {'last seq':>9}  "
+        f"{'rejected':>8}  name"
+    )
     for r in rows:
         seen = r.last_seen.strftime("%Y-%m-%d %H:%M:%S") if r.last_seen else "-"
         state = " (revoked)" if r.revoked else ""
         click.echo(
-            f"{r.id:36}  {r.site:16}  {seen:19}  {r.last_client_seq:>9}  "
+            f"{r.id:36}  {r.site:16}  {r.counter_tag or '-':4}  {seen:19}  "
+            f"{r.last_client_seq:>9}  "
             f"{r.pending_rejections:>8}  {r.name}{state}"
         )
         if r.suspect:

@@ -89,6 +89,26 @@ class Workstation(ServerModel):
     audit_seq = peewee.BigIntegerField(default=0)
     audit_hash = peewee.CharField(default="")
     audit_at = peewee.DateTimeField(null=True)
+    # The four characters its case numbers carry (server.counter_tags): unique within
+    # its site, allocated at enrollment; null only before it was first asked for one.
+    counter_tag = peewee.CharField(null=True)
+
+    class Meta:
+        indexes = ((("site", "counter_tag"), True),)
+
+
+class CounterTag(ServerModel):
+    """Every counter tag a site ever gave out (server.counter_tags): a tag of a revoked
+    workstation, or one given up by a retag, stays here and is never given again."""
+
+    site = peewee.CharField()
+    tag = peewee.CharField()
+    workstation = peewee.CharField(index=True)
+    allocated_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        primary_key = peewee.CompositeKey("site", "tag")
+        table_name = "counter_tag"
 
 
 class EnrollCode(ServerModel):
@@ -243,4 +263,5 @@ MODELS: list[type[ServerModel]] = [
     HolidayYear,
     AdminLog,
     ServerState,
+    CounterTag,
 ]

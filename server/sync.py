@@ -30,7 +30,7 @@ from uuid6 import uuid7
 
 from core.outbox import RecordContext, RecordKindRegistry, RecordRejected
 from core.plugins import PluginHost
-from server import changes, db, integrity, validation
+from server import changes, counter_tags, db, integrity, validation
 from server.admin import hash_secret, normalise_code
 from server.models import EnrollCode, Record, Rejection, Workstation, utcnow
 
@@ -121,12 +121,14 @@ def enroll(code: str, name: str) -> dict[str, Any]:
             enrolled_at=now,
             last_seen=now,
         )
-    log.info("workstation %s enrolled for site %s", workstation_id, site)
+        tag = counter_tags.allocate(workstation_id, site)
+    log.info("workstation %s enrolled for site %s (counter tag %s)", workstation_id, site, tag)
     return {
         "token": token,
         "workstation_id": workstation_id,
         "site_code": site,
         "server_time": now.isoformat(),
+        "counter_tag": tag,
     }
 
 

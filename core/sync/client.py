@@ -32,6 +32,7 @@ import ipaddress
 import json
 import logging
 import os
+import re
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -182,6 +183,7 @@ class Enrollment:
     workstation_id: str
     site_code: str
     server_time: str
+    counter_tag: str = ""
 
 
 def parse_retry_after(value: str | None, *, now: dt.datetime | None = None) -> float:
@@ -312,6 +314,19 @@ _REFUSALS: dict[str, Callable[[], str]] = {
 }
 
 
+_TAG = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}$")
+
+
+def _counter_tag(body: Any, *, required: bool = False) -> str:
+    """The counter tag of an answer, checked (four Crockford base32 characters)."""
+    tag = body.get("counter_tag") if isinstance(body, dict) else None
+    if isinstance(tag, str) and _TAG.match(tag):
+        return tag
+    if tag is None and not required:
+        return ""  # an older server: the workstation asks again when it pulls
+    raise Retryable(_("The sync server sent an unreadable answer; will retry."), repr(tag)[:80])
+
+
 class SyncClient:
     """One connection pool to one server; thread-confined (one per worker)."""
 
@@ -373,7 +388,17 @@ class SyncClient:
             workstation_id=str(body["workstation_id"]),
             site_code=str(body["site_code"]),
             server_time=str(body.get("server_time", "")),
+            counter_tag=_counter_tag(body),
         )
+
+    def enrollment(self) -> str:
+        """This workstation's counter tag as the server allocated it (allocated now
+        if it was enrolled before tags were)."""
+        return _counter_tag(self._send("GET", "/v1/sync/enrollment"), required=True)
+
+    def new_counter_tag(self) -> str:
+        """A fresh counter tag from the server; the old one is never given again."""
+        return _counter_tag(self._send("POST", "/v1/sync/counter-tag"), required=True)
 
     def push_raw(self, body: bytes) -> dict[str, Any]:
         """POST a ready-made push body (the engine builds it without re-parsing payloads)."""

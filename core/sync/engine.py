@@ -488,6 +488,7 @@ class Syncer:
                 first_pull=not (same_source and previous.cursor),
                 resetting=previous.resetting if same_source else False,
                 policy=previous.policy if same_source else "",
+                counter_tag=enrollment.counter_tag,
             ).where(SyncState.id == 1).execute()
             if not same_source:
                 SyncSeen.delete().execute()
@@ -814,9 +815,37 @@ class Syncer:
                 ", ".join(sorted(report.unhandled)),
             )
         self._clear_error(last_pull_at=utcnow())
+        if not sync_state().counter_tag:
+            try:  # the pull itself went well: a missing tag is asked for again next time
+                self.fetch_counter_tag()
+            except SyncError as exc:
+                log.warning("counter tag not fetched: %s", exc)
         if report.policy_changed:
             self.on_policy()
         return report
+
+    # -- counter tag -----------------------------------------------------------------
+    def fetch_counter_tag(self) -> str:
+        """Ask the server for this workstation's counter tag (enrolled before tags were
+        allocated: it has none yet) and keep it."""
+        tag = self._connected().enrollment()
+        self._keep_counter_tag(tag)
+        return tag
+
+    def renew_counter_tag(self) -> str:
+        """A fresh counter tag from the server (``sihao intake retag``), kept."""
+        try:
+            tag = self._connected().new_counter_tag()
+        except SyncError as exc:
+            self._record_error(exc)
+            raise
+        self._keep_counter_tag(tag)
+        return tag
+
+    def _keep_counter_tag(self, tag: str) -> None:
+        with self.runtime.db.atomic("IMMEDIATE"):
+            SyncState.update(counter_tag=tag).where(SyncState.id == 1).execute()
+        log.info("counter tag %s", tag)
 
     def _pull_pages(
         self,

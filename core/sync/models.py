@@ -53,6 +53,9 @@ class SyncState(BaseModel):
     # Enrolled with nothing pulled yet, until the first catch-up ends: its pulls
     # ask for open work and the recent window only (``first=1``).
     first_pull = peewee.BooleanField(default=False)
+    # The counter tag the server allocated (server.counter_tags): unique within the
+    # site; empty until enrollment or, enrolled before tags were allocated, a pull.
+    counter_tag = peewee.CharField(default="")
 
 
 class SyncSeen(BaseModel):

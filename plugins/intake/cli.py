@@ -195,11 +195,31 @@ def add_commands(group: click.Group) -> None:
     @intake.command("retag")
     @click.pass_context
     def retag(ctx: click.Context) -> None:
-        """Give this workstation a new tag for its case numbers."""
+        """Give this workstation a new tag for its case numbers (from the server when
+        enrolled: unique within the site; standalone: a random one)."""
         from core.db import atomic
+        from core.sync.client import SyncError
         from plugins.intake import numbering
 
-        _runtime(ctx)
+        runtime = _runtime(ctx)
+        allocated = None
+        from core.sync.engine import Syncer, sync_state
+
+        if sync_state().workstation_id:  # enrolled: the server allocates
+            syncer = Syncer(runtime)
+            try:
+                allocated = syncer.renew_counter_tag()
+            except SyncError as exc:
+                click.echo(
+                    _(
+                        "The central server could not give this workstation a new tag "
+                        "({reason}); its case numbers keep their tag."
+                    ).format(reason=exc),
+                    err=True,
+                )
+                raise click.exceptions.Exit(2) from None
+            finally:
+                syncer.close()
         with atomic():
-            tag = numbering.retag()
+            tag = numbering.retag(allocated)
         click.echo(_("New case numbers of this workstation carry {tag}.").format(tag=tag))

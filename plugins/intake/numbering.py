@@ -1,20 +1,28 @@
-"""Case numbers (办件编号), made at the workstation without asking the server.
+"""Case numbers (办件编号), made at the workstation without asking the server,
+unique city-wide by construction.
 
     <site code>-<YYYYMMDD>-<tag>-<sequence>      370303-ZWFW-20261207-K7Q3-0012
 
 - site code: the site's code, unique city-wide (the server's site table);
 - the day the case was taken, at the counter's local date;
-- tag: four characters naming this workstation within its site, made once from
-  the workstation id the server gave at enrolment (a standalone workstation: from
-  a random id made once) as Crockford base32 of its SHA-256 (no I, L, O or U, so
-  it is read aloud without confusion);
+- tag: four Crockford base32 characters (no I, L, O or U, so it is read aloud
+  without confusion) naming this workstation within its site. The server allocates
+  it at enrollment (server.counter_tags): unique within the site and never given
+  again there, a revoked workstation's included; the enrollment answer carries it
+  and the sync state keeps it. A workstation enrolled before tags were allocated
+  gets its tag on its next pull; until then (and with a server too old to allocate)
+  it makes one from its workstation id, the same one the server reserved for it
+  when it upgraded. A standalone workstation makes a random tag: a standalone site
+  is one counter, so there is nothing for it to clash with;
 - sequence: this workstation's count of cases that day, from 0001 (five digits
   past 9999), kept in the store and given in the transaction that writes the case.
 
-Two workstations of one site share a tag with a chance of about n²/2 in 2²⁰ (20
-counters: 1 in 5,000); a city-wide unique index on the server refuses a number
-already taken by another case, and ``sihao intake retag`` (a new random tag)
-is what IT does then. docs/intake.md gives the rule.
+Site codes are unique city-wide, tags unique within a site, sequences unique within
+a workstation's day: numbers cannot clash. A tag once made and used keeps being used
+(the numbers already given stay valid) until ``sihao intake retag``, which asks the
+server for a fresh allocated tag when enrolled; a tag the server allocated is
+followed by the newer one a re-enrollment brings (never used at the site either). The server's city-wide unique index
+on case numbers stays as the backstop. docs/intake.md gives the rule.
 """
 
 from __future__ import annotations
@@ -42,35 +50,66 @@ def tag_from(seed: str) -> str:
     return "".join(chars)
 
 
-def _enrolled_id() -> str:
+def _enrolment() -> tuple[str, str]:
+    """(workstation id, allocated tag) of the enrollment; ("", "") when standalone."""
     try:
         from core.sync.models import SyncState
 
         row = (
-            SyncState.select(SyncState.workstation_id).where(SyncState.workstation_id != "").first()
+            SyncState.select(SyncState.workstation_id, SyncState.counter_tag)
+            .where(SyncState.workstation_id != "")
+            .first()
         )
     except Exception:  # no sync tables (a bare test store): standalone
-        return ""
-    return str(row.workstation_id) if row is not None else ""
+        return "", ""
+    if row is None:
+        return "", ""
+    tag = str(row.counter_tag or "")
+    return str(row.workstation_id), tag if PATTERN_TAG.match(tag) else ""
+
+
+PATTERN_TAG = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}$")
 
 
 def workstation_tag() -> str:
-    """This workstation's tag, made on first use and kept (call inside a transaction)."""
+    """This workstation's tag, taken on first use and kept (call inside a transaction):
+    the server's allocated tag; enrolled but none pulled yet, the one made from the
+    workstation id (what the server reserved for a workstation enrolled before
+    allocation); standalone, a random one. A tag the server allocated follows the
+    server's newest (a re-enrollment gives a new one); a tag made here is kept until
+    ``retag``."""
     row = WorkstationTag.get_or_none(WorkstationTag.id == 1)
-    if row is not None:
+    if row is not None and row.made_from != "server":
         return str(row.tag)
-    seed = _enrolled_id() or f"standalone:{uuid.uuid4()}"
-    tag = tag_from(seed)
-    WorkstationTag.create(
-        id=1, tag=tag, made_from="enrolment" if not seed.startswith("standalone:") else "random"
-    )
+    workstation_id, allocated = _enrolment()
+    if row is not None:
+        if allocated and allocated != row.tag:
+            # Enrolled again: the server gave a new tag, never used at the site, and the
+            # old one was the server's too; taking it cannot clash with any number.
+            row.tag = allocated
+            row.save()
+        return str(row.tag)
+    if allocated:
+        tag, made_from = allocated, "server"
+    elif workstation_id:
+        tag, made_from = tag_from(workstation_id), "enrolment"
+    else:
+        tag, made_from = tag_from(f"standalone:{uuid.uuid4()}"), "random"
+    WorkstationTag.create(id=1, tag=tag, made_from=made_from)
     return tag
 
 
-def retag() -> str:
-    """A new random tag (after the server refused a number as taken elsewhere)."""
-    tag = tag_from(f"retag:{uuid.uuid4()}")
-    WorkstationTag.insert(id=1, tag=tag, made_from="random").on_conflict_replace().execute()
+def retag(allocated: str | None = None) -> str:
+    """A new tag: ``allocated``, the server's fresh one (an enrolled workstation asks
+    the server first: core.sync.engine.Syncer.renew_counter_tag), or a random one for
+    a standalone workstation."""
+    if allocated is not None:
+        if not PATTERN_TAG.match(allocated):
+            raise ValueError(f"not a counter tag: {allocated!r}")
+        tag, made_from = allocated, "server"
+    else:
+        tag, made_from = tag_from(f"retag:{uuid.uuid4()}"), "random"
+    WorkstationTag.insert(id=1, tag=tag, made_from=made_from).on_conflict_replace().execute()
     return tag
 
 

@@ -159,8 +159,12 @@ def test_cli_site_staff_code_plugins_workstations(server: LiveServer, tmp_path: 
     listing = json.loads(_cli(server, "workstations", "--json"))
     mine = next(row for row in listing if row["id"] == station_id)
     assert mine["site"] == "CLI-SITE" and mine["name"] == "窗口电脑" and not mine["revoked"]
+    assert mine["counter_tag"] == answer.json()["counter_tag"]
+    site_tags = [row["counter_tag"] for row in listing if row["site"] == "CLI-SITE"]
+    assert len(site_tags) == len(set(site_tags)) == 1 + len(hall)
     _cli(server, "workstation", "revoke", station_id)
-    assert "(revoked)" in _cli(server, "workstations")
+    text = _cli(server, "workstations")
+    assert "(revoked)" in text and answer.json()["counter_tag"] in text
 
 
 def test_cli_errors_are_one_sentence(server: LiveServer) -> None:

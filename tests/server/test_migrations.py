@@ -24,6 +24,7 @@ def test_server_migrations_match_models_on_sqlite(tmp_path: Path) -> None:
         "0003_staff_desk",
         "0004_record_key",
         "0005_workstation_integrity",
+        "0006_counter_tag",
     ]
     assert migrate.run(db, "server", MIGRATIONS) == []
     assert not diff_models(db, MODELS)
@@ -40,6 +41,7 @@ def test_server_migrations_run_on_postgresql() -> None:
             "0003_staff_desk",
             "0004_record_key",
             "0005_workstation_integrity",
+            "0006_counter_tag",
         ]
         assert set(db.get_tables()) >= {m._meta.table_name for m in MODELS}
         db.close_all()
@@ -131,3 +133,57 @@ def test_the_push_statement_never_scans_the_records_table() -> None:
             db.close_all()
     assert "Insert on records" in plan and "Insert on entity_owner" in plan
     assert " on records" not in plan.replace("Insert on records", ""), plan
+
+
+def _upgrade_reserves_the_tags_made_before(db: Any) -> None:
+    """Workstations enrolled before counter tags were allocated keep the tag each made
+    from its id (plugins/intake/numbering.py), reserved; of two that made the same one
+    the first keeps it and the other is given one when it asks."""
+    from playhouse.migrations import Runner
+
+    from plugins.intake.numbering import tag_from
+
+    runner = Runner(db, str(MIGRATIONS), table_name="migrations_server")
+    assert runner.up("0005_workstation_integrity")[-1] == "0005_workstation_integrity"
+    ids = [f"ws-{n}" for n in range(2000)]
+    by_tag: dict[str, list[str]] = {}
+    for i in ids:
+        by_tag.setdefault(tag_from(i), []).append(i)
+    clash = next(group for group in by_tag.values() if len(group) > 1)[:2]
+    lone = next(group[0] for group in by_tag.values() if len(group) == 1)
+    p = db.param
+    for n, (workstation, site) in enumerate(
+        [(clash[0], "A"), (clash[1], "A"), (lone, "A"), (clash[1] + "-b", "B")]
+    ):
+        db.execute_sql(
+            "INSERT INTO workstation (id, name, site, token_hash, enrolled_at, "
+            "last_client_seq, revoked, suspect, audit_seq, audit_hash) "
+            f"VALUES ({p}, '', {p}, {p}, {p}, 0, {p}, '', 0, '')",
+            (workstation, site, f"hash-{n}", dt.datetime(2026, 11, 1, 9, n), False),
+        )
+    assert migrate.run(db, "server", MIGRATIONS) == ["0006_counter_tag"]
+    tags = dict(db.execute_sql("SELECT id, counter_tag FROM workstation").fetchall())
+    assert tags[clash[0]] == tag_from(clash[0])
+    assert tags[clash[1]] is None  # the later of the two: allocated when it asks
+    assert tags[lone] == tag_from(lone)
+    assert tags[clash[1] + "-b"] == tag_from(clash[1] + "-b")
+    reserved = set(db.execute_sql("SELECT site, tag FROM counter_tag").fetchall())
+    assert reserved == {
+        ("A", tag_from(clash[0])),
+        ("A", tag_from(lone)),
+        ("B", tag_from(clash[1] + "-b")),
+    }
+
+
+def test_upgrading_reserves_the_tags_workstations_made_sqlite(tmp_path: Path) -> None:
+    db = make_database(f"sqlite:///{tmp_path / 's.db'}")
+    _upgrade_reserves_the_tags_made_before(db)
+    db.close()
+
+
+def test_upgrading_reserves_the_tags_workstations_made_postgresql() -> None:
+    require_postgres()
+    with postgres_database() as url:
+        db = make_database(url)
+        _upgrade_reserves_the_tags_made_before(db)
+        db.close_all()
