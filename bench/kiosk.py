@@ -314,6 +314,11 @@ def main() -> None:
     result: dict[str, Any] = {}
     if args.only_qr:
         args.runs = 0
+    if args.runs:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from startup import compile_sources  # the same bytecode an installed kiosk has
+
+        compile_sources()
     result.update(kiosk_start(args.runs) if args.runs else {})
     print(json.dumps(result), flush=True)
     result.update(browser_first_result(args.browser_runs) if args.browser_runs else {})
