@@ -11,8 +11,12 @@ import pytest
 
 
 def require_chromium() -> None:
+    """Required, like PostgreSQL and CUPS: a browser test that skips proves nothing."""
     if not (shutil.which("chromium") and shutil.which("chromedriver")):
-        pytest.skip("chromium and chromium-driver are not installed (make system-deps)")
+        pytest.fail(
+            "chromium and chromium-driver are not installed: `make test` installs them "
+            "(make system-deps)"
+        )
 
 
 @contextmanager
