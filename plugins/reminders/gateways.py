@@ -172,11 +172,11 @@ class FileGateway:
         return DELIVERED
 
     def close(self) -> None:
-        pass
+        """Nothing held open: each send opens, appends to and syncs the file."""
 
 
 class GatewayConfigError(ValueError):
-    pass
+    """SIHAO_SMS_GATEWAY names no gateway that can be used (the sentence says which are)."""
 
 
 def from_config(spec: str, key: str = "", timeout: float = 10.0) -> Gateway | None:
